@@ -1,0 +1,53 @@
+# The two commands of the quick start, `make run` and `make test`, set up the
+# environment themselves: a fresh machine needs only Python >= 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Keep equal to the uv pin in pyproject.toml (a test checks it).
+UV_VERSION := 0.13.9
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format lab clean
+
+help:
+	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
+	@echo "make test   - ruff + wszystkie testy z pokryciem"
+	@echo "make lab    - JupyterLab z jądrem projektu"
+	@echo "make format - formatowanie kodu (ruff)"
+	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
+
+$(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Potrzebny Python >= 3.11 (teraz: $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Re-sync whenever the lock or the project metadata changes; --frozen installs
+# exactly what uv.lock pins and fails instead of re-resolving.
+$(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(BIN)/python -m zajecia_11_retro.course_pipeline
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean:
+	rm -rf $(VENV) data

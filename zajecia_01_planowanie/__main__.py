@@ -1,0 +1,3 @@
+from zajecia_01_planowanie.cli import main
+
+raise SystemExit(main())

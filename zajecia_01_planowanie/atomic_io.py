@@ -1,0 +1,46 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of it.
+
+Every class writes its outputs through these helpers. The data goes to a temporary
+file in the target's folder (same file system, so the final rename is atomic), is
+flushed to disk, and only then replaces the target with a rename.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write to; move it onto ``target`` if the block succeeds.
+
+    If the block raises, the temporary file is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        # mkstemp creates files readable only by the owner; outputs are ordinary files.
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically and return ``target``."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``target`` atomically and return ``target``."""
+    return write_bytes_atomic(target, text.encode("utf-8"))

@@ -1,0 +1,3 @@
+from zajecia_02_eda.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Class 03: monthly ingest of the flight data with Apache Airflow."""

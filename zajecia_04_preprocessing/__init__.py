@@ -1,0 +1,1 @@
+"""Class 04: cleaning, joins and pre-departure features in Airflow."""

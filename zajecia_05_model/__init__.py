@@ -1,0 +1,1 @@
+"""Class 05: training pipeline and the model registry."""

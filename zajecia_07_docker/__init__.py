@@ -1,0 +1,1 @@
+"""Class 07: the model served as an HTTP API in a container."""

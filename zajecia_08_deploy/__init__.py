@@ -1,0 +1,1 @@
+"""Class 08: deployment, hot model swap and production monitoring."""

@@ -1,0 +1,1 @@
+"""Class 10: final presentation and project report."""
