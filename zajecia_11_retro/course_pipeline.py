@@ -57,6 +57,12 @@ PENDING = {
 }
 
 
+def _duration(started: float) -> str:
+    seconds = time.perf_counter() - started
+    # Polish decimal comma: the output is read by students.
+    return f"{seconds:.1f} s".replace(".", ",") if seconds < 10 else f"{seconds:.0f} s"
+
+
 def _relative(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
@@ -75,17 +81,17 @@ def run(steps: tuple[Step, ...], out=sys.stdout) -> int:
         try:
             outputs = step.run()
         except Exception as error:
-            print(f"BŁĄD ({time.perf_counter() - step_start:.0f} s)", file=out)
+            print(f"BŁĄD ({_duration(step_start)})", file=out)
             print(f"\n{type(error).__name__}: {error}", file=out)
             print(
                 f"\nPrzerwano na zajęciach {step.number:02d}; kolejne nie były uruchamiane.",
                 file=out,
             )
             return 1
-        print(f"ok ({time.perf_counter() - step_start:.0f} s)", file=out)
+        print(f"ok ({_duration(step_start)})", file=out)
         produced.append((step, outputs))
 
-    print(f"\nGotowe w {time.perf_counter() - started:.0f} s. Wyniki:", file=out)
+    print(f"\nGotowe w {_duration(started)}. Wyniki:", file=out)
     for step, outputs in produced:
         for index, path in enumerate(outputs):
             label = f"{step.number:02d} {step.title}" if index == 0 else ""
