@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab clean
+.PHONY: help setup run test lint format lab airflow bench clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
+	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
+	@echo "make bench  - pomiary wydajności (czasy pipeline'ów)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
 
@@ -48,6 +50,12 @@ format: setup
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.
+
+airflow: setup
+	$(BIN)/python -m zajecia_03_airflow_ingest.airflow_local
+
+bench: setup
+	$(BIN)/python -m zajecia_04_preprocessing.bench
 
 clean:
 	rm -rf $(VENV) data

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from zajecia_01_planowanie.atomic_io import atomic_path, write_text_atomic
 from zajecia_01_planowanie.backlog import SPRINT_COUNT, STATUSES, Backlog, load_backlog
+from zajecia_01_planowanie.polish import percent
 
 PLAN_FILE = "plan_sprintow.md"
 CHART_FILE = "plan_sprintow.png"
@@ -16,7 +17,7 @@ STATUS_COLORS = {"todo": "#c7c7c7", "in_progress": "#f0a202", "done": "#2a9d8f"}
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
+    return percent(part / whole) if whole else "—"
 
 
 def _done_points(backlog: Backlog, sprint: int | None = None) -> int:

@@ -139,16 +139,16 @@ def read_table(name: str, source: Path | None = None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=spec.dtypes, usecols=list(spec.dtypes))
     for column in spec.utc_columns:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
-    if name == "flights":
-        frame = _with_scheduled_departure(frame)
-    return frame
+    return with_scheduled_departure(frame) if name == "flights" else frame
 
 
-def _with_scheduled_departure(flights: pd.DataFrame) -> pd.DataFrame:
+def with_scheduled_departure(flights: pd.DataFrame) -> pd.DataFrame:
+    """Add ``sched_dep_utc`` and sort by it; ``time_hour`` must already be a UTC timestamp."""
     # time_hour is the scheduled hour in UTC; adding the minute avoids converting
     # local clock times, which are ambiguous on the night clocks go back.
-    flights["sched_dep_utc"] = flights["time_hour"] + pd.to_timedelta(
-        flights["minute"].astype("int64"), unit="min"
+    flights = flights.assign(
+        sched_dep_utc=flights["time_hour"]
+        + pd.to_timedelta(flights["minute"].astype("int64"), unit="min")
     )
     order = ["sched_dep_utc", "origin", "carrier", "flight"]
     return flights.sort_values(order, kind="stable").reset_index(drop=True)

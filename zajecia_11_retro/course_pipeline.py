@@ -19,10 +19,18 @@ from pathlib import Path
 
 from zajecia_01_planowanie.cli import CLASS_DIR as PLANNING_DIR
 from zajecia_01_planowanie.cli import DEFAULT_BACKLOG
+from zajecia_01_planowanie.polish import seconds
 from zajecia_01_planowanie.sprint_plan import write_plan
 from zajecia_02_eda.cli import run_eda
+from zajecia_03_airflow_ingest.backfill import run_backfill
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_03_airflow_ingest.ingest import ingest_summary
+from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+from zajecia_04_preprocessing.preprocess import features_summary
 
 CLASS_COUNT = 11
+INDENT = " " * 8
+Report = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -30,23 +38,38 @@ class Step:
     number: int
     title: str
     action: str
-    run: Callable[[], list[Path]]
+    run: Callable[[Report], list[Path]]
+
+
+def plan_sprints(report: Report) -> list[Path]:
+    return write_plan(DEFAULT_BACKLOG, PLANNING_DIR)
+
+
+def execute_eda(report: Report) -> list[Path]:
+    return run_eda()
+
+
+def ingest_year(report: Report, months: tuple[str, ...] = MONTHS_2013) -> list[Path]:
+    run_backfill("flights_ingest", months, report)
+    report(ingest_summary(data_dir(), months))
+    return [data_dir() / "raw", data_dir() / "quarantine"]
+
+
+def preprocess_year(report: Report, months: tuple[str, ...] = MONTHS_2013) -> list[Path]:
+    run_backfill("flights_preprocess", months, report)
+    report(features_summary(data_dir(), months))
+    return [data_dir() / "features", data_dir() / "reports" / "quality"]
 
 
 STEPS: tuple[Step, ...] = (
-    Step(
-        1,
-        "Planowanie",
-        "walidacja backlogu i plan sprintów",
-        lambda: write_plan(DEFAULT_BACKLOG, PLANNING_DIR),
-    ),
-    Step(2, "EDA", "wykonuję eda.ipynb i eksportuję eda.html", run_eda),
+    Step(1, "Planowanie", "walidacja backlogu i plan sprintów", plan_sprints),
+    Step(2, "EDA", "wykonuję eda.ipynb i eksportuję eda.html", execute_eda),
+    Step(3, "Airflow: pobieranie", "flights_ingest dla 12 miesięcy 2013", ingest_year),
+    Step(4, "Airflow: przetwarzanie", "flights_preprocess dla 12 miesięcy 2013", preprocess_year),
 )
 
 # Classes without a step yet; each later issue moves its class into STEPS.
 PENDING = {
-    3: "Airflow: pobieranie danych",
-    4: "Airflow: przetwarzanie danych",
     5: "Airflow: trening modelu",
     6: "Walidacja i monitorowanie",
     7: "API i kontener",
@@ -57,12 +80,6 @@ PENDING = {
 }
 
 
-def _duration(started: float) -> str:
-    seconds = time.perf_counter() - started
-    # Polish decimal comma: the output is read by students.
-    return f"{seconds:.1f} s".replace(".", ",") if seconds < 10 else f"{seconds:.0f} s"
-
-
 def _relative(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
@@ -71,31 +88,45 @@ def _relative(path: Path) -> str:
 
 
 def run(steps: tuple[Step, ...], out=sys.stdout) -> int:
-    """Run ``steps`` in order with one progress line each; return the exit code."""
+    """Run ``steps`` in order with one progress line each; return the exit code.
+
+    A step may report details while it runs (a line per month, a summary); they are
+    printed indented under its line.
+    """
     started = time.perf_counter()
     produced: list[tuple[Step, list[Path]]] = []
     for step in steps:
         print(f"[{step.number:02d}/{CLASS_COUNT}] {step.title}: {step.action} … ", end="", file=out)
         out.flush()
+        details = 0
+
+        def report(line: str) -> None:
+            nonlocal details
+            print(("\n" if details == 0 else "") + INDENT + line, file=out)
+            out.flush()
+            details += 1
+
         step_start = time.perf_counter()
         try:
-            outputs = step.run()
+            outputs = step.run(report)
         except Exception as error:
-            print(f"BŁĄD ({_duration(step_start)})", file=out)
+            took = seconds(time.perf_counter() - step_start)
+            print(f"{INDENT if details else ''}BŁĄD ({took})", file=out)
             print(f"\n{type(error).__name__}: {error}", file=out)
             print(
                 f"\nPrzerwano na zajęciach {step.number:02d}; kolejne nie były uruchamiane.",
                 file=out,
             )
             return 1
-        print(f"ok ({_duration(step_start)})", file=out)
+        took = seconds(time.perf_counter() - step_start)
+        print(f"{INDENT if details else ''}ok ({took})", file=out)
         produced.append((step, outputs))
 
-    print(f"\nGotowe w {_duration(started)}. Wyniki:", file=out)
+    print(f"\nGotowe w {seconds(time.perf_counter() - started)}. Wyniki:", file=out)
     for step, outputs in produced:
         for index, path in enumerate(outputs):
             label = f"{step.number:02d} {step.title}" if index == 0 else ""
-            print(f"  {label:<16} {_relative(path)}", file=out)
+            print(f"  {label:<26} {_relative(path)}", file=out)
     if PENDING:
         listed = ", ".join(f"{number:02d}" for number in PENDING)
         print(f"\nW przygotowaniu (jeszcze bez kodu): zajęcia {listed}.", file=out)

@@ -15,23 +15,41 @@ def test_steps_are_in_class_order_and_none_is_also_pending():
 
 def test_progress_lines_and_summary(tmp_path):
     made = tmp_path / "wynik.md"
-    steps = (Step(1, "Planowanie", "plan", lambda: [made]), Step(2, "EDA", "notebook", list))
+
+    def with_details(report):
+        report("2013-01 … ok")
+        report("razem: 2 miesiące")
+        return []
+
+    steps = (
+        Step(1, "Planowanie", "plan", lambda report: [made]),
+        Step(3, "Airflow: pobieranie", "backfill", with_details),
+    )
     out = io.StringIO()
     assert run(steps, out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("[01/11] Planowanie: plan … ok (")
-    assert lines[1].startswith("[02/11] EDA: notebook … ok (")
+    assert lines[1:5] == [
+        "[03/11] Airflow: pobieranie: backfill … ",
+        "        2013-01 … ok",
+        "        razem: 2 miesiące",
+        lines[4],
+    ]
+    assert lines[4].startswith("        ok (")
     assert any(line.strip().endswith(str(made)) for line in lines)
-    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 03, 04" in out.getvalue()
+    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 05, 06" in out.getvalue()
 
 
 def test_first_failure_stops_the_run():
     calls = []
 
-    def broken():
+    def broken(report):
         raise ValueError("zepsuty backlog")
 
-    steps = (Step(1, "Planowanie", "plan", broken), Step(2, "EDA", "nb", lambda: calls.append(2)))
+    steps = (
+        Step(1, "Planowanie", "plan", broken),
+        Step(2, "EDA", "nb", lambda report: calls.append(2)),
+    )
     out = io.StringIO()
     assert run(steps, out) == 1
     assert "BŁĄD" in out.getvalue()
@@ -44,7 +62,7 @@ def test_only_runs_the_chosen_classes(monkeypatch):
     ran = []
 
     def recorder(number):
-        def step():
+        def step(report):
             ran.append(number)
             return []
 
@@ -60,3 +78,21 @@ def test_only_rejects_a_class_without_a_step(capsys):
     with pytest.raises(SystemExit):
         main(["--only", "7"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_airflow_steps_for_one_month(tmp_path, monkeypatch):
+    """Steps 03 and 04 as `make run` runs them (child processes, real Airflow), one month."""
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    lines = []
+    assert course_pipeline.ingest_year(lines.append, ("2013-01",)) == [
+        tmp_path / "raw",
+        tmp_path / "quarantine",
+    ]
+    assert course_pipeline.preprocess_year(lines.append, ("2013-01",))[0] == tmp_path / "features"
+    assert lines[0].startswith("2013-01 … ok")
+    assert (
+        lines[1]
+        == "loty: 27 004 wierszy, w kwarantannie 0; pogoda: 2 226 wierszy, w kwarantannie 0"
+    )
+    assert lines[3].startswith("cechy: 27 004 wierszy, 30 cech; bramka jakości ok w 1 miesiącach")

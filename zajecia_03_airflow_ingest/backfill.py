@@ -1,0 +1,126 @@
+"""Backfill: run a DAG for a list of months through real Airflow, one line per month.
+
+Each month is one ``dag.test()`` run against the metadata database in
+``$MLOPS_DATA_DIR/airflow`` — the same task code, operators and XComs as under the
+scheduler, without starting the scheduler. ``make run`` uses it for classes 03 and 04.
+
+    python -m zajecia_03_airflow_ingest.backfill flights_ingest [--months 2013-01 2013-02 ...]
+
+Airflow's own output goes to ``$AIRFLOW_HOME/logs/backfill.log``; the terminal gets one
+line per month. :func:`run_backfill` starts this command in a child process, because
+Airflow must be configured before it is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from zajecia_01_planowanie.polish import seconds
+from zajecia_02_eda.data import LOCAL_TZ
+from zajecia_03_airflow_ingest.airflow_env import airflow_environment, dag_folders
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+
+LOG_NAME = "backfill.log"
+
+
+def month_start(month: str) -> datetime:
+    """Midnight of the first day of ``month`` in New York time."""
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=ZoneInfo(LOCAL_TZ))
+
+
+def load_dag(dag_id: str):
+    """Parse the repository's DAG folders and return the DAG ``dag_id``."""
+    # Airflow is imported here, not at the top: the parent process (make run) imports
+    # this module too and must not load Airflow with an unprepared environment.
+    from airflow.dag_processing.dagbag import DagBag
+
+    for folder in dag_folders():
+        bag = DagBag(dag_folder=folder)
+        if dag_id in bag.dags:
+            return bag.dags[dag_id]
+    raise KeyError(f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć")
+
+
+def run_month(dag, month: str, conf: dict | None = None):
+    """One ``dag.test()`` run for ``month``; return the finished DAG run.
+
+    The month goes in the run's configuration (the DAGs' ``month`` param), and the
+    logical date is the month's first day, as for a scheduled run. ``dag.test()`` would
+    infer a manual run's data interval as the month *before* its logical date, so the
+    tasks take an explicit ``month`` param first. A fixed ``run_after`` gives the same
+    run id on a re-run: the old run is replaced, not duplicated.
+    """
+    start = month_start(month)
+    return dag.test(logical_date=start, run_after=start, run_conf={"month": month, **(conf or {})})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m zajecia_03_airflow_ingest.backfill",
+        description="Uruchamia DAG dla kolejnych miesięcy przez Airflow (dag.test).",
+    )
+    parser.add_argument("dag_id")
+    parser.add_argument("--months", nargs="+", default=list(MONTHS_2013), metavar="RRRR-MM")
+    args = parser.parse_args(argv)
+
+    # Keep the terminal for one line per month; everything Airflow prints goes to a log.
+    progress = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    log_path = Path(os.environ["AIRFLOW_HOME"]) / "logs" / LOG_NAME
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a", encoding="utf-8") as log:
+        os.dup2(log.fileno(), sys.stdout.fileno())
+        os.dup2(log.fileno(), sys.stderr.fileno())
+        from airflow.utils.db import upgradedb  # imported late, as in load_dag
+
+        upgradedb()
+        dag = load_dag(args.dag_id)
+        for month in args.months:
+            started = time.perf_counter()
+            run = run_month(dag, month)
+            took = seconds(time.perf_counter() - started)
+            if run.state != "success":
+                failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
+                print(
+                    f"{month} … BŁĄD ({took}): zadania {', '.join(failed)} nie powiodły się; "
+                    f"szczegóły w {log_path}",
+                    file=progress,
+                )
+                return 1
+            print(f"{month} … ok ({took})", file=progress)
+    return 0
+
+
+def run_backfill(dag_id: str, months: Sequence[str], report: Callable[[str], None]) -> Path:
+    """Run :func:`main` in a child process with Airflow's environment; relay its lines.
+
+    Returns:
+        The ``AIRFLOW_HOME`` used (``$MLOPS_DATA_DIR/airflow``).
+
+    Raises:
+        RuntimeError: a month failed; the message is the child's last line.
+    """
+    home = data_dir() / "airflow"
+    command = [sys.executable, "-m", __name__, dag_id, "--months", *months]
+    environment = {**os.environ, **airflow_environment(home)}
+    last = ""
+    with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child:
+        for line in child.stdout:
+            last = line.rstrip()
+            report(last)
+    if child.returncode != 0:
+        raise RuntimeError(last or f"{dag_id}: proces zakończył się kodem {child.returncode}")
+    return home
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

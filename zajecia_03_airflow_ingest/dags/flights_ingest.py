@@ -1,0 +1,86 @@
+"""
+### Pobieranie lotów — `flights_ingest` (zajęcia 03)
+
+Jeden przebieg = jeden miesiąc 2013 roku (interwał danych: miesiąc kalendarzowy w czasie
+Nowego Jorku). DAG nadrabia zaległe miesiące (`catchup=True`), więc po włączeniu wykona
+styczeń…grudzień po kolei.
+
+1. `reference_tables` — samoloty, lotniska i przewoźnicy (tabele słownikowe);
+2. `monthly_tables` — loty i pogoda z miesiąca przebiegu: walidacja, złe wiersze do
+   kwarantanny z powodem, partycja `raw/<tabela>/month=RRRR-MM/` z manifestem.
+
+Ręczne uruchomienie dla wybranego miesiąca: parametr `month` (`RRRR-MM`).
+Źródło wybiera parametr `source` albo zmienna `MLOPS_INGEST_SOURCE`: `package`
+(domyślnie, offline), `file:///folder` lub `https://…/`. Zły plik lub za dużo złych
+wierszy kończy zadanie **bez ponowień**; błędy sieci są ponawiane.
+
+Produkuje zasób `raw_flights` (w `extra` manifest lotów z miesiąca), na który czeka
+`flights_preprocess` (zajęcia 04).
+"""
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException
+
+from zajecia_02_eda.data import LOCAL_TZ
+from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
+from zajecia_03_airflow_ingest.config import load_config
+from zajecia_03_airflow_ingest.dag_params import month_param
+from zajecia_03_airflow_ingest.ingest import IngestRejected, ingest_month, ingest_reference
+from zajecia_03_airflow_ingest.partitions import month_of
+from zajecia_03_airflow_ingest.sources import SourceError
+
+SETTINGS_PARAMS = ("source", "max_bad_share")
+
+# Bad data or settings do not get better on a retry (SchemaError is a ValueError):
+# fail at once. Network errors are retried by the download and by Airflow.
+DATA_ERRORS = (IngestRejected, SourceError, ValueError)
+
+
+def _config(params):
+    # Params hold the run's configuration too; only the declared settings go on.
+    return load_config({name: params.get(name) for name in SETTINGS_PARAMS})
+
+
+@dag(
+    dag_id="flights_ingest",
+    schedule=CronDataIntervalTimetable("0 0 1 * *", timezone=LOCAL_TZ),
+    start_date=pendulum.datetime(2013, 1, 1, tz=LOCAL_TZ),
+    end_date=pendulum.datetime(2013, 12, 1, tz=LOCAL_TZ),
+    catchup=True,
+    max_active_runs=3,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=1)},
+    params={
+        "month": month_param(),
+        "source": Param(
+            None, type=["null", "string"], description="package, file:///… albo https://…/"
+        ),
+        "max_bad_share": Param(None, type=["null", "number"], minimum=0, maximum=1),
+    },
+    tags=["zajecia_03", "ingest"],
+    doc_md=__doc__,
+)
+def flights_ingest():
+    @task
+    def reference_tables(params=None) -> dict:
+        try:
+            return ingest_reference(_config(params))
+        except DATA_ERRORS as error:
+            raise AirflowFailException(str(error)) from error
+
+    @task(outlets=[RAW_FLIGHTS])
+    def monthly_tables(data_interval_start=None, params=None, outlet_events=None) -> dict:
+        month = params.get("month") or month_of(data_interval_start)
+        try:
+            manifests = ingest_month(month, _config(params))
+        except DATA_ERRORS as error:
+            raise AirflowFailException(str(error)) from error
+        outlet_events[RAW_FLIGHTS].extra = manifests["flights"]
+        return manifests
+
+    reference_tables() >> monthly_tables()
+
+
+flights_ingest()

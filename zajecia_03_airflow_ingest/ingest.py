@@ -1,0 +1,115 @@
+"""Ingest: fetch a month's flights and weather (and the reference tables), validate, store.
+
+For every table the steps are the same: fetch the file from the configured source,
+check its expected SHA-256 if one is configured, read it as text, keep the rows of the
+run's month, validate them, and write the good rows to ``raw/`` and the bad ones to
+``quarantine/`` with their reasons. A run whose share of bad rows passes
+``max_bad_share`` fails and leaves the previous partition as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from zajecia_01_planowanie.polish import integer
+from zajecia_03_airflow_ingest.checksum import sha256_of
+from zajecia_03_airflow_ingest.config import IngestConfig, code_version
+from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_03_airflow_ingest.sources import Source, SourceError, open_source
+from zajecia_03_airflow_ingest.validation import read_raw, validate
+
+MONTHLY_TABLES = ("flights", "weather")
+REFERENCE_TABLES = ("planes", "airports", "airlines")
+UNASSIGNED = "unassigned"
+
+
+class IngestRejected(RuntimeError):
+    """Too many bad rows (or none at all): the partition was not written."""
+
+
+def ingest_month(month: str, config: IngestConfig) -> dict[str, dict]:
+    """Ingest flights and weather of ``month`` (``YYYY-MM``); return their manifests."""
+    source = open_source(config)
+    return {table: _ingest_table(source, config, table, month) for table in MONTHLY_TABLES}
+
+
+def ingest_reference(config: IngestConfig) -> dict[str, dict]:
+    """Ingest the reference tables (planes, airports, airlines); return their manifests."""
+    source = open_source(config)
+    return {table: _ingest_table(source, config, table, None) for table in REFERENCE_TABLES}
+
+
+def _rows_of_month(raw: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The month's rows of a whole-year file, and the rows no month can be assigned to."""
+    year, number = month.split("-")
+    # Text comparisons: a whole-year file has ten times the rows of a month, and
+    # comparing text is much faster than parsing every value as a number first.
+    years = raw["year"].str.strip()
+    months = raw["month"].str.strip().str.lstrip("0")
+    assignable = years.str.fullmatch(r"\d{4}") & months.isin([str(m) for m in range(1, 13)])
+    in_month = (years == year) & (months == str(int(number)))
+    return raw[in_month.fillna(False)], raw[~assignable.fillna(False)]
+
+
+def _write_quarantine(partition: Partition, rows: pd.DataFrame, manifest: dict) -> None:
+    """Keep the bad rows with their reasons; a clean run removes an old quarantine."""
+    if rows.empty:
+        partition.remove()
+        return
+    reasons = Counter(r for reason in rows["reason"] for r in reason.split("; "))
+    partition.write(rows.astype("string"), {**manifest, "reasons": dict(reasons.most_common())})
+
+
+def _ingest_table(source: Source, config: IngestConfig, table: str, month: str | None) -> dict:
+    name = config.file_name(table, month or "")
+    path = source.fetch(name)
+    digest = sha256_of(path)
+    expected = config.checksums.get(name)
+    if expected and digest != expected:
+        raise SourceError(f"{name}: suma SHA-256 {digest} różni się od oczekiwanej {expected}")
+    raw = read_raw(path, table)
+    manifest = {
+        "table": table,
+        "month": month,
+        "source": source.description,
+        "source_file": name,
+        "source_sha256": digest,
+        "code_version": code_version(),
+    }
+    monthly_file = month is not None and config.is_monthly(table)
+    if month is not None and not monthly_file:
+        raw, unassigned = _rows_of_month(raw, month)
+        _write_quarantine(
+            Partition.of(config.data_dir, "quarantine", table, UNASSIGNED),
+            unassigned.reset_index().assign(reason="year/month: nie da się przypisać miesiąca"),
+            {**manifest, "month": None},
+        )
+    result = validate(raw, table, month if monthly_file else None)
+    label = f"{table} {month}" if month else table
+    quarantine = Partition.of(config.data_dir, "quarantine", table, month)
+    counts = {"rows_in": len(raw), "rows_quarantined": len(result.quarantine)}
+    if raw.empty:
+        raise IngestRejected(f"{label}: źródło {source.description} nie ma wierszy")
+    if result.bad_share > config.max_bad_share:
+        _write_quarantine(quarantine, result.quarantine, {**manifest, **counts, "rejected": True})
+        raise IngestRejected(
+            f"{label}: {result.bad_share:.1%} wierszy w kwarantannie, próg to "
+            f"{config.max_bad_share:.1%}; partycja nie została zapisana. "
+            f"Powody: {quarantine.manifest_path}"
+        )
+    _write_quarantine(quarantine, result.quarantine, {**manifest, **counts})
+    partition = Partition.of(config.data_dir, "raw", table, month)
+    return partition.write(result.valid, {**manifest, **counts})
+
+
+def ingest_summary(data_dir, months) -> str:
+    """One line on what the months' partitions hold: rows kept and rows quarantined."""
+    parts = []
+    for table, label in (("flights", "loty"), ("weather", "pogoda")):
+        manifests = [Partition.of(data_dir, "raw", table, month).manifest() for month in months]
+        kept = sum(m["rows"] for m in manifests)
+        quarantined = sum(m["rows_quarantined"] for m in manifests)
+        parts.append(f"{label}: {integer(kept)} wierszy, w kwarantannie {integer(quarantined)}")
+    return "; ".join(parts)

@@ -1,0 +1,199 @@
+"""Features known before departure, the target, and the joins behind them.
+
+The prediction is made **two hours before the scheduled departure** (``PREDICTION_LEAD``,
+from ``cel_biznesowy.md``). A feature is allowed only if its value is known then:
+
+* the timetable: scheduled hour, weekday, days to the nearest US federal holiday,
+  distance, carrier, route, and how busy the origin is — the number of scheduled
+  departures in that hour and day (the timetable is published in advance);
+* the weather at the origin in the scheduled hour (in production: the forecast);
+* the aircraft: age, seats, engines;
+* the state of the day at the origin: the share of earlier departures that left 15 or
+  more minutes late (or were cancelled), counting only flights whose outcome is known
+  at prediction time — scheduled at least 15 minutes before it.
+
+The flight's own ``dep_time``, ``dep_delay``, ``arr_time``, ``arr_delay`` and
+``air_time`` never become features (leakage, EDA section 6).
+
+Missing values policy:
+
+* weather: the measurement of the scheduled hour; if it is missing, the nearest one at
+  the same airport within 3 hours; otherwise the values stay missing and
+  ``weather_missing`` = 1 (the model handles gaps). A missing ``wind_gust`` with a
+  measured wind means no gusts and becomes 0;
+* aircraft: unknown tail numbers (cancelled flights, MQ and AA fleet numbers) keep
+  missing values and get ``plane_missing`` = 1 — the flights are not dropped;
+* day state: with no earlier departure known yet, the shares stay missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.holiday import USFederalHolidayCalendar
+
+from zajecia_02_eda.data import LOCAL_TZ
+from zajecia_02_eda.target import DELAY_THRESHOLD_MIN, is_disrupted
+
+PREDICTION_LEAD = pd.Timedelta(hours=2)
+RECENT_WINDOW = pd.Timedelta(hours=3)
+OUTCOME_KNOWN_AFTER = pd.Timedelta(minutes=DELAY_THRESHOLD_MIN)
+WEATHER_TOLERANCE = pd.Timedelta(hours=3)
+HOLIDAY_HORIZON_DAYS = 14
+
+WEATHER_COLUMNS = (
+    "temp",
+    "dewp",
+    "humid",
+    "wind_dir",
+    "wind_speed",
+    "wind_gust",
+    "precip",
+    "pressure",
+    "visib",
+)
+CATEGORICAL_FEATURES = ("carrier", "origin", "dest")
+NUMERIC_FEATURES = (
+    "dep_hour",
+    "dep_minute",
+    "arr_hour",
+    "weekday",
+    "days_to_holiday",
+    "distance",
+    "origin_hour_departures",
+    "origin_day_departures",
+    "dest_day_arrivals",
+    *WEATHER_COLUMNS,
+    "weather_missing",
+    "plane_age",
+    "plane_seats",
+    "plane_engines",
+    "plane_missing",
+    "origin_late_share_3h",
+    "origin_departures_known_3h",
+    "carrier_late_share_3h",
+    "origin_late_share_day",
+)
+FEATURES = (*CATEGORICAL_FEATURES, *NUMERIC_FEATURES)
+ID_COLUMNS = ("sched_dep_utc", "month", "flight", "tailnum")
+TARGET = "disrupted"
+COLUMNS = (*ID_COLUMNS, *FEATURES, TARGET)
+
+
+def _local_dates(flights: pd.DataFrame) -> pd.Series:
+    return flights["sched_dep_utc"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
+
+
+def days_to_holiday(dates: pd.Series) -> pd.Series:
+    """Days to the nearest US federal holiday (either side), capped at 14."""
+    holidays = USFederalHolidayCalendar().holidays(
+        dates.min() - pd.Timedelta(days=60), dates.max() + pd.Timedelta(days=60)
+    )
+    if holidays.empty:
+        return pd.Series(HOLIDAY_HORIZON_DAYS, index=dates.index, dtype="float64")
+    gaps = np.abs(dates.to_numpy()[:, None] - holidays.to_numpy()[None, :]).min(axis=1)
+    days = gaps / np.timedelta64(1, "D")
+    return pd.Series(np.minimum(days, HOLIDAY_HORIZON_DAYS), index=dates.index)
+
+
+def late_share_known_before(
+    flights: pd.DataFrame, keys: list[str], window: pd.Timedelta
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of late departures among earlier flights whose outcome is known at prediction.
+
+    For every flight, among flights of the same group (``keys``) scheduled in
+    ``[T - window, T - 15 min]`` where ``T`` is its prediction time, count those that
+    left 15+ minutes late or were cancelled. Returns the share (NaN where none is known)
+    and the count. Vectorised: groups and times are packed into one sorted key, and
+    each window is two binary searches.
+    """
+    minutes = (
+        (flights["sched_dep_utc"] - pd.Timestamp("2000-01-01", tz="UTC")) // pd.Timedelta(minutes=1)
+    ).to_numpy(np.int64)
+    group = flights.groupby(keys, observed=True, sort=False).ngroup().to_numpy(np.int64)
+    late = (
+        flights["dep_delay"].ge(DELAY_THRESHOLD_MIN).fillna(False) | flights["dep_time"].isna()
+    ).to_numpy(np.int64)
+    span = minutes.max() + 1 if len(minutes) else 1  # keeps groups apart in the packed key
+    order = np.lexsort((minutes, group))
+    packed = group[order] * span + minutes[order]
+    late_before = np.concatenate([[0], np.cumsum(late[order])])
+    prediction = minutes - PREDICTION_LEAD // pd.Timedelta(minutes=1)
+    first = np.searchsorted(
+        packed, group * span + prediction - window // pd.Timedelta(minutes=1), "left"
+    )
+    last = np.searchsorted(
+        packed, group * span + prediction - OUTCOME_KNOWN_AFTER // pd.Timedelta(minutes=1), "right"
+    )
+    count = np.maximum(last - first, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(count > 0, (late_before[last] - late_before[first]) / count, np.nan)
+    return share, count
+
+
+def _join_weather(flights: pd.DataFrame, weather: pd.DataFrame) -> pd.DataFrame:
+    """Weather of the scheduled hour at the origin, else the nearest within 3 hours."""
+    measured = weather[["origin", "time_hour", *WEATHER_COLUMNS]].sort_values("time_hour")
+    joined = pd.merge_asof(
+        flights.reset_index().sort_values("time_hour"),
+        measured.assign(weather_found=1),
+        on="time_hour",
+        by="origin",
+        direction="nearest",
+        tolerance=WEATHER_TOLERANCE,
+    )
+    joined = joined.set_index("index").sort_index()
+    joined["weather_missing"] = joined.pop("weather_found").isna().astype("int8")
+    no_gust = joined["wind_gust"].isna() & joined["wind_speed"].notna()
+    joined.loc[no_gust, "wind_gust"] = 0.0
+    return joined
+
+
+def build_features(
+    flights: pd.DataFrame, weather: pd.DataFrame, planes: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per flight: identifiers, features known before departure and the target."""
+    frame = _join_weather(flights, weather)
+    local = frame["sched_dep_utc"].dt.tz_convert(LOCAL_TZ)
+    dates = _local_dates(frame)
+    frame["dep_hour"] = frame["hour"].astype("int8")
+    frame["dep_minute"] = frame["minute"].astype("int8")
+    frame["arr_hour"] = (frame["sched_arr_time"] // 100).astype("int8")
+    frame["weekday"] = local.dt.day_of_week.astype("int8")
+    frame["days_to_holiday"] = days_to_holiday(dates)
+    frame["date"] = dates
+    frame["origin_hour_departures"] = frame.groupby(["origin", "date", "hour"], observed=True)[
+        "flight"
+    ].transform("size")
+    frame["origin_day_departures"] = frame.groupby(["origin", "date"], observed=True)[
+        "flight"
+    ].transform("size")
+    frame["dest_day_arrivals"] = frame.groupby(["dest", "date"], observed=True)["flight"].transform(
+        "size"
+    )
+
+    aircraft = planes[["tailnum", "year", "seats", "engines"]].rename(
+        columns={"year": "plane_year", "seats": "plane_seats", "engines": "plane_engines"}
+    )
+    frame = frame.merge(aircraft, on="tailnum", how="left")
+    frame["plane_missing"] = frame["plane_seats"].isna().astype("int8")
+    frame["plane_age"] = frame["year"].astype("float64") - frame["plane_year"].astype("float64")
+
+    frame["origin_late_share_3h"], frame["origin_departures_known_3h"] = late_share_known_before(
+        frame, ["origin", "date"], RECENT_WINDOW
+    )
+    frame["carrier_late_share_3h"], _ = late_share_known_before(
+        frame, ["origin", "carrier", "date"], RECENT_WINDOW
+    )
+    frame["origin_late_share_day"], _ = late_share_known_before(
+        frame, ["origin", "date"], pd.Timedelta(days=1)
+    )
+    frame["month"] = local.dt.strftime("%Y-%m")
+    frame[TARGET] = is_disrupted(frame)
+    numeric = {column: "float64" for column in NUMERIC_FEATURES}
+    return (
+        frame[list(COLUMNS)]
+        .astype(numeric)
+        .sort_values("sched_dep_utc", kind="stable")
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,162 @@
+"""The data-quality gate of a month of features, and its report (JSON and Markdown).
+
+Thresholds live in ``quality_gates.yaml`` (or the file named by ``MLOPS_QUALITY_GATES``).
+Every check gives one line: what was measured, the limit, and whether it passed. The
+report is written on every run; when a check fails the run stops with the report's
+summary and the month's features are not written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from zajecia_01_planowanie.atomic_io import write_text_atomic
+from zajecia_04_preprocessing.features import FEATURES, TARGET
+
+DEFAULT_GATES = Path(__file__).resolve().parent / "quality_gates.yaml"
+GATE_KEYS = {"min_rows", "max_row_loss", "max_null_rate", "categories", "ranges", "target_rate"}
+
+
+class QualityGateFailed(RuntimeError):
+    """At least one check failed; the message lists the failed checks."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    value: str
+    limit: str
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    month: str
+    rows_in: int
+    rows_out: int
+    removed: dict[str, int]
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+    def to_json(self) -> str:
+        body = {**asdict(self), "status": "ok" if self.passed else "failed"}
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+    def to_markdown(self) -> str:
+        status = "✅ przeszła" if self.passed else "❌ NIE przeszła"
+        lines = [
+            f"# Raport jakości danych — {self.month}",
+            "",
+            f"Bramka jakości: **{status}**. Wiersze: {self.rows_in} na wejściu, "
+            f"{self.rows_out} w cechach.",
+            "",
+            "| Sprawdzenie | Wartość | Próg | Wynik |",
+            "|---|---:|---|---|",
+        ]
+        lines += [
+            f"| {c.name} | {c.value} | {c.limit} | {'ok' if c.passed else '**BŁĄD**'} |"
+            for c in self.checks
+        ]
+        removed = ", ".join(f"{reason}: {count}" for reason, count in self.removed.items())
+        lines += ["", f"Usunięte przy czyszczeniu: {removed or 'brak'}."]
+        return "\n".join(lines) + "\n"
+
+
+def load_gates(path: Path | None = None) -> dict:
+    """Read and check the thresholds file.
+
+    Raises:
+        ValueError: the file is not a mapping of the known gate names.
+    """
+    path = Path(path or os.environ.get("MLOPS_QUALITY_GATES") or DEFAULT_GATES)
+    gates = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(gates, dict) or not gates.keys() <= GATE_KEYS:
+        unknown = sorted(set(gates) - GATE_KEYS) if isinstance(gates, dict) else gates
+        raise ValueError(f"{path}: nieznane lub niepoprawne progi: {unknown}")
+    return gates
+
+
+def _share(value: float) -> str:
+    return f"{value:.2%}".replace(".", ",")
+
+
+def evaluate(
+    features: pd.DataFrame, month: str, rows_in: int, removed: dict[str, int], gates: dict
+) -> QualityReport:
+    """Run every configured check on one month of features."""
+    checks = []
+    if "min_rows" in gates:
+        checks.append(
+            Check(
+                "liczba wierszy",
+                len(features) >= gates["min_rows"],
+                str(len(features)),
+                f"≥ {gates['min_rows']}",
+            )
+        )
+    if "max_row_loss" in gates:
+        loss = 1 - len(features) / rows_in if rows_in else 1.0
+        checks.append(
+            Check(
+                "utrata wierszy",
+                loss <= gates["max_row_loss"],
+                _share(loss),
+                f"≤ {_share(gates['max_row_loss'])}",
+            )
+        )
+    limits = gates.get("max_null_rate", {})
+    for column in FEATURES:
+        rate = float(features[column].isna().mean()) if len(features) else 0.0
+        limit = float(limits.get(column, 0.0))
+        if rate > 0 or column in limits:
+            checks.append(
+                Check(f"braki: {column}", rate <= limit, _share(rate), f"≤ {_share(limit)}")
+            )
+    for column, allowed in gates.get("categories", {}).items():
+        unknown = sorted(set(features[column].dropna()) - set(allowed))
+        checks.append(
+            Check(
+                f"kategorie: {column}",
+                not unknown,
+                ", ".join(unknown) or "tylko znane",
+                "lista w progach",
+            )
+        )
+    for column, (low, high) in gates.get("ranges", {}).items():
+        values = features[column].dropna()
+        outside = int(((values < low) | (values > high)).sum())
+        shown = f"{values.min():g}…{values.max():g}" if len(values) else "brak wartości"
+        checks.append(Check(f"zakres: {column}", outside == 0, shown, f"{low}…{high}"))
+    if "target_rate" in gates:
+        low, high = gates["target_rate"]
+        rate = float(features[TARGET].mean()) if len(features) else 0.0
+        checks.append(
+            Check(
+                "odsetek lotów z problemem",
+                low <= rate <= high,
+                _share(rate),
+                f"{_share(low)}…{_share(high)}",
+            )
+        )
+    return QualityReport(month, rows_in, len(features), removed, checks)
+
+
+def write_report(report: QualityReport, folder: Path) -> list[Path]:
+    """Write ``quality.json`` and ``quality.md`` into ``folder``; return both paths."""
+    folder = Path(folder)
+    return [
+        write_text_atomic(folder / "quality.json", report.to_json()),
+        write_text_atomic(folder / "quality.md", report.to_markdown()),
+    ]
