@@ -56,6 +56,8 @@ airflow: setup
 
 bench: setup
 	$(BIN)/python -m zajecia_04_preprocessing.bench
+	$(BIN)/python -m zajecia_05_model.bench
+	$(BIN)/python -m zajecia_06_monitoring.bench
 
 clean:
 	rm -rf $(VENV) data

@@ -31,6 +31,17 @@ from zajecia_04_preprocessing.preprocess import preprocess_month
 AIM_SECONDS = 90
 
 
+def build_year(data_dir: Path) -> Path:
+    """Ingest and preprocess all of 2013 with the plain functions (the later benchmarks
+    need the features and do not time this)."""
+    config = IngestConfig(data_dir=data_dir)
+    ingest_reference(config)
+    for month in MONTHS_2013:
+        ingest_month(month, config)
+        preprocess_month(month, data_dir)
+    return data_dir
+
+
 def time_functions(data_dir: Path) -> dict[str, tuple[float, float]]:
     """Seconds of ingest and preprocessing per month, calling the functions directly."""
     config = IngestConfig(data_dir=data_dir)

@@ -6,11 +6,14 @@ from ``cel_biznesowy.md``). A feature is allowed only if its value is known then
 * the timetable: scheduled hour, weekday, days to the nearest US federal holiday,
   distance, carrier, route, and how busy the origin is — the number of scheduled
   departures in that hour and day (the timetable is published in advance);
-* the weather at the origin in the scheduled hour (in production: the forecast);
+* the weather at the origin in the scheduled hour and its worst precipitation and
+  visibility within two hours either side (in production: the forecast);
 * the aircraft: age, seats, engines;
 * the state of the day at the origin: the share of earlier departures that left 15 or
   more minutes late (or were cancelled), counting only flights whose outcome is known
-  at prediction time — scheduled at least 15 minutes before it.
+  at prediction time — scheduled at least 15 minutes before it;
+* the same aircraft's previous departure from New York that day, as much of its delay
+  as had happened by prediction time (a delay still going on is cut at that moment).
 
 The flight's own ``dep_time``, ``dep_delay``, ``arr_time``, ``arr_delay`` and
 ``air_time`` never become features (leakage, EDA section 6).
@@ -65,6 +68,8 @@ NUMERIC_FEATURES = (
     "dest_day_arrivals",
     *WEATHER_COLUMNS,
     "weather_missing",
+    "precip_max_4h",
+    "visib_min_4h",
     "plane_age",
     "plane_seats",
     "plane_engines",
@@ -73,6 +78,8 @@ NUMERIC_FEATURES = (
     "origin_departures_known_3h",
     "carrier_late_share_3h",
     "origin_late_share_day",
+    "plane_prev_delay_known",
+    "plane_prev_late",
 )
 FEATURES = (*CATEGORICAL_FEATURES, *NUMERIC_FEATURES)
 ID_COLUMNS = ("sched_dep_utc", "month", "flight", "tailnum")
@@ -146,7 +153,57 @@ def _join_weather(flights: pd.DataFrame, weather: pd.DataFrame) -> pd.DataFrame:
     joined["weather_missing"] = joined.pop("weather_found").isna().astype("int8")
     no_gust = joined["wind_gust"].isna() & joined["wind_speed"].notna()
     joined.loc[no_gust, "wind_gust"] = 0.0
-    return joined
+    return joined.merge(_weather_window(weather), on=["origin", "time_hour"], how="left")
+
+
+def _weather_window(weather: pd.DataFrame) -> pd.DataFrame:
+    """Per airport and hour: the most precipitation and the lowest visibility within ±2 h."""
+    windows = []
+    for origin, hours in weather.groupby("origin", observed=True):
+        hourly = hours.set_index("time_hour").sort_index()[["precip", "visib"]].asfreq("h")
+        windows.append(
+            pd.DataFrame(
+                {
+                    "origin": origin,
+                    "precip_max_4h": hourly["precip"].rolling(5, center=True, min_periods=1).max(),
+                    "visib_min_4h": hourly["visib"].rolling(5, center=True, min_periods=1).min(),
+                }
+            ).reset_index()
+        )
+    columns = ["origin", "time_hour", "precip_max_4h", "visib_min_4h"]
+    return (
+        pd.concat(windows).astype({"origin": "string"})
+        if windows
+        else pd.DataFrame(columns=columns)
+    )
+
+
+def previous_departure_of_aircraft(flights: pd.DataFrame) -> pd.DataFrame:
+    """The same aircraft's previous New York departure that day, as known at prediction.
+
+    Returns ``plane_prev_delay_known`` — the delay in minutes as far as it had happened by
+    prediction time ``T`` (a flight that had not left yet counts up to ``T``) — and
+    ``plane_prev_late`` (that delay ≥ 15 min). Both are empty when there is no earlier
+    departure that day or its outcome is not known yet at ``T`` (scheduled later than
+    15 minutes before ``T``).
+    """
+    order = flights.sort_values(["tailnum", "sched_dep_utc"], kind="stable")
+    same_day = order.groupby(["tailnum", "date"], observed=True, dropna=True)
+    previous = same_day["sched_dep_utc"].shift(1)
+    delay = same_day["dep_delay"].shift(1).astype("float64")
+    cancelled = same_day["dep_time"].shift(1).isna() & previous.notna()
+    prediction = order["sched_dep_utc"] - PREDICTION_LEAD
+    elapsed = (prediction - previous) / pd.Timedelta(minutes=1)
+    known = previous.notna() & (elapsed >= OUTCOME_KNOWN_AFTER / pd.Timedelta(minutes=1))
+    delay_known = delay.where(~cancelled, elapsed).clip(upper=elapsed).where(known)
+    result = pd.DataFrame(
+        {
+            "plane_prev_delay_known": delay_known,
+            "plane_prev_late": (delay_known >= DELAY_THRESHOLD_MIN).astype("float64").where(known),
+        },
+        index=order.index,
+    )
+    return result.reindex(flights.index)
 
 
 def build_features(
@@ -188,6 +245,7 @@ def build_features(
     frame["origin_late_share_day"], _ = late_share_known_before(
         frame, ["origin", "date"], pd.Timedelta(days=1)
     )
+    frame = frame.join(previous_departure_of_aircraft(frame))
     frame["month"] = local.dt.strftime("%Y-%m")
     frame[TARGET] = is_disrupted(frame)
     numeric = {column: "float64" for column in NUMERIC_FEATURES}

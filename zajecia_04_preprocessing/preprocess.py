@@ -89,7 +89,7 @@ def features_summary(data_dir: Path, months: list[str]) -> str:
     rows = sum(m["rows"] for m in manifests)
     rates = [m["target_rate"] for m in manifests]
     return (
-        f"cechy: {integer(rows)} wierszy, {len(FEATURES)} cech; bramka jakości ok w "
+        f"cechy: {integer(rows)} wierszy, liczba cech {len(FEATURES)}; bramka jakości ok w "
         f"{len(manifests)} miesiącach; loty z problemem: {percent(min(rates))}–"
         f"{percent(max(rates))} w miesiącu"
     )

@@ -27,6 +27,10 @@ from zajecia_03_airflow_ingest.config import data_dir
 from zajecia_03_airflow_ingest.ingest import ingest_summary
 from zajecia_03_airflow_ingest.partitions import MONTHS_2013
 from zajecia_04_preprocessing.preprocess import features_summary
+from zajecia_05_model.registry import Registry
+from zajecia_05_model.registry_cli import model_summary
+from zajecia_06_monitoring.monitor import history
+from zajecia_06_monitoring.monthly import status_line
 
 CLASS_COUNT = 11
 INDENT = " " * 8
@@ -61,17 +65,35 @@ def preprocess_year(report: Report, months: tuple[str, ...] = MONTHS_2013) -> li
     return [data_dir() / "features", data_dir() / "reports" / "quality"]
 
 
+def train_model(report: Report) -> list[Path]:
+    # One run of flights_train with its default window (January–June); the run is
+    # labelled with the window's last month.
+    run_backfill("flights_train", ("2013-06",), report)
+    registry = Registry(data_dir())
+    report(model_summary(registry))
+    version = registry.resolve("staging")
+    return [registry.versions_dir / version / "model_card.md", registry.root]
+
+
+def monitor_months(report: Report, months: tuple[str, ...] = MONTHS_2013[6:]) -> list[Path]:
+    run_backfill("flights_monitor", months, report)
+    for summary in history(data_dir()):
+        if summary["month"] in months:
+            report(status_line(summary))
+    return [data_dir() / "monitoring" / f"month={month}" / "report.html" for month in months]
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "Planowanie", "walidacja backlogu i plan sprintów", plan_sprints),
     Step(2, "EDA", "wykonuję eda.ipynb i eksportuję eda.html", execute_eda),
     Step(3, "Airflow: pobieranie", "flights_ingest dla 12 miesięcy 2013", ingest_year),
     Step(4, "Airflow: przetwarzanie", "flights_preprocess dla 12 miesięcy 2013", preprocess_year),
+    Step(5, "Airflow: trening", "flights_train, okno 2013-01…2013-06", train_model),
+    Step(6, "Airflow: monitoring", "flights_monitor dla 2013-07…2013-12", monitor_months),
 )
 
 # Classes without a step yet; each later issue moves its class into STEPS.
 PENDING = {
-    5: "Airflow: trening modelu",
-    6: "Walidacja i monitorowanie",
     7: "API i kontener",
     8: "Wdrożenie i monitoring produkcji",
     9: "Ponowny trening",

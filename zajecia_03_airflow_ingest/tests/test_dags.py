@@ -49,7 +49,9 @@ def test_ingest_dag_runs_a_month_and_emits_the_asset(run_dag):
     assert Partition.of(data_dir(), "raw", "planes").exists()
     with create_session() as session:
         events = session.scalars(
-            select(AssetEvent).where(AssetEvent.source_run_id == run.run_id)
+            select(AssetEvent).where(
+                AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id
+            )
         ).all()
     assert [event.extra["data_sha256"] for event in events] == [flights["data_sha256"]]
 

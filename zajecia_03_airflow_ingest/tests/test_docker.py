@@ -109,4 +109,6 @@ def test_container_commands_run_outside_docker(tmp_path):
     assert {d["dag_id"]: d["bundle_name"] for d in listed} == {
         "flights_ingest": "zajecia_03_airflow_ingest",
         "flights_preprocess": "zajecia_04_preprocessing",
+        "flights_train": "zajecia_05_model",
+        "flights_monitor": "zajecia_06_monitoring",
     }

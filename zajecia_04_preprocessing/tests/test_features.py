@@ -103,3 +103,49 @@ def test_late_share_counts_only_outcomes_known_two_hours_before(make_flights, ma
     assert features.loc[9, "origin_late_share_day"] == pytest.approx(3 / 4)  # flights 1, 2, 4
     assert math.isnan(features.loc[9, "carrier_late_share_3h"])  # no earlier AA flight
     assert math.isnan(features.loc[1, "origin_late_share_3h"])  # first flight of the day
+
+
+def test_previous_departure_of_the_same_aircraft_as_known_two_hours_before(
+    make_flights, make_weather, planes
+):
+    # One aircraft flies three times. At 13:00 (prediction for 15:00) the 08:00 departure
+    # has left 30 min late; at 16:00 (prediction for 18:00) the 15:00 one has not left yet
+    # (it will leave 4 h late), so only 60 of its minutes of delay are known.
+    flights = make_flights(
+        [
+            {"flight": 1, "hour": 8, "sched_dep_time": 800, "dep_delay": 30},
+            {"flight": 2, "hour": 15, "sched_dep_time": 1500, "dep_delay": 240},
+            {"flight": 3, "hour": 18, "sched_dep_time": 1800},
+            {"flight": 4, "hour": 9, "sched_dep_time": 900, "tailnum": "N999MQ"},
+        ]
+    )
+    features = by_flight(build_features(flights, make_weather(list(range(8, 19))), planes))
+    assert math.isnan(features.loc[1, "plane_prev_delay_known"])
+    assert (
+        features.loc[2, "plane_prev_delay_known"] == 30 and features.loc[2, "plane_prev_late"] == 1
+    )
+    assert (
+        features.loc[3, "plane_prev_delay_known"] == 60 and features.loc[3, "plane_prev_late"] == 1
+    )
+    assert math.isnan(features.loc[4, "plane_prev_late"])
+
+
+def test_previous_departure_not_known_yet_stays_empty(make_flights, make_weather, planes):
+    flights = make_flights(
+        [
+            {"flight": 1, "hour": 8, "sched_dep_time": 800},
+            {"flight": 2, "hour": 9, "sched_dep_time": 900},  # predicted at 07:00
+        ]
+    )
+    features = by_flight(build_features(flights, make_weather([8, 9]), planes))
+    assert math.isnan(features.loc[2, "plane_prev_delay_known"])
+
+
+def test_weather_window_takes_the_worst_hour_within_two_hours(make_flights, make_weather, planes):
+    weather = make_weather(
+        list(range(5, 12)), precip=[0, 0, 0.3, 0, 0, 0, 0.1], visib=[10, 10, 10, 2, 10, 10, 10]
+    )
+    features = by_flight(build_features(make_flights([{"flight": 1}]), weather, planes))
+    assert features.loc[1, "precip"] == 0  # 08:00 itself was dry
+    assert features.loc[1, "precip_max_4h"] == 0.3  # rain at 07:00
+    assert features.loc[1, "visib_min_4h"] == 2  # fog at 08:00? no: 08:00 is index 3

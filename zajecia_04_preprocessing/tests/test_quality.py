@@ -28,6 +28,8 @@ GATES = {
         "origin_late_share_3h": 1.0,
         "origin_late_share_day": 1.0,
         "carrier_late_share_3h": 1.0,
+        "plane_prev_delay_known": 1.0,
+        "plane_prev_late": 1.0,
     },
     "categories": {"origin": ["EWR", "JFK", "LGA"]},
     "ranges": {"dep_hour": [0, 23]},

@@ -37,7 +37,7 @@ def test_progress_lines_and_summary(tmp_path):
     ]
     assert lines[4].startswith("        ok (")
     assert any(line.strip().endswith(str(made)) for line in lines)
-    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 05, 06" in out.getvalue()
+    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 07, 08" in out.getvalue()
 
 
 def test_first_failure_stops_the_run():
@@ -95,4 +95,4 @@ def test_airflow_steps_for_one_month(tmp_path, monkeypatch):
         lines[1]
         == "loty: 27 004 wierszy, w kwarantannie 0; pogoda: 2 226 wierszy, w kwarantannie 0"
     )
-    assert lines[3].startswith("cechy: 27 004 wierszy, 30 cech; bramka jakości ok w 1 miesiącach")
+    assert lines[3].startswith("cechy: 27 004 wierszy, liczba cech 34; bramka jakości ok w 1")

@@ -1,0 +1,66 @@
+"""Metrics of a probabilistic classifier and the decision threshold chosen for the KPI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    f1_score,
+    precision_recall_curve,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+
+
+def ranking_metrics(y: pd.Series, probability: np.ndarray) -> dict[str, float]:
+    """ROC AUC, PR AUC (average precision) and Brier score; NaN AUCs for a single class."""
+    both_classes = len(np.unique(y)) == 2
+    return {
+        "roc_auc": float(roc_auc_score(y, probability)) if both_classes else float("nan"),
+        "pr_auc": float(average_precision_score(y, probability)) if both_classes else float("nan"),
+        "brier": float(brier_score_loss(y, probability)),
+        "positive_rate": float(np.mean(y)),
+        "rows": len(y),
+    }
+
+
+def decision_metrics(y: pd.Series, probability: np.ndarray, threshold: float) -> dict[str, float]:
+    """Precision, recall and F1 when a flight is flagged at ``probability >= threshold``."""
+    flagged = probability >= threshold
+    return {
+        "precision": float(precision_score(y, flagged, zero_division=0)),
+        "recall": float(recall_score(y, flagged, zero_division=0)),
+        "f1": float(f1_score(y, flagged, zero_division=0)),
+        "flagged_share": float(np.mean(flagged)),
+    }
+
+
+def all_metrics(y: pd.Series, probability: np.ndarray, threshold: float) -> dict[str, float]:
+    return {**ranking_metrics(y, probability), **decision_metrics(y, probability, threshold)}
+
+
+def per_month(
+    months: pd.Series, y: pd.Series, probability: np.ndarray, threshold: float
+) -> dict[str, dict[str, float]]:
+    """:func:`all_metrics` for each month separately (the class share varies by month)."""
+    return {
+        month: all_metrics(y[mask], probability[mask.to_numpy()], threshold)
+        for month, mask in ((m, months == m) for m in sorted(months.unique()))
+    }
+
+
+def threshold_for_recall(y: pd.Series, probability: np.ndarray, recall: float) -> float:
+    """The highest threshold whose recall on ``(y, probability)`` is at least ``recall``.
+
+    Highest, because among thresholds that find enough disrupted flights it flags the
+    fewest flights, so its warnings are the most precise (``cel_biznesowy.md``).
+    """
+    _, recalls, thresholds = precision_recall_curve(y, probability)
+    # recalls[i] belongs to thresholds[i]; recall falls as the threshold rises.
+    reaching = np.flatnonzero(recalls[:-1] >= recall)
+    if not len(reaching):
+        raise ValueError(f"żaden próg nie daje czułości {recall}")
+    return float(thresholds[reaching[-1]])

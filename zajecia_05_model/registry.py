@@ -1,0 +1,208 @@
+"""Model registry on disk: immutable versions, atomic aliases, verified loading.
+
+Layout under ``$MLOPS_DATA_DIR/registry/<model name>/``::
+
+    versions/v0001/model.skops       the fitted pipeline, skops format (no pickle)
+    versions/v0001/metadata.json     metrics, params, data window and checksums, library
+                                     versions, git commit, SHA-256 of model.skops
+    versions/v0001/model_card.md     the model card (Polish) and its figures
+    aliases/production.json          {"version": "v0003", "history": ["v0001", "v0003"]}
+    registry.lock                    taken while a version is registered or an alias moves
+
+A version is prepared in a temporary folder, its files made read-only, and the folder
+renamed into place; it is never changed afterwards (and if it were, loading would
+notice). An alias is one small file replaced
+atomically, so a reader sees the old version or the new one. Loading checks the model
+file's SHA-256 against the metadata and refuses a file whose contents changed, and
+loads only the types listed in ``TRUSTED_TYPES``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import skops.io as sio
+
+from zajecia_01_planowanie.atomic_io import write_text_atomic
+from zajecia_03_airflow_ingest.checksum import sha256_of
+
+MODEL_FILE = "model.skops"
+METADATA_FILE = "metadata.json"
+CARD_FILE = "model_card.md"
+VERSION_PATTERN = re.compile(r"^v(\d{4})$")
+
+# Types skops does not trust by default, reviewed for the pipelines of train.py:
+# the trees of HistGradientBoostingClassifier, and the partial(check_array) that its
+# internal categorical encoder uses. Everything else in a model file must be a type
+# skops trusts already; a file with anything more is refused.
+TRUSTED_TYPES = (
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "functools.partial",
+    "sklearn.utils.validation.check_array",
+    "numpy.dtype",
+)
+
+
+class RegistryError(RuntimeError):
+    """The registry cannot do what was asked; the message says why (in Polish)."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version: str
+    model: object
+    metadata: dict
+
+
+class Registry:
+    def __init__(self, root: Path, name: str = "flights_delay"):
+        self.root = Path(root) / "registry" / name
+        self.versions_dir = self.root / "versions"
+        self.aliases_dir = self.root / "aliases"
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """An exclusive file lock: one registration or alias change at a time."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / "registry.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def versions(self) -> list[str]:
+        if not self.versions_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.versions_dir.iterdir() if VERSION_PATTERN.match(p.name))
+
+    def register(self, model: object, metadata: dict, files: dict[str, bytes] | None = None) -> str:
+        """Store ``model`` as a new immutable version; return its name (``v0001``…).
+
+        Args:
+            model: the fitted estimator.
+            metadata: anything JSON-serialisable; the registry adds the version, the time
+                and the model file's SHA-256.
+            files: extra files for the version folder (model card, figures), by relative path.
+        """
+        with self._locked():
+            numbers = [int(VERSION_PATTERN.match(v)[1]) for v in self.versions()]
+            version = f"v{max(numbers, default=0) + 1:04d}"
+            self.versions_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=self.versions_dir))
+            try:
+                sio.dump(model, staging / MODEL_FILE)
+                full = {
+                    **metadata,
+                    "model_name": self.root.name,
+                    "version": version,
+                    "registered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "model_file": MODEL_FILE,
+                    "model_sha256": sha256_of(staging / MODEL_FILE),
+                    "trusted_types": list(TRUSTED_TYPES),
+                }
+                (staging / METADATA_FILE).write_text(
+                    json.dumps(full, indent=2, ensure_ascii=False) + "\n"
+                )
+                for relative, data in (files or {}).items():
+                    (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                    (staging / relative).write_bytes(data)
+                _make_read_only(staging)
+                staging.rename(self.versions_dir / version)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            return version
+
+    def metadata(self, version: str) -> dict:
+        path = self.versions_dir / version / METADATA_FILE
+        if not path.is_file():
+            raise RegistryError(f"model {self.root.name}: nie ma wersji '{version}'")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def resolve(self, name: str) -> str:
+        """A version for a version name or an alias (``production``, ``staging``…)."""
+        if VERSION_PATTERN.match(name):
+            self.metadata(name)
+            return name
+        alias = self._alias(name)
+        if alias is None:
+            raise RegistryError(
+                f"model {self.root.name}: alias '{name}' nie wskazuje żadnej wersji"
+            )
+        return alias["version"]
+
+    def load(self, name: str) -> LoadedModel:
+        """Load a version (or an alias's version) after checking it was not changed.
+
+        Raises:
+            RegistryError: unknown version or alias, a changed model file, or a type
+                outside ``TRUSTED_TYPES`` in the file.
+        """
+        version = self.resolve(name)
+        metadata = self.metadata(version)
+        path = self.versions_dir / version / MODEL_FILE
+        if not path.is_file() or sha256_of(path) != metadata["model_sha256"]:
+            raise RegistryError(
+                f"model {self.root.name} {version}: plik {MODEL_FILE} został zmieniony "
+                "(suma SHA-256 inna niż w metadanych) — odmawiam wczytania"
+            )
+        unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+        if unexpected:
+            raise RegistryError(
+                f"model {self.root.name} {version}: niezaufane typy w pliku: "
+                + ", ".join(unexpected)
+            )
+        return LoadedModel(version, sio.load(path, trusted=list(TRUSTED_TYPES)), metadata)
+
+    def _alias(self, alias: str) -> dict | None:
+        path = self.aliases_dir / f"{alias}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def aliases(self) -> dict[str, str]:
+        if not self.aliases_dir.is_dir():
+            return {}
+        return {
+            p.stem: self._alias(p.stem)["version"] for p in sorted(self.aliases_dir.glob("*.json"))
+        }
+
+    def promote(self, version: str, alias: str = "production") -> str:
+        """Point ``alias`` at ``version`` (checked loadable first); return the previous one."""
+        self.load(version)  # refuses a missing or changed version before anything moves
+        with self._locked():
+            current = self._alias(alias) or {"version": None, "history": []}
+            history = [*current["history"], version]
+            write_text_atomic(
+                self.aliases_dir / f"{alias}.json",
+                json.dumps({"version": version, "history": history}, indent=2) + "\n",
+            )
+            return current["version"]
+
+    def rollback(self, alias: str = "production") -> str:
+        """Point ``alias`` back at the version it had before the last promotion."""
+        with self._locked():
+            current = self._alias(alias)
+            if not current or len(current["history"]) < 2:
+                raise RegistryError(f"alias '{alias}' nie ma poprzedniej wersji do przywrócenia")
+            history = current["history"][:-1]
+            write_text_atomic(
+                self.aliases_dir / f"{alias}.json",
+                json.dumps({"version": history[-1], "history": history}, indent=2) + "\n",
+            )
+            return history[-1]
+
+
+def _make_read_only(folder: Path) -> None:
+    # Files only: read-only folders would stop `make clean` from deleting them.
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        path.chmod(0o444 if path.is_file() else 0o755)

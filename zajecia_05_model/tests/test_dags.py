@@ -1,0 +1,46 @@
+"""flights_train through real Airflow: a candidate that passes the gate, one that does not."""
+
+import pytest
+from airflow.models.asset import AssetEvent
+from airflow.utils.session import create_session
+from sqlalchemy import select
+
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_05_model.registry import Registry
+
+
+@pytest.fixture
+def features(run_dag, write_features):
+    """Synthetic features for January–March in the run's data folder."""
+    write_features(data_dir())
+    return run_dag
+
+
+@pytest.mark.slow
+def test_train_gate_register(features):
+    run = features(
+        "flights_train", "2013-02", train_start="2013-01", train_end="2013-02", min_auc_gain=0.0
+    )
+    assert run.state == "success"
+    registry = Registry(data_dir())
+    assert registry.versions() == ["v0001"]
+    assert registry.aliases() == {"production": "v0001", "staging": "v0001"}
+    assert registry.metadata("v0001")["metrics"]["backtest"]["months"] == ["2013-03"]
+    with create_session() as session:
+        events = session.scalars(
+            select(AssetEvent).where(
+                AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id
+            )
+        ).all()
+    assert [event.extra["version"] for event in events] == ["v0001"]
+
+
+@pytest.mark.slow
+def test_failed_gate_registers_nothing(features):
+    run = features(
+        "flights_train", "2013-02", train_start="2013-01", train_end="2013-02", min_auc_gain=0.9
+    )
+    assert run.state == "failed"
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states["quality_gate"] == "failed" and states["register"] != "success"
+    assert Registry(data_dir()).versions() == []

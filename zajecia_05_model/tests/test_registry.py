@@ -1,0 +1,104 @@
+import json
+import os
+import threading
+
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from zajecia_05_model.registry import Registry, RegistryError
+
+
+@pytest.fixture
+def registry(tmp_path):
+    return Registry(tmp_path)
+
+
+@pytest.fixture
+def model():
+    return DummyClassifier(strategy="prior").fit([[0], [1]], [0, 1])
+
+
+def test_versions_are_numbered_and_immutable(registry, model):
+    assert registry.register(model, {"note": "pierwsza"}) == "v0001"
+    assert registry.register(model, {"note": "druga"}, {"model_card.md": b"# Karta"}) == "v0002"
+    assert registry.versions() == ["v0001", "v0002"]
+    folder = registry.versions_dir / "v0002"
+    assert (folder / "model_card.md").read_bytes() == b"# Karta"
+    assert all(path.stat().st_mode & 0o222 == 0 for path in folder.iterdir() if path.is_file())
+    meta = registry.metadata("v0002")
+    assert (
+        meta["note"] == "druga" and meta["version"] == "v0002" and len(meta["model_sha256"]) == 64
+    )
+    assert not list(registry.versions_dir.glob(".v*"))  # no staging leftovers
+
+
+def test_load_returns_the_model(registry, model):
+    registry.register(model, {})
+    loaded = registry.load("v0001")
+    assert loaded.version == "v0001"
+    assert loaded.model.predict_proba([[3]]).tolist() == [[0.5, 0.5]]
+
+
+def test_changed_model_file_is_refused(registry, model):
+    registry.register(model, {})
+    path = registry.versions_dir / "v0001" / "model.skops"
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes() + b"\0")
+    with pytest.raises(RegistryError, match="został zmieniony"):
+        registry.load("v0001")
+
+
+def test_untrusted_types_are_refused_even_with_a_matching_checksum(registry):
+    dangerous = Pipeline([("run", FunctionTransformer(func=os.system))])
+    registry.register(dangerous, {})
+    with pytest.raises(RegistryError, match=r"niezaufane typy w pliku: .*system"):
+        registry.load("v0001")
+
+
+def test_aliases_promote_and_rollback(registry, model):
+    for _ in range(3):
+        registry.register(model, {})
+    assert registry.promote("v0001") is None
+    assert registry.promote("v0003") == "v0001"
+    registry.promote("v0002", "staging")
+    assert registry.aliases() == {"production": "v0003", "staging": "v0002"}
+    assert registry.resolve("production") == "v0003"
+    assert registry.rollback() == "v0001"
+    assert registry.load("production").version == "v0001"
+    with pytest.raises(RegistryError, match="nie ma poprzedniej wersji"):
+        registry.rollback()
+    history = json.loads((registry.aliases_dir / "production.json").read_text())["history"]
+    assert history == ["v0001"]
+
+
+def test_a_changed_version_cannot_be_promoted(registry, model):
+    registry.register(model, {})
+    registry.register(model, {})
+    registry.promote("v0001")
+    (registry.versions_dir / "v0002" / "model.skops").chmod(0o644)
+    (registry.versions_dir / "v0002" / "model.skops").write_bytes(b"zmieniony")
+    with pytest.raises(RegistryError, match="został zmieniony"):
+        registry.promote("v0002")
+    assert registry.aliases() == {"production": "v0001"}
+
+
+@pytest.mark.parametrize("name", ["v0009", "canary"])
+def test_unknown_version_or_alias(registry, model, name):
+    registry.register(model, {})
+    with pytest.raises(RegistryError, match=name):
+        registry.load(name)
+
+
+def test_concurrent_registrations_get_distinct_versions(registry, model):
+    versions = []
+    threads = [
+        threading.Thread(target=lambda: versions.append(registry.register(model, {})))
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(versions) == [f"v{n:04d}" for n in range(1, 7)]

@@ -1,0 +1,61 @@
+import pytest
+from sklearn.dummy import DummyClassifier
+
+from zajecia_05_model.registry import Registry
+from zajecia_05_model.registry_cli import EXIT_ERROR, EXIT_OK, main, model_summary
+
+METADATA = {
+    "train_months": ["2013-01", "2013-06"],
+    "validation_month": "2013-06",
+    "threshold": 0.45,
+    "code_version": "abc",
+    "metrics": {"validation": {"hist_gradient_boosting": {"roc_auc": 0.788}}, "backtest": {}},
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    registry = Registry(tmp_path)
+    model = DummyClassifier().fit([[0], [1]], [0, 1])
+    registry.register(model, METADATA)
+    registry.register(model, METADATA)
+    registry.promote("v0001")
+    return tmp_path
+
+
+def run(data_dir, *args):
+    return main(["--data-dir", str(data_dir), *args])
+
+
+def test_list_and_show(data_dir, capsys):
+    assert run(data_dir, "list") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "v0001" in out and "production" in out and "0,788" in out
+    assert run(data_dir, "show", "production") == EXIT_OK
+    assert "flights_delay v0001" in capsys.readouterr().out
+
+
+def test_promote_then_rollback(data_dir, capsys):
+    assert run(data_dir, "promote", "v0002") == EXIT_OK
+    assert "production: v0001 → v0002" in capsys.readouterr().out
+    assert run(data_dir, "rollback") == EXIT_OK
+    assert Registry(data_dir).aliases()["production"] == "v0001"
+
+
+def test_errors_are_messages_with_exit_code(data_dir, capsys):
+    assert run(data_dir, "promote", "v0042") == EXIT_ERROR
+    assert "nie ma wersji 'v0042'" in capsys.readouterr().err
+    assert run(data_dir, "rollback", "--alias", "staging") == EXIT_ERROR
+
+
+def test_empty_registry(tmp_path, capsys):
+    assert run(tmp_path, "list") == EXIT_OK
+    assert "pusty" in capsys.readouterr().out
+
+
+def test_model_summary_line(data_dir):
+    registry = Registry(data_dir)
+    registry.promote("v0002", "staging")
+    assert model_summary(registry) == (
+        "model v0002: ROC AUC walidacja 0,788, test wsteczny —; próg 0,450; production → v0001"
+    )

@@ -1,0 +1,178 @@
+"""Training: baselines and the main model, each one scikit-learn ``Pipeline``.
+
+Every encoder and scaler sits inside its model's pipeline, so it is fitted on the
+training months only and travels with the model into the registry and the API. The
+split is by time: fit on the window without its last month, validate on that month,
+then refit the chosen configuration on the whole window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_04_preprocessing.features import (
+    CATEGORICAL_FEATURES,
+    FEATURES,
+    NUMERIC_FEATURES,
+    TARGET,
+)
+from zajecia_05_model.config import TrainConfig
+from zajecia_05_model.evaluate import all_metrics, per_month, ranking_metrics, threshold_for_recall
+
+MAIN_MODEL = "hist_gradient_boosting"
+BASELINES = ("dummy", "logistic_regression")
+
+
+def load_features(data_dir: Path, months: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The feature partitions of ``months``, concatenated; and their data checksums.
+
+    Raises:
+        PartitionError: a month is missing or its file does not match its manifest.
+    """
+    partitions = [Partition.of(data_dir, "features", "flights", month) for month in months]
+    frame = pd.concat([partition.read() for partition in partitions], ignore_index=True)
+    checksums = {
+        month: p.manifest()["data_sha256"] for month, p in zip(months, partitions, strict=True)
+    }
+    return frame, checksums
+
+
+def build_models(config: TrainConfig) -> dict[str, Pipeline]:
+    """The two baselines and the main model, unfitted."""
+    categorical, numeric = list(CATEGORICAL_FEATURES), list(NUMERIC_FEATURES)
+    logistic = ColumnTransformer(
+        [
+            # Rare airports and carriers share one column instead of one each.
+            (
+                "categories",
+                OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=50),
+                categorical,
+            ),
+            (
+                "numbers",
+                Pipeline(
+                    [
+                        ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+                        ("scale", StandardScaler()),
+                    ]
+                ),
+                numeric,
+            ),
+        ]
+    )
+    boosting = ColumnTransformer(
+        [
+            # Codes for the model's native categorical splits; an unseen category becomes
+            # a missing value, which the trees handle.
+            (
+                "categories",
+                OrdinalEncoder(
+                    handle_unknown="use_encoded_value",
+                    unknown_value=np.nan,
+                    encoded_missing_value=np.nan,
+                ),
+                categorical,
+            ),
+            ("numbers", "passthrough", numeric),
+        ]
+    )
+    return {
+        "dummy": Pipeline([("model", DummyClassifier(strategy="prior"))]),
+        "logistic_regression": Pipeline(
+            [("features", logistic), ("model", LogisticRegression(max_iter=2000))]
+        ),
+        MAIN_MODEL: Pipeline(
+            [
+                ("features", boosting),
+                (
+                    "model",
+                    HistGradientBoostingClassifier(
+                        categorical_features=list(range(len(categorical))),
+                        early_stopping=False,
+                        random_state=config.random_state,
+                        **config.boosting,
+                    ),
+                ),
+            ]
+        ),
+    }
+
+
+@dataclass
+class TrainingResult:
+    model: Pipeline
+    threshold: float
+    validation: dict[str, dict[str, float]]
+    backtest: dict[str, dict] = field(default_factory=dict)
+    data_checksums: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    # Labels and probabilities behind the metrics, for the model card's figures:
+    # "validation/<model>" and "backtest" -> (y, probability).
+    scores: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def best_baseline_auc(self) -> float:
+        return max(self.validation[name]["roc_auc"] for name in BASELINES)
+
+
+def train(config: TrainConfig, data_dir: Path) -> TrainingResult:
+    """Fit, validate, choose the threshold, refit on the whole window, backtest if possible."""
+    window, checksums = load_features(data_dir, config.train_months)
+    fit = window[window["month"].isin(config.fit_months)]
+    validation = window[window["month"] == config.validation_month]
+
+    validation_metrics = {}
+    scores = {}
+    threshold = 0.5
+    for name, model in build_models(config).items():
+        model.fit(fit[list(FEATURES)], fit[TARGET])
+        probability = model.predict_proba(validation[list(FEATURES)])[:, 1]
+        scores[f"validation/{name}"] = (validation[TARGET].to_numpy(), probability)
+        if name == MAIN_MODEL:
+            threshold = threshold_for_recall(validation[TARGET], probability, config.target_recall)
+            validation_metrics[name] = all_metrics(validation[TARGET], probability, threshold)
+        else:
+            validation_metrics[name] = ranking_metrics(validation[TARGET], probability)
+
+    final = build_models(config)[MAIN_MODEL].fit(window[list(FEATURES)], window[TARGET])
+    result = TrainingResult(
+        model=final,
+        threshold=threshold,
+        validation=validation_metrics,
+        data_checksums=checksums,
+        rows={"fit": len(fit), "validation": len(validation), "window": len(window)},
+        scores=scores,
+    )
+    available = tuple(
+        m for m in config.test_months if Partition.of(data_dir, "features", "flights", m).exists()
+    )
+    if available:
+        result.backtest = backtest(final, data_dir, available, threshold)
+        result.data_checksums |= result.backtest.pop("checksums")
+        result.scores["backtest"] = result.backtest.pop("scores")
+    return result
+
+
+def backtest(model: Pipeline, data_dir: Path, months: tuple[str, ...], threshold: float) -> dict:
+    """Metrics on months after the training window: pooled and per month."""
+    frame, checksums = load_features(data_dir, months)
+    probability = model.predict_proba(frame[list(FEATURES)])[:, 1]
+    return {
+        "months": list(months),
+        "pooled": all_metrics(frame[TARGET], probability, threshold),
+        "per_month": per_month(frame["month"], frame[TARGET], probability, threshold),
+        "checksums": checksums,
+        "scores": (frame[TARGET].to_numpy(), probability),
+    }

@@ -1,0 +1,79 @@
+"""
+### Monitorowanie modelu — `flights_monitor` (zajęcia 06)
+
+Uruchamia się sam, gdy `flights_preprocess` zapisze cechy nowego miesiąca (zasób
+`flight_features`), albo ręcznie z parametrem `month`. Monitoruje tylko miesiące **po**
+oknie treningowym modelu produkcyjnego.
+
+1. `months` — miesiące do sprawdzenia;
+2. `monitor` — dla każdego miesiąca: dryf cech (PSI, KS, chi², braki) i predykcji względem
+   danych treningowych, jakość (ROC AUC, PR AUC, kalibracja) względem karty modelu, status
+   ok / warning / alert z progów w `monitoring.yaml`; raport HTML i `summary.json` w
+   `monitoring/month=RRRR-MM/`;
+3. `raise_alert` — przy statusie `alert` emituje zasób `model_alert` (ponowny trening,
+   zajęcia 09); bez alertu zadanie jest pomijane i zdarzenia nie ma.
+
+Parametr `labels_available=false` symuluje miesiąc, którego wyników jeszcze nie znamy:
+wtedy status wynika tylko z dryfu i nie może być alertem.
+"""
+
+import pendulum
+from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from zajecia_02_eda.data import LOCAL_TZ
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_03_airflow_ingest.dag_params import month_param
+from zajecia_03_airflow_ingest.partitions import PartitionError
+from zajecia_04_preprocessing.assets import FEATURES
+from zajecia_05_model.registry import RegistryError
+from zajecia_06_monitoring.assets import MODEL_ALERT
+from zajecia_06_monitoring.monthly import alert, monitor_and_report, months_to_monitor
+
+
+@dag(
+    dag_id="flights_monitor",
+    schedule=[FEATURES],
+    start_date=pendulum.datetime(2013, 1, 1, tz=LOCAL_TZ),
+    catchup=False,
+    params={
+        "month": month_param(),
+        "labels_available": Param(True, type="boolean", description="czy znamy już wyniki lotów"),
+    },
+    tags=["zajecia_06", "monitoring"],
+    doc_md=__doc__,
+)
+def flights_monitor():
+    @task
+    def months(params=None, triggering_asset_events=None) -> list[str]:
+        month = params.get("month")
+        events = [] if month else list(triggering_asset_events[FEATURES])
+        try:
+            chosen = months_to_monitor(month, events, data_dir())
+        except (ValueError, RegistryError) as error:
+            raise AirflowFailException(str(error)) from error
+        if not chosen:
+            raise AirflowSkipException(
+                "nowe miesiące należą do okna treningowego: nic do monitorowania"
+            )
+        return chosen
+
+    @task(map_index_template="{{ task.op_kwargs['month'] }}")
+    def monitor(month: str, params=None) -> dict:
+        try:
+            return monitor_and_report(month, data_dir(), bool(params["labels_available"]))
+        except (PartitionError, RegistryError) as error:
+            raise AirflowFailException(str(error)) from error
+
+    @task(outlets=[MODEL_ALERT])
+    def raise_alert(summaries: list[dict], outlet_events=None) -> dict:
+        extra = alert(list(summaries))
+        if extra is None:
+            raise AirflowSkipException("brak alertu")
+        outlet_events[MODEL_ALERT].extra = extra
+        return extra
+
+    raise_alert(monitor.expand(month=months()))
+
+
+flights_monitor()

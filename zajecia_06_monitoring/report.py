@@ -1,0 +1,193 @@
+"""The monthly monitoring report: one HTML page (Polish) with figures, next to summary.json."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from zajecia_01_planowanie.atomic_io import write_text_atomic
+from zajecia_01_planowanie.polish import decimal, integer, percent
+from zajecia_06_monitoring.monitor import MonthResult, report_folder
+
+STATUS_COLORS = {"ok": "#2a9d8f", "warning": "#e9c46a", "alert": "#b00020"}
+TOP_DRIFTED = 6
+STYLE = (
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;margin:1em 0}"
+    "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}"
+    "td:first-child,th:first-child{text-align:left}"
+    ".status{padding:.5em 1em;color:#fff;font-size:1.2em}img{max-width:100%}"
+)
+
+
+def _image(figure: Figure, title: str) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def quality_over_months(months: list[dict], validation_auc: float) -> Figure:
+    """ROC AUC of every month monitored so far, against the validation figure."""
+    figure = Figure(figsize=(8, 3.5), layout="constrained")
+    axes = figure.subplots()
+    known = [m for m in months if m.get("performance")]
+    axes.plot(
+        [m["month"] for m in known],
+        [m["performance"]["roc_auc"] for m in known],
+        marker="o",
+        label="miesiąc",
+    )
+    for m in known:
+        axes.annotate(
+            m["status"],
+            (m["month"], m["performance"]["roc_auc"]),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize="small",
+            color=STATUS_COLORS[m["status"]],
+        )
+    axes.axhline(validation_auc, color="grey", linestyle="--", label="walidacja (karta modelu)")
+    axes.set_title("ROC AUC modelu w kolejnych miesiącach")
+    axes.set_xlabel("Miesiąc 2013")
+    axes.set_ylabel("ROC AUC")
+    axes.legend(fontsize="small")
+    return figure
+
+
+def distributions(result: MonthResult, features: list[str]) -> Figure:
+    """Reference and current distributions of the most drifted numeric features."""
+    figure = Figure(figsize=(10, 2.6 * ((len(features) + 2) // 3)), layout="constrained")
+    axes_grid = figure.subplots((len(features) + 2) // 3, 3, squeeze=False)
+    for axes, feature in zip(axes_grid.flat, features, strict=False):
+        reference = result.reference[feature].dropna()
+        current = result.current[feature].dropna()
+        both = np.concatenate([reference, current])
+        bins = np.histogram_bin_edges(both, bins=30) if len(both) else 10
+        axes.hist(reference, bins=bins, density=True, alpha=0.5, label="referencja (trening)")
+        axes.hist(current, bins=bins, density=True, alpha=0.5, label=result.month)
+        axes.set_title(feature, fontsize="medium")
+        axes.set_xlabel("wartość")
+        axes.set_ylabel("gęstość")
+    for axes in list(axes_grid.flat)[len(features) :]:
+        axes.set_visible(False)
+    axes_grid.flat[0].legend(fontsize="small")
+    figure.suptitle("Najbardziej przesunięte cechy: rozkład referencyjny i bieżący")
+    return figure
+
+
+def predictions(result: MonthResult) -> Figure:
+    figure = Figure(figsize=(6, 3.5), layout="constrained")
+    axes = figure.subplots()
+    bins = np.linspace(0, 1, 41)
+    axes.hist(
+        result.reference["probability"],
+        bins=bins,
+        density=True,
+        alpha=0.5,
+        label="referencja (trening)",
+    )
+    axes.hist(result.current["probability"], bins=bins, density=True, alpha=0.5, label=result.month)
+    axes.set_title(
+        f"Rozkład przewidywanych prawdopodobieństw (PSI {decimal(result.prediction_psi, 2)})"
+    )
+    axes.set_xlabel("Prawdopodobieństwo opóźnienia")
+    axes.set_ylabel("Gęstość")
+    axes.legend(fontsize="small")
+    return figure
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _number(value: float | None, places: int = 3) -> str:
+    return "—" if value is None or np.isnan(value) else decimal(value, places)
+
+
+def render(result: MonthResult, months: list[dict]) -> str:
+    """The report page; ``months`` are the summaries of all months monitored so far."""
+    color = STATUS_COLORS[result.status]
+    parts = [
+        f"<h1>Monitoring modelu {html.escape(result.model_version)} — {result.month}</h1>",
+        f'<p class="status" style="background:{color}">Status: <b>{result.status.upper()}</b></p>',
+        "<ul>" + "".join(f"<li>{html.escape(reason)}</li>" for reason in result.reasons) + "</ul>",
+        "<p>Alert daje tylko spadek <b>jakości</b> predykcji (gdy znane są wyniki lotów). "
+        "Dryf danych w 2013 roku to głównie sezonowa pogoda i nie idzie w parze z jakością, "
+        "dlatego daje co najwyżej ostrzeżenie — sygnał, żeby obejrzeć wykresy poniżej.</p>",
+        "<h2>Jakość predykcji</h2>",
+    ]
+    if result.performance:
+        keys = [
+            ("roc_auc", "ROC AUC"),
+            ("pr_auc", "PR AUC"),
+            ("brier", "Brier"),
+            ("precision", "precyzja"),
+            ("recall", "czułość"),
+        ]
+        rows = [
+            [label, _number(result.validation.get(key)), _number(result.performance.get(key))]
+            for key, label in keys
+        ]
+        rows.append(["błąd kalibracji", "—", _number(result.performance["calibration_error"])])
+        rows.append(
+            [
+                "lotów / z problemem",
+                "—",
+                f"{integer(result.performance['rows'])} / "
+                f"{percent(result.performance['positive_rate'], 1)}",
+            ]
+        )
+        parts.append(_table(["miara", "walidacja (karta modelu)", result.month], rows))
+        parts.append(
+            _image(
+                quality_over_months(
+                    [*[m for m in months if m["month"] != result.month], result.summary()],
+                    result.validation["roc_auc"],
+                ),
+                "ROC AUC w miesiącach",
+            )
+        )
+    else:
+        parts.append("<p>Wyniki lotów z tego miesiąca nie są jeszcze znane.</p>")
+    parts += [
+        "<h2>Dryf predykcji</h2>",
+        _image(predictions(result), "rozkład predykcji"),
+        "<h2>Dryf danych</h2>",
+    ]
+    numeric = [
+        f for f in result.drift.loc[result.drift["kind"] == "numeric", "feature"].head(TOP_DRIFTED)
+    ]
+    parts.append(_image(distributions(result, numeric), "rozkłady cech"))
+    rows = [
+        [
+            row.feature,
+            row.kind,
+            _number(row.psi, 2),
+            f"{row.test} {_number(row.statistic, 3)}",
+            _number(row.p_value, 4),
+            f"{percent(row.missing_reference, 1)} → {percent(row.missing_current, 1)}",
+        ]
+        for row in result.drift.itertuples()
+    ]
+    parts.append(_table(["cecha", "typ", "PSI", "test", "p", "braki"], rows))
+    head = f'<meta charset="utf-8"><title>Monitoring {result.month}</title><style>{STYLE}</style>'
+    return (
+        f'<!DOCTYPE html><html lang="pl"><head>{head}</head><body>{"".join(parts)}</body></html>\n'
+    )
+
+
+def write_report(result: MonthResult, data_dir: Path, months: list[dict]) -> Path:
+    return write_text_atomic(
+        report_folder(data_dir, result.month) / "report.html", render(result, months)
+    )
