@@ -5,6 +5,7 @@ file in the target's folder (same file system, so the final rename is atomic), i
 flushed to disk, and only then replaces the target with a rename.
 """
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -32,6 +33,23 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (a lock file, created if missing) for the block.
+
+    Writers that replace several files as one change (a partition's data and manifest, a
+    registry version) take it, so that two of them never interleave.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:

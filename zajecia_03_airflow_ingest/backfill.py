@@ -27,14 +27,15 @@ from zajecia_01_planowanie.polish import seconds
 from zajecia_02_eda.data import LOCAL_TZ
 from zajecia_03_airflow_ingest.airflow_env import airflow_environment, dag_folders
 from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+from zajecia_03_airflow_ingest.partitions import MONTHS_2013, parse_month
 
 LOG_NAME = "backfill.log"
+ERROR_MARK = "BŁĄD"
 
 
 def month_start(month: str) -> datetime:
     """Midnight of the first day of ``month`` in New York time."""
-    year, number = (int(part) for part in month.split("-"))
+    year, number = parse_month(month)
     return datetime(year, number, 1, tzinfo=ZoneInfo(LOCAL_TZ))
 
 
@@ -44,11 +45,14 @@ def load_dag(dag_id: str):
     # this module too and must not load Airflow with an unprepared environment.
     from airflow.dag_processing.dagbag import DagBag
 
+    errors = {}
     for folder in dag_folders():
         bag = DagBag(dag_folder=folder)
         if dag_id in bag.dags:
             return bag.dags[dag_id]
-    raise KeyError(f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć")
+        errors |= bag.import_errors
+    detail = "".join(f"\n{path}:\n{error}" for path, error in errors.items())
+    raise KeyError(f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć{detail}")
 
 
 def run_month(dag, month: str, conf: dict | None = None):
@@ -82,17 +86,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(log.fileno(), sys.stderr.fileno())
         from airflow.utils.db import upgradedb  # imported late, as in load_dag
 
-        upgradedb()
-        dag = load_dag(args.dag_id)
+        try:
+            upgradedb()
+            dag = load_dag(args.dag_id)
+        except Exception as error:  # anything: the terminal gets one line, the log the rest
+            print(
+                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {log_path}",
+                file=progress,
+            )
+            raise
         for month in args.months:
             started = time.perf_counter()
-            run = run_month(dag, month)
+            try:
+                run = run_month(dag, month)
+                failed = [ti.task_id for ti in run.get_task_instances() if ti.state != "success"]
+                problem = (
+                    f"zadania {', '.join(failed)} nie powiodły się"
+                    if run.state != "success"
+                    else ""
+                )
+            except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
             took = seconds(time.perf_counter() - started)
-            if run.state != "success":
-                failed = [ti.task_id for ti in run.get_task_instances() if ti.state == "failed"]
+            if problem:
                 print(
-                    f"{month} … BŁĄD ({took}): zadania {', '.join(failed)} nie powiodły się; "
-                    f"szczegóły w {log_path}",
+                    f"{month} … {ERROR_MARK} ({took}): {problem}; szczegóły w {log_path}",
                     file=progress,
                 )
                 return 1
@@ -107,18 +125,22 @@ def run_backfill(dag_id: str, months: Sequence[str], report: Callable[[str], Non
         The ``AIRFLOW_HOME`` used (``$MLOPS_DATA_DIR/airflow``).
 
     Raises:
-        RuntimeError: a month failed; the message is the child's last line.
+        RuntimeError: a month (or the start) failed; the message is the child's error line.
     """
     home = data_dir() / "airflow"
     command = [sys.executable, "-m", __name__, dag_id, "--months", *months]
     environment = {**os.environ, **airflow_environment(home)}
-    last = ""
+    error = ""
     with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child:
         for line in child.stdout:
-            last = line.rstrip()
-            report(last)
+            report(line.rstrip())
+            if ERROR_MARK in line:
+                error = line.rstrip()
     if child.returncode != 0:
-        raise RuntimeError(last or f"{dag_id}: proces zakończył się kodem {child.returncode}")
+        log = home / "logs" / LOG_NAME
+        raise RuntimeError(
+            error or f"{dag_id}: proces zakończył się kodem {child.returncode}; log: {log}"
+        )
     return home
 
 

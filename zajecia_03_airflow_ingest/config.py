@@ -9,12 +9,15 @@ changes it for one run.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from zajecia_03_airflow_ingest.download import DownloadSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +70,14 @@ class IngestConfig:
     max_bytes: int = 200 * 2**20
     checksums: Mapping[str, str] = field(default_factory=dict)
 
+    def download_settings(self) -> DownloadSettings:
+        return DownloadSettings(
+            timeout_s=self.timeout_s,
+            retries=self.retries,
+            backoff_s=self.backoff_s,
+            max_bytes=self.max_bytes,
+        )
+
     def file_name(self, table: str, month: str) -> str:
         names = {"flights": self.flights_file, "weather": self.weather_file}
         return names.get(table, f"{table}.csv").format(month=month)
@@ -84,8 +95,58 @@ def _checksums(value: Any) -> dict[str, str]:
         return {str(k): str(v).lower() for k, v in value.items()}
     pairs = [item.split("=", 1) for item in str(value).split(",") if item.strip()]
     if any(len(pair) != 2 for pair in pairs):
-        raise ValueError(value)
+        raise ValueError(f"niepoprawna wartość {value!r}: oczekiwano plik=sha256,plik=sha256")
     return {name.strip(): digest.strip().lower() for name, digest in pairs}
+
+
+def number(kind: type, low: float | None = None, high: float | None = None, above: bool = False):
+    """A parser of ``kind`` (int or float) that also checks the range, for ``read_settings``."""
+
+    def parse(value: Any) -> float:
+        try:
+            parsed = kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"niepoprawna wartość {value!r}") from None
+        if not math.isfinite(parsed) or (
+            low is not None and (parsed <= low if above else parsed < low)
+        ):
+            raise ValueError(f"musi być {'>' if above else '≥'} {low}, jest {value!r}")
+        if high is not None and parsed > high:
+            raise ValueError(f"musi być ≤ {high}, jest {value!r}")
+        return parsed
+
+    return parse
+
+
+def read_settings(
+    table: Mapping[str, tuple[str, Callable[[Any], Any]]],
+    overrides: Mapping[str, Any] | None,
+    environ: Mapping[str, str],
+    what: str,
+) -> dict[str, Any]:
+    """Parsed settings: an environment variable first, then an override (``None`` = not set).
+
+    Args:
+        table: setting name -> (environment variable, parser raising ValueError).
+        what: the kind of settings, for messages ("pobierania", "treningu").
+
+    Raises:
+        ValueError: an unknown setting or a bad value; the message names the setting.
+    """
+    unknown = sorted(set(overrides or {}) - set(table))
+    if unknown:
+        raise ValueError(f"nieznane ustawienie {what}: '{unknown[0]}'")
+    raw = {name: environ.get(variable) or None for name, (variable, _) in table.items()}
+    raw |= {name: value for name, value in (overrides or {}).items() if value is not None}
+    settings = {}
+    for name, value in raw.items():
+        if value is None:
+            continue
+        try:
+            settings[name] = table[name][1](value)
+        except ValueError as error:  # every parser's message says what is wrong
+            raise ValueError(f"ustawienie '{name}': {error}") from None
+    return settings
 
 
 # Setting name -> (environment variable, parser).
@@ -93,28 +154,13 @@ SETTINGS = {
     "source": ("MLOPS_INGEST_SOURCE", str),
     "flights_file": ("MLOPS_INGEST_FLIGHTS_FILE", str),
     "weather_file": ("MLOPS_INGEST_WEATHER_FILE", str),
-    "max_bad_share": ("MLOPS_INGEST_MAX_BAD_SHARE", float),
-    "timeout_s": ("MLOPS_INGEST_TIMEOUT_S", float),
-    "retries": ("MLOPS_INGEST_RETRIES", int),
-    "backoff_s": ("MLOPS_INGEST_BACKOFF_S", float),
-    "max_bytes": ("MLOPS_INGEST_MAX_BYTES", int),
+    "max_bad_share": ("MLOPS_INGEST_MAX_BAD_SHARE", number(float, 0, 1)),
+    "timeout_s": ("MLOPS_INGEST_TIMEOUT_S", number(float, 0, above=True)),
+    "retries": ("MLOPS_INGEST_RETRIES", number(int, 0)),
+    "backoff_s": ("MLOPS_INGEST_BACKOFF_S", number(float, 0)),
+    "max_bytes": ("MLOPS_INGEST_MAX_BYTES", number(int, 0, above=True)),
     "checksums": ("MLOPS_INGEST_SHA256", _checksums),
 }
-
-
-def _parse(name: str, value: Any) -> Any:
-    """Convert a setting from text (environment) or a param value, naming it on error."""
-    try:
-        parsed = SETTINGS[name][1](value)
-    except (TypeError, ValueError):
-        raise ValueError(f"ustawienie '{name}': niepoprawna wartość {value!r}") from None
-    if name == "max_bad_share" and not 0 <= parsed <= 1:
-        raise ValueError(f"ustawienie '{name}': musi być od 0 do 1, jest {parsed}")
-    if name in {"timeout_s", "max_bytes"} and parsed <= 0:
-        raise ValueError(f"ustawienie '{name}': musi być dodatnie, jest {parsed}")
-    if name in {"retries", "backoff_s"} and parsed < 0:
-        raise ValueError(f"ustawienie '{name}': nie może być ujemne, jest {parsed}")
-    return parsed
 
 
 def load_config(
@@ -128,13 +174,6 @@ def load_config(
     Raises:
         ValueError: an unknown setting or a value of the wrong type; the message names it.
     """
-    settings: dict[str, Any] = {}
-    for name, (variable, _) in SETTINGS.items():
-        if environ.get(variable):
-            settings[name] = _parse(name, environ[variable])
-    for name, value in (overrides or {}).items():
-        if name not in SETTINGS:
-            raise ValueError(f"nieznane ustawienie pobierania: '{name}'")
-        if value is not None:
-            settings[name] = _parse(name, value)
-    return IngestConfig(data_dir=data_dir(), **settings)
+    return IngestConfig(
+        data_dir=data_dir(), **read_settings(SETTINGS, overrides, environ, "pobierania")
+    )

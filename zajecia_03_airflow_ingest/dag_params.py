@@ -2,12 +2,11 @@
 
 from airflow.sdk import Param
 
+from zajecia_03_airflow_ingest.partitions import MONTH_PATTERN
 
-def month_param() -> Param:
-    """``month`` for a manual run of one month; empty means the run's own month."""
-    return Param(
-        None,
-        type=["null", "string"],
-        pattern=r"^\d{4}-\d{2}$",
-        description="RRRR-MM przy ręcznym uruchomieniu; puste = miesiąc z harmonogramu",
-    )
+
+def month_param(
+    description: str = "RRRR-MM przy ręcznym uruchomieniu; puste = miesiąc z harmonogramu",
+) -> Param:
+    """An optional ``YYYY-MM`` param; by default the month of a manual run."""
+    return Param(None, type=["null", "string"], pattern=MONTH_PATTERN, description=description)

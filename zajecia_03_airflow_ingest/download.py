@@ -32,14 +32,21 @@ RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
 @dataclass(frozen=True)
 class DownloadSettings:
-    timeout_s: float = 30.0
-    retries: int = 3
-    backoff_s: float = 1.0
-    max_bytes: int = 200 * 2**20
+    """Limits of one download; the defaults live in ``IngestConfig``."""
+
+    timeout_s: float
+    retries: int
+    backoff_s: float
+    max_bytes: int
 
 
 class DownloadError(RuntimeError):
-    """The file could not be downloaded; the message says why and after how many attempts."""
+    """The file cannot be downloaded as asked (HTTP 4xx, too large, a broken response)."""
+
+
+class DownloadUnavailable(DownloadError):
+    """Every attempt failed for a reason that may pass (network, timeout, HTTP 5xx):
+    worth trying again later, unlike a plain :class:`DownloadError`."""
 
 
 class _Transient(Exception):
@@ -50,8 +57,9 @@ def download(url: str, target: Path, settings: DownloadSettings) -> Path:
     """Download ``url`` to ``target`` (a cache path) and return ``target``.
 
     Raises:
-        DownloadError: every attempt failed or the file is too large; ``target`` is
-            then left as it was.
+        DownloadUnavailable: every attempt failed for a passing reason.
+        DownloadError: a failure another attempt would not fix. Either way ``target``
+            is left as it was.
     """
     target = Path(target)
     meta_path = target.with_name(target.name + ".meta.json")
@@ -63,7 +71,7 @@ def download(url: str, target: Path, settings: DownloadSettings) -> Path:
             return _attempt(url, target, meta_path, cached, settings)
         except _Transient as error:
             if attempt == attempts:
-                raise DownloadError(
+                raise DownloadUnavailable(
                     f"nie udało się pobrać {url} po {attempts} próbach: {error}"
                 ) from None
             delay = settings.backoff_s * 2 ** (attempt - 1)
@@ -95,16 +103,14 @@ def _attempt(
     deadline = time.monotonic() + settings.timeout_s
     try:
         with urllib.request.urlopen(request, timeout=settings.timeout_s) as response:
-            length = response.headers.get("Content-Length")
-            if length is not None and int(length) > settings.max_bytes:
-                raise DownloadError(
-                    f"{url}: plik ma {int(length)} B, limit to {settings.max_bytes} B"
-                )
+            length = _content_length(url, response.headers.get("Content-Length"))
+            if length is not None and length > settings.max_bytes:
+                raise DownloadError(f"{url}: plik ma {length} B, limit to {settings.max_bytes} B")
             with atomic_path(target) as tmp:
                 digest, size = _stream(response, tmp, url, settings.max_bytes, deadline)
-                if length is not None and size != int(length):
+                if length is not None and size != length:
                     # read(n) reports a connection closed early as a short read, not an error.
-                    raise http.client.IncompleteRead(b"", int(length) - size)
+                    raise http.client.IncompleteRead(b"", length - size)
             meta = {
                 "url": url,
                 "etag": response.headers.get("ETag"),
@@ -115,7 +121,13 @@ def _attempt(
             return target
     except urllib.error.HTTPError as error:
         if error.code == 304 and cached:
-            return _reuse(url, target, cached)
+            if sha256_of(target) == cached.get("sha256"):
+                log.info("%s bez zmian (304), używam kopii %s", url, target)
+                return target
+            # The copy changed since it was downloaded: fetch it again, unconditionally.
+            log.warning("%s: kopia %s jest zmieniona; pobieram od nowa", url, target)
+            target.unlink()
+            return _attempt(url, target, meta_path, None, settings)
         if error.code in RETRYABLE_STATUS:
             raise _Transient(f"HTTP {error.code}") from None
         raise DownloadError(f"{url}: HTTP {error.code} {error.reason}") from None
@@ -139,10 +151,10 @@ def _stream(response, tmp: Path, url: str, max_bytes: int, deadline: float) -> t
     return digest.hexdigest(), size
 
 
-def _reuse(url: str, target: Path, cached: dict) -> Path:
-    """304 Not Modified: keep the cached copy if it is still what was downloaded."""
-    if sha256_of(target) != cached.get("sha256"):
-        target.unlink()
-        raise _Transient("kopia w pamięci podręcznej jest zmieniona; pobieram od nowa")
-    log.info("%s bez zmian (304), używam kopii %s", url, target)
-    return target
+def _content_length(url: str, header: str | None) -> int | None:
+    if header is None:
+        return None
+    try:
+        return int(header)
+    except ValueError:
+        raise DownloadError(f"{url}: niepoprawny nagłówek Content-Length {header!r}") from None

@@ -4,7 +4,8 @@ For every table the steps are the same: fetch the file from the configured sourc
 check its expected SHA-256 if one is configured, read it as text, keep the rows of the
 run's month, validate them, and write the good rows to ``raw/`` and the bad ones to
 ``quarantine/`` with their reasons. A run whose share of bad rows passes
-``max_bad_share`` fails and leaves the previous partition as it was.
+``max_bad_share`` fails, leaves the previous partition and its quarantine as they were,
+and puts the rejected rows with their reasons in ``rejected/``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 from zajecia_01_planowanie.polish import integer
 from zajecia_03_airflow_ingest.checksum import sha256_of
 from zajecia_03_airflow_ingest.config import IngestConfig, code_version
-from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_03_airflow_ingest.partitions import Partition, parse_month
 from zajecia_03_airflow_ingest.sources import Source, SourceError, open_source
 from zajecia_03_airflow_ingest.validation import read_raw, validate
 
@@ -43,13 +44,13 @@ def ingest_reference(config: IngestConfig) -> dict[str, dict]:
 
 def _rows_of_month(raw: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The month's rows of a whole-year file, and the rows no month can be assigned to."""
-    year, number = month.split("-")
+    year, number = (str(part) for part in parse_month(month))
     # Text comparisons: a whole-year file has ten times the rows of a month, and
     # comparing text is much faster than parsing every value as a number first.
     years = raw["year"].str.strip()
     months = raw["month"].str.strip().str.lstrip("0")
     assignable = years.str.fullmatch(r"\d{4}") & months.isin([str(m) for m in range(1, 13)])
-    in_month = (years == year) & (months == str(int(number)))
+    in_month = (years == year) & (months == number)
     return raw[in_month.fillna(False)], raw[~assignable.fillna(False)]
 
 
@@ -78,28 +79,40 @@ def _ingest_table(source: Source, config: IngestConfig, table: str, month: str |
         "source_sha256": digest,
         "code_version": code_version(),
     }
+    label = f"{table} {month}" if month else table
     monthly_file = month is not None and config.is_monthly(table)
     if month is not None and not monthly_file:
+        total = len(raw)
         raw, unassigned = _rows_of_month(raw, month)
-        _write_quarantine(
-            Partition.of(config.data_dir, "quarantine", table, UNASSIGNED),
-            unassigned.reset_index().assign(reason="year/month: nie da się przypisać miesiąca"),
-            {**manifest, "month": None},
+        unassigned = unassigned.reset_index().assign(
+            reason="year/month: nie da się przypisać miesiąca"
         )
-    result = validate(raw, table, month if monthly_file else None)
-    label = f"{table} {month}" if month else table
-    quarantine = Partition.of(config.data_dir, "quarantine", table, month)
-    counts = {"rows_in": len(raw), "rows_quarantined": len(result.quarantine)}
+        unassigned_partition = Partition.of(config.data_dir, "quarantine", table, UNASSIGNED)
+        _write_quarantine(unassigned_partition, unassigned, {**manifest, "month": None})
+        if total and len(unassigned) / total > config.max_bad_share:
+            raise IngestRejected(
+                f"{label}: {len(unassigned) / total:.1%} wierszy pliku {name} bez poprawnego "
+                f"roku lub miesiąca (próg {config.max_bad_share:.1%}). "
+                f"Wiersze: {unassigned_partition.folder}"
+            )
     if raw.empty:
         raise IngestRejected(f"{label}: źródło {source.description} nie ma wierszy")
+    result = validate(raw, table, month if monthly_file else None)
+    counts = {"rows_in": len(raw), "rows_quarantined": len(result.quarantine)}
     if result.bad_share > config.max_bad_share:
-        _write_quarantine(quarantine, result.quarantine, {**manifest, **counts, "rejected": True})
+        # Kept apart from quarantine/, which always matches the partition in raw/.
+        rejected = Partition.of(config.data_dir, "rejected", table, month)
+        _write_quarantine(rejected, result.quarantine, {**manifest, **counts})
         raise IngestRejected(
             f"{label}: {result.bad_share:.1%} wierszy w kwarantannie, próg to "
-            f"{config.max_bad_share:.1%}; partycja nie została zapisana. "
-            f"Powody: {quarantine.manifest_path}"
+            f"{config.max_bad_share:.1%}; partycja nie została zapisana (poprzednia zostaje). "
+            f"Odrzucone wiersze i powody: {rejected.folder}"
         )
-    _write_quarantine(quarantine, result.quarantine, {**manifest, **counts})
+    _write_quarantine(
+        Partition.of(config.data_dir, "quarantine", table, month),
+        result.quarantine,
+        {**manifest, **counts},
+    )
     partition = Partition.of(config.data_dir, "raw", table, month)
     return partition.write(result.valid, {**manifest, **counts})
 

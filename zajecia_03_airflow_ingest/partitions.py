@@ -1,14 +1,22 @@
-"""Monthly partitions on disk: ``<layer>/<table>/month=YYYY-MM/data.parquet`` + manifest.
+"""Monthly partitions on disk: ``<layer>/<table>/month=YYYY-MM/`` with data and a manifest.
 
-The data file is written first and the manifest last, both atomically, so a partition
-whose manifest exists is complete. Re-writing a partition with the same rows gives a
-byte-identical data file: rows keep a deterministic order, the index is not stored,
-and the manifest (which holds the write time) lives beside the data, not inside it.
+The data file is named by its content (``data-<sha256 prefix>.parquet``) and written
+first; the manifest, which names it, is written last and is the commit point. Both
+writes are atomic and happen under the partition's lock. A reader follows the manifest,
+so it sees the old partition or the new one, and a crash between the two writes leaves
+the old partition intact (plus an unreferenced file that the next write removes).
+
+Re-writing a partition with the same rows gives a byte-identical data file: rows keep
+a deterministic order, the index is not stored, and the write time lives in the
+manifest, not in the data.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,13 +24,28 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from zajecia_01_planowanie.atomic_io import atomic_path, write_text_atomic
+from zajecia_01_planowanie.atomic_io import exclusive_lock, write_bytes_atomic, write_text_atomic
 from zajecia_02_eda.data import LOCAL_TZ
-from zajecia_03_airflow_ingest.checksum import sha256_of
 
-DATA_FILE = "data.parquet"
+DATA_PREFIX = "data-"
 MANIFEST_FILE = "_manifest.json"
+LOCK_FILE = ".lock"
 MONTHS_2013 = tuple(f"2013-{number:02d}" for number in range(1, 13))
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def parse_month(month: str) -> tuple[int, int]:
+    """``(year, month)`` of a ``YYYY-MM`` string.
+
+    Raises:
+        ValueError: not a month in that form (``2013-13`` and ``2013-1`` are not).
+    """
+    if not isinstance(month, str) or not re.fullmatch(MONTH_PATTERN, month):
+        raise ValueError(f"niepoprawny miesiąc {month!r}: oczekiwano RRRR-MM, np. 2013-07")
+    year, number = month.split("-")
+    return int(year), int(number)
 
 
 def month_of(moment: datetime) -> str:
@@ -46,44 +69,69 @@ class Partition:
         return cls(folder / f"month={month}" if month else folder)
 
     @property
-    def data_path(self) -> Path:
-        return self.folder / DATA_FILE
-
-    @property
     def manifest_path(self) -> Path:
         return self.folder / MANIFEST_FILE
+
+    def _lock(self):
+        return exclusive_lock(self.folder / LOCK_FILE)
 
     def exists(self) -> bool:
         return self.manifest_path.is_file()
 
     def write(self, frame: pd.DataFrame, manifest: dict) -> dict:
-        """Write the rows and then the manifest (with row count, checksum and time)."""
-        with atomic_path(self.data_path) as tmp:
-            frame.to_parquet(tmp, index=False)
+        """Write the rows, then the manifest (row count, checksum, schema, time)."""
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"{DATA_PREFIX}{digest[:16]}.parquet"
         full = {
             **manifest,
             "rows": len(frame),
-            "data_file": DATA_FILE,
-            "data_sha256": sha256_of(self.data_path),
+            "data_file": name,
+            "data_sha256": digest,
             "schema": {column: str(dtype) for column, dtype in frame.dtypes.items()},
             "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        write_text_atomic(self.manifest_path, json.dumps(full, indent=2, ensure_ascii=False) + "\n")
+        with self._lock():
+            write_bytes_atomic(self.folder / name, data)
+            write_text_atomic(
+                self.manifest_path, json.dumps(full, indent=2, ensure_ascii=False) + "\n"
+            )
+            self._remove_data_files(keep=name)
         return full
 
+    def _remove_data_files(self, keep: str | None = None) -> None:
+        for path in self.folder.glob(f"{DATA_PREFIX}*.parquet"):
+            if path.name != keep:
+                path.unlink(missing_ok=True)
+
     def remove(self) -> None:
-        """Remove the partition: manifest first, so that no reader sees it half-removed."""
-        self.manifest_path.unlink(missing_ok=True)
-        self.data_path.unlink(missing_ok=True)
+        """Remove the partition: the manifest first, so no reader sees it half-removed."""
+        if not self.folder.is_dir():
+            return
+        with self._lock():
+            self.manifest_path.unlink(missing_ok=True)
+            self._remove_data_files()
 
     def manifest(self) -> dict:
         if not self.exists():
             raise PartitionError(f"brak partycji {self.folder} (nie ma {MANIFEST_FILE})")
         return json.loads(self.manifest_path.read_text(encoding="utf-8"))
 
-    def read(self) -> pd.DataFrame:
-        """Read the rows, after checking that the file is the one the manifest describes."""
+    def read_with_manifest(self) -> tuple[pd.DataFrame, dict]:
+        """The rows and the manifest describing exactly them.
+
+        The file is read once, checked against the manifest's SHA-256, and parsed from
+        memory, so it cannot change between the check and the use.
+        """
         manifest = self.manifest()
-        if not self.data_path.is_file() or sha256_of(self.data_path) != manifest["data_sha256"]:
-            raise PartitionError(f"{self.data_path}: suma kontrolna niezgodna z manifestem")
-        return pd.read_parquet(self.data_path)
+        path = self.folder / manifest["data_file"]
+        data = path.read_bytes() if path.is_file() else b""
+        if hashlib.sha256(data).hexdigest() != manifest["data_sha256"]:
+            raise PartitionError(f"{path}: brak pliku albo suma kontrolna niezgodna z manifestem")
+        return pd.read_parquet(io.BytesIO(data)), manifest
+
+    def read(self) -> pd.DataFrame:
+        """The rows, checked against the manifest."""
+        return self.read_with_manifest()[0]

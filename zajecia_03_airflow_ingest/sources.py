@@ -21,11 +21,21 @@ from typing import Protocol
 
 from zajecia_02_eda.data import package_data_dir
 from zajecia_03_airflow_ingest.config import IngestConfig
-from zajecia_03_airflow_ingest.download import DownloadError, DownloadSettings, download
+from zajecia_03_airflow_ingest.download import (
+    DownloadError,
+    DownloadSettings,
+    DownloadUnavailable,
+    download,
+)
 
 
 class SourceError(RuntimeError):
     """The source cannot provide a file; the message names the source and the file."""
+
+
+class SourceUnavailable(RuntimeError):
+    """The source did not answer for now (network, timeouts, HTTP 5xx); a later retry may
+    work, so unlike :class:`SourceError` this is not a data problem."""
 
 
 class Source(Protocol):
@@ -65,6 +75,8 @@ class HttpSource:
         key = hashlib.sha256(url.encode()).hexdigest()[:16]
         try:
             return download(url, self.cache_dir / key / name, self.settings)
+        except DownloadUnavailable as error:
+            raise SourceUnavailable(str(error)) from None
         except DownloadError as error:
             raise SourceError(str(error)) from None
 
@@ -86,10 +98,7 @@ def open_source(config: IngestConfig) -> Source:
         return FolderSource(folder, location)
     if scheme in {"http", "https"}:
         base = location if location.endswith("/") else location + "/"
-        settings = DownloadSettings(
-            config.timeout_s, config.retries, config.backoff_s, config.max_bytes
-        )
-        return HttpSource(base, config.data_dir / "downloads", settings)
+        return HttpSource(base, config.data_dir / "downloads", config.download_settings())
     raise SourceError(
         f"nieobsługiwane źródło {location!r}: użyj 'package', 'file:///…' albo 'http(s)://…'"
     )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from zajecia_02_eda.data import LOCAL_TZ, ORIGINS, TABLES, with_scheduled_departure
+from zajecia_03_airflow_ingest.partitions import parse_month
 
 NA_VALUES = ["", "NA"]
 
@@ -156,6 +157,15 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "airlines": (),
 }
 
+# Columns that identify a row: a second row with the same key is quarantined (the first
+# stays), otherwise a join in class 04 would multiply flights.
+KEYS = {
+    "weather": ["origin", "time_hour"],
+    "planes": ["tailnum"],
+    "airports": ["faa"],
+    "airlines": ["carrier"],
+}
+
 # Text columns that must have a value (integer columns without gaps are required by dtype).
 REQUIRED_TEXT = {
     "flights": ("carrier", "origin", "dest", "time_hour"),
@@ -215,10 +225,14 @@ def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validat
     typed = pd.DataFrame(typed, index=raw.index)
 
     if month is not None and {"year", "month"} <= set(typed):
-        year, number = (int(part) for part in month.split("-"))
+        year, number = parse_month(month)
         flag((typed["year"] != year) | (typed["month"] != number), f"wiersz spoza miesiąca {month}")
     for rule in RULES[table]:
         flag(rule.bad(typed), rule.message)
+    if table in KEYS:
+        keys = KEYS[table]
+        repeated = typed.duplicated(keys, keep="first") & typed[keys].notna().all(axis=1)
+        flag(repeated, f"powtórzony klucz ({', '.join(keys)})")
 
     bad = reasons != ""
     quarantine = raw[bad].assign(reason=reasons[bad].str.rstrip("; "))

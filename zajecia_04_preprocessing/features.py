@@ -6,8 +6,9 @@ from ``cel_biznesowy.md``). A feature is allowed only if its value is known then
 * the timetable: scheduled hour, weekday, days to the nearest US federal holiday,
   distance, carrier, route, and how busy the origin is — the number of scheduled
   departures in that hour and day (the timetable is published in advance);
-* the weather at the origin in the scheduled hour and its worst precipitation and
-  visibility within two hours either side (in production: the forecast);
+* the weather at the origin in the scheduled hour (in production: the forecast for that
+  hour), and the most precipitation and the lowest visibility of the three hours up to
+  it — nothing measured after the scheduled hour;
 * the aircraft: age, seats, engines;
 * the state of the day at the origin: the share of earlier departures that left 15 or
   more minutes late (or were cancelled), counting only flights whose outcome is known
@@ -20,12 +21,16 @@ The flight's own ``dep_time``, ``dep_delay``, ``arr_time``, ``arr_delay`` and
 
 Missing values policy:
 
-* weather: the measurement of the scheduled hour; if it is missing, the nearest one at
-  the same airport within 3 hours; otherwise the values stay missing and
+* weather: the measurement of the scheduled hour; if it is missing, the latest one at
+  the same airport within the 3 hours before; otherwise the values stay missing and
   ``weather_missing`` = 1 (the model handles gaps). A missing ``wind_gust`` with a
   measured wind means no gusts and becomes 0;
-* aircraft: unknown tail numbers (cancelled flights, MQ and AA fleet numbers) keep
-  missing values and get ``plane_missing`` = 1 — the flights are not dropped;
+* aircraft: tail numbers not in the planes table (MQ and AA report fleet numbers) keep
+  missing values and get ``plane_missing`` = 1 — the flights are not dropped. A flight
+  with **no** tail number is one that was cancelled (the EDA found no other), yet two
+  hours before departure its aircraft was known: leaving its aircraft features empty
+  would tell the model "cancelled" (leakage). It gets its carrier's typical values
+  instead — the median aircraft, and the carrier's usual ``plane_missing``;
 * day state: with no earlier departure known yet, the shares stay missing.
 """
 
@@ -42,6 +47,7 @@ PREDICTION_LEAD = pd.Timedelta(hours=2)
 RECENT_WINDOW = pd.Timedelta(hours=3)
 OUTCOME_KNOWN_AFTER = pd.Timedelta(minutes=DELAY_THRESHOLD_MIN)
 WEATHER_TOLERANCE = pd.Timedelta(hours=3)
+WEATHER_WINDOW_HOURS = 3  # the scheduled hour and the two before it
 HOLIDAY_HORIZON_DAYS = 14
 
 WEATHER_COLUMNS = (
@@ -68,8 +74,8 @@ NUMERIC_FEATURES = (
     "dest_day_arrivals",
     *WEATHER_COLUMNS,
     "weather_missing",
-    "precip_max_4h",
-    "visib_min_4h",
+    "precip_max_3h",
+    "visib_min_3h",
     "plane_age",
     "plane_seats",
     "plane_engines",
@@ -96,8 +102,6 @@ def days_to_holiday(dates: pd.Series) -> pd.Series:
     holidays = USFederalHolidayCalendar().holidays(
         dates.min() - pd.Timedelta(days=60), dates.max() + pd.Timedelta(days=60)
     )
-    if holidays.empty:
-        return pd.Series(HOLIDAY_HORIZON_DAYS, index=dates.index, dtype="float64")
     gaps = np.abs(dates.to_numpy()[:, None] - holidays.to_numpy()[None, :]).min(axis=1)
     days = gaps / np.timedelta64(1, "D")
     return pd.Series(np.minimum(days, HOLIDAY_HORIZON_DAYS), index=dates.index)
@@ -139,25 +143,27 @@ def late_share_known_before(
 
 
 def _join_weather(flights: pd.DataFrame, weather: pd.DataFrame) -> pd.DataFrame:
-    """Weather of the scheduled hour at the origin, else the nearest within 3 hours."""
+    """Weather of the scheduled hour at the origin, else the latest of the 3 hours before."""
     measured = weather[["origin", "time_hour", *WEATHER_COLUMNS]].sort_values("time_hour")
     joined = pd.merge_asof(
         flights.reset_index().sort_values("time_hour"),
         measured.assign(weather_found=1),
         on="time_hour",
         by="origin",
-        direction="nearest",
+        direction="backward",
         tolerance=WEATHER_TOLERANCE,
     )
     joined = joined.set_index("index").sort_index()
     joined["weather_missing"] = joined.pop("weather_found").isna().astype("int8")
     no_gust = joined["wind_gust"].isna() & joined["wind_speed"].notna()
     joined.loc[no_gust, "wind_gust"] = 0.0
-    return joined.merge(_weather_window(weather), on=["origin", "time_hour"], how="left")
+    window = _weather_window(weather)
+    return joined.merge(window, on=["origin", "time_hour"], how="left", validate="many_to_one")
 
 
 def _weather_window(weather: pd.DataFrame) -> pd.DataFrame:
-    """Per airport and hour: the most precipitation and the lowest visibility within ±2 h."""
+    """Per airport and hour: the most precipitation and the lowest visibility over the
+    hour and the two before it (a trailing window: nothing after the hour)."""
     windows = []
     for origin, hours in weather.groupby("origin", observed=True):
         hourly = hours.set_index("time_hour").sort_index()[["precip", "visib"]].asfreq("h")
@@ -165,12 +171,16 @@ def _weather_window(weather: pd.DataFrame) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "origin": origin,
-                    "precip_max_4h": hourly["precip"].rolling(5, center=True, min_periods=1).max(),
-                    "visib_min_4h": hourly["visib"].rolling(5, center=True, min_periods=1).min(),
+                    "precip_max_3h": hourly["precip"]
+                    .rolling(WEATHER_WINDOW_HOURS, min_periods=1)
+                    .max(),
+                    "visib_min_3h": hourly["visib"]
+                    .rolling(WEATHER_WINDOW_HOURS, min_periods=1)
+                    .min(),
                 }
             ).reset_index()
         )
-    columns = ["origin", "time_hour", "precip_max_4h", "visib_min_4h"]
+    columns = ["origin", "time_hour", "precip_max_3h", "visib_min_3h"]
     return (
         pd.concat(windows).astype({"origin": "string"})
         if windows
@@ -206,11 +216,41 @@ def previous_departure_of_aircraft(flights: pd.DataFrame) -> pd.DataFrame:
     return result.reindex(flights.index)
 
 
+def _join_aircraft(frame: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:
+    """Age, seats and engines of the aircraft; typical values when the tail is unknown."""
+    aircraft = planes[["tailnum", "year", "seats", "engines"]].rename(
+        columns={"year": "plane_year", "seats": "plane_seats", "engines": "plane_engines"}
+    )
+    frame = frame.merge(aircraft, on="tailnum", how="left", validate="many_to_one")
+    frame["plane_age"] = frame["year"].astype("float64") - frame["plane_year"].astype("float64")
+    values = ["plane_age", "plane_seats", "plane_engines"]
+    frame[values] = frame[values].astype("float64")
+    has_tail = frame["tailnum"].notna()
+    frame["plane_missing"] = (has_tail & frame["plane_seats"].isna()).astype("float64")
+    unknown = ~has_tail
+    if unknown.any():
+        # No tail number = a cancelled flight (module docstring): the carrier's typical values.
+        known = frame[has_tail]
+        typical_missing = known.groupby("carrier", observed=True)["plane_missing"].mean().round()
+        typical = (
+            known[known["plane_missing"] == 0].groupby("carrier", observed=True)[values].median()
+        )
+        carriers = frame.loc[unknown, "carrier"]
+        missing = carriers.map(typical_missing).fillna(0).to_numpy()
+        frame.loc[unknown, "plane_missing"] = missing
+        for column in values:
+            frame.loc[unknown, column] = np.where(
+                missing == 1, np.nan, carriers.map(typical[column])
+            )
+    return frame
+
+
 def build_features(
     flights: pd.DataFrame, weather: pd.DataFrame, planes: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per flight: identifiers, features known before departure and the target."""
     frame = _join_weather(flights, weather)
+    frame = _join_aircraft(frame, planes)
     local = frame["sched_dep_utc"].dt.tz_convert(LOCAL_TZ)
     dates = _local_dates(frame)
     frame["dep_hour"] = frame["hour"].astype("int8")
@@ -228,13 +268,6 @@ def build_features(
     frame["dest_day_arrivals"] = frame.groupby(["dest", "date"], observed=True)["flight"].transform(
         "size"
     )
-
-    aircraft = planes[["tailnum", "year", "seats", "engines"]].rename(
-        columns={"year": "plane_year", "seats": "plane_seats", "engines": "plane_engines"}
-    )
-    frame = frame.merge(aircraft, on="tailnum", how="left")
-    frame["plane_missing"] = frame["plane_seats"].isna().astype("int8")
-    frame["plane_age"] = frame["year"].astype("float64") - frame["plane_year"].astype("float64")
 
     frame["origin_late_share_3h"], frame["origin_departures_known_3h"] = late_share_known_before(
         frame, ["origin", "date"], RECENT_WINDOW

@@ -50,7 +50,8 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
         "weather": Partition.of(data_dir, "raw", "weather", month),
         "planes": Partition.of(data_dir, "raw", "planes"),
     }
-    tables = {name: partition.read() for name, partition in inputs.items()}
+    read = {name: partition.read_with_manifest() for name, partition in inputs.items()}
+    tables = {name: frame for name, (frame, _) in read.items()}
     cleaned = clean_flights(tables["flights"])
     features = build_features(cleaned.flights, tables["weather"], tables["planes"])
     report = evaluate(
@@ -67,9 +68,7 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
         {
             "table": "features",
             "month": month,
-            "inputs": {
-                name: partition.manifest()["data_sha256"] for name, partition in inputs.items()
-            },
+            "inputs": {name: manifest["data_sha256"] for name, (_, manifest) in read.items()},
             "rows_in": len(tables["flights"]),
             "removed": cleaned.removed,
             "features": list(FEATURES),

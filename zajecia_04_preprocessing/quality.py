@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from zajecia_01_planowanie.atomic_io import write_text_atomic
+from zajecia_01_planowanie.polish import percent
 from zajecia_04_preprocessing.features import FEATURES, TARGET
 
 DEFAULT_GATES = Path(__file__).resolve().parent / "quality_gates.yaml"
@@ -89,7 +90,7 @@ def load_gates(path: Path | None = None) -> dict:
 
 
 def _share(value: float) -> str:
-    return f"{value:.2%}".replace(".", ",")
+    return percent(value, 2)
 
 
 def evaluate(
@@ -110,8 +111,9 @@ def evaluate(
         loss = 1 - len(features) / rows_in if rows_in else 1.0
         checks.append(
             Check(
+                # More rows out than in means a join multiplied flights: also a failure.
                 "utrata wierszy",
-                loss <= gates["max_row_loss"],
+                0 <= loss <= gates["max_row_loss"],
                 _share(loss),
                 f"≤ {_share(gates['max_row_loss'])}",
             )

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+from zajecia_03_airflow_ingest.config import number, read_settings
+from zajecia_03_airflow_ingest.partitions import MONTHS_2013, parse_month
 
 
 def months_between(first: str, last: str) -> tuple[str, ...]:
     """``YYYY-MM`` months from ``first`` to ``last`` inclusive."""
-    year, month = (int(part) for part in first.split("-"))
-    end = tuple(int(part) for part in last.split("-"))
+    year, month = parse_month(first)
+    end = parse_month(last)
     months = []
     while (year, month) <= end:
         months.append(f"{year}-{month:02d}")
@@ -59,6 +60,18 @@ class TrainConfig:
         return self.train_months[-1]
 
 
+def _month(value: str) -> str:
+    parse_month(value)  # a clear ValueError for anything but YYYY-MM
+    return value
+
+
+SETTINGS = {
+    "train_start": ("MLOPS_TRAIN_START", _month),
+    "train_end": ("MLOPS_TRAIN_END", _month),
+    "min_auc_gain": ("MLOPS_TRAIN_MIN_AUC_GAIN", number(float, 0)),
+}
+
+
 def load_config(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] = os.environ
 ) -> TrainConfig:
@@ -68,30 +81,18 @@ def load_config(
     Raises:
         ValueError: a bad month, a window shorter than two months, or a bad margin.
     """
-    settings = {
-        "train_start": environ.get("MLOPS_TRAIN_START"),
-        "train_end": environ.get("MLOPS_TRAIN_END"),
-        "min_auc_gain": environ.get("MLOPS_TRAIN_MIN_AUC_GAIN"),
-    }
-    for name, value in (overrides or {}).items():
-        if name not in settings:
-            raise ValueError(f"nieznane ustawienie treningu: '{name}'")
-        if value is not None:
-            settings[name] = value
+    settings = read_settings(SETTINGS, overrides, environ, "treningu")
     config = TrainConfig()
-    start = settings["train_start"] or config.train_months[0]
-    end = settings["train_end"] or config.train_months[-1]
-    window = months_between(str(start), str(end))
+    window = months_between(
+        settings.get("train_start", config.train_months[0]),
+        settings.get("train_end", config.train_months[-1]),
+    )
     if len(window) < 2:
         raise ValueError("okno treningowe musi mieć co najmniej 2 miesiące (ostatni to walidacja)")
-    later = [m for m in MONTHS_2013 if m > window[-1]]
-    config = replace(config, train_months=window, test_months=tuple(later))
-    if settings["min_auc_gain"] is not None:
-        try:
-            gain = float(settings["min_auc_gain"])
-        except ValueError:
-            raise ValueError(
-                f"ustawienie 'min_auc_gain': niepoprawna wartość {settings['min_auc_gain']!r}"
-            ) from None
-        config = replace(config, min_auc_gain=gain)
-    return config
+    later = tuple(m for m in MONTHS_2013 if m > window[-1])
+    return replace(
+        config,
+        train_months=window,
+        test_months=later,
+        min_auc_gain=settings.get("min_auc_gain", config.min_auc_gain),
+    )

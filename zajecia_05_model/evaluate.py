@@ -14,6 +14,40 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+BINS = 10
+
+
+def _finite(values: pd.Series | np.ndarray) -> np.ndarray:
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(float)
+    return numbers[np.isfinite(numbers)]
+
+
+def reference_bins(
+    reference: pd.Series | np.ndarray, bins: int = BINS
+) -> tuple[list[float], list[float]]:
+    """Inner bin edges (reference quantiles) and the reference's share in each bin.
+
+    Training stores them for the validation scores (``score_reference`` in the model's
+    metadata), so monitoring (class 06) can compare later months' scores with them. A
+    constant reference gets one bin holding exactly its value.
+    """
+    values = _finite(reference)
+    if not len(values):
+        return [], []
+    if values.min() == values.max():
+        inner = np.array([values[0], np.nextafter(values[0], np.inf)])
+    else:
+        inner = np.unique(np.quantile(values, np.linspace(0, 1, bins + 1)[1:-1]))
+    shares = np.histogram(values, np.concatenate([[-np.inf], inner, [np.inf]]))[0] / len(values)
+    return inner.tolist(), shares.tolist()
+
+
+def bin_shares(edges: list[float], current: pd.Series) -> np.ndarray:
+    """The share of ``current`` in each bin given by :func:`reference_bins` edges."""
+    values = _finite(current)
+    counts = np.histogram(values, np.concatenate([[-np.inf], edges, [np.inf]]))[0]
+    return counts / len(values) if len(values) else counts.astype(float)
+
 
 def ranking_metrics(y: pd.Series, probability: np.ndarray) -> dict[str, float]:
     """ROC AUC, PR AUC (average precision) and Brier score; NaN AUCs for a single class."""

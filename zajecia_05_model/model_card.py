@@ -117,6 +117,10 @@ def render(result: TrainingResult, config: TrainConfig, metadata: dict) -> str:
         "",
         "## Próg decyzyjny",
         "",
+        "Próg i liczby z walidacji pochodzą z modelu dopasowanego na miesiącach przed "
+        f"{config.validation_month}; zarejestrowany model to ten sam przepis dopasowany ponownie "
+        "na całym oknie, z tym samym progiem — jak działa poza oknem, pokazuje test wsteczny.",
+        "",
         "Najwyższy próg, przy którym czułość na walidacji wynosi co najmniej "
         f"{percent(config.target_recall)} (KPI z `cel_biznesowy.md`): "
         f"**{decimal(result.threshold, 3)}**. Na walidacji: precyzja "
@@ -140,7 +144,9 @@ def render(result: TrainingResult, config: TrainConfig, metadata: dict) -> str:
             f"Łącznie {integer(pooled['rows'])} lotów: ROC AUC **{decimal(pooled['roc_auc'], 3)}** "
             f"(cel ≥ {decimal(AUC_TARGET, 2)} — {verdict}), PR AUC {decimal(pooled['pr_auc'], 3)}, "
             f"Brier {decimal(pooled['brier'], 3)}; przy progu: precyzja "
-            f"{percent(pooled['precision'], 1)}, czułość {percent(pooled['recall'], 1)}.",
+            f"{percent(pooled['precision'], 1)}, czułość {percent(pooled['recall'], 1)}. "
+            "W miesiącach z mniejszym odsetkiem opóźnień niż w walidacji ten sam próg daje "
+            "niższą czułość — dlatego KPI raportujemy per miesiąc.",
             "",
             _row(
                 "Miesiąc",

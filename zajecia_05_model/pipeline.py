@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import math
 import platform
 import shutil
 from importlib.metadata import version as package_version
@@ -47,6 +48,7 @@ def build_metadata(result: TrainingResult, config: TrainConfig) -> dict:
         "rows": result.rows,
         "metrics": {"validation": result.validation, "backtest": result.backtest},
         "data_checksums": result.data_checksums,
+        "score_reference": result.score_reference,
         "libraries": {"python": platform.python_version()}
         | {name: package_version(name) for name in LIBRARIES},
         "code_version": code_version(),
@@ -78,7 +80,8 @@ def train_candidate(config: TrainConfig, data_dir: Path, name: str) -> dict:
 def check_quality_gate(summary: dict) -> None:
     """Raise :class:`QualityGateFailed` unless the model beats the baselines by the margin."""
     gain = summary["validation_auc"] - summary["best_baseline_auc"]
-    if gain < summary["min_auc_gain"]:
+    # NaN (a validation month with one class) must fail: `nan < x` is False.
+    if not math.isfinite(gain) or gain < summary["min_auc_gain"]:
         raise QualityGateFailed(
             f"model główny: ROC AUC {summary['validation_auc']:.4f} na walidacji, najlepszy "
             f"punkt odniesienia {summary['best_baseline_auc']:.4f}; przewaga {gain:.4f} < "
@@ -87,8 +90,16 @@ def check_quality_gate(summary: dict) -> None:
 
 
 def register_candidate(candidate: Path, registry: Registry) -> str:
-    """Register the candidate folder as a new version; return the version."""
+    """Register the candidate folder as a new version; return the version.
+
+    Idempotent: a retried task whose candidate was registered already gets that version
+    back instead of a duplicate.
+    """
     candidate = Path(candidate)
+    for version in registry.versions():
+        if registry.metadata(version).get("candidate") == candidate.name:
+            shutil.rmtree(candidate, ignore_errors=True)
+            return version
     metadata = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
     model = sio.load(candidate / MODEL_FILE, trusted=list(TRUSTED_TYPES))
     files = {
@@ -96,7 +107,7 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
         for path in sorted(candidate.rglob("*"))
         if path.is_file() and path.name not in {MODEL_FILE, METADATA_FILE}
     }
-    version = registry.register(model, metadata, files)
+    version = registry.register(model, {**metadata, "candidate": candidate.name}, files)
     registry.promote(version, "staging")
     if "production" not in registry.aliases():
         registry.promote(version, "production")

@@ -19,26 +19,24 @@ loads only the types listed in ``TRUSTED_TYPES``.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import skops.io as sio
 
-from zajecia_01_planowanie.atomic_io import write_text_atomic
+from zajecia_01_planowanie.atomic_io import exclusive_lock, write_text_atomic
 from zajecia_03_airflow_ingest.checksum import sha256_of
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
 CARD_FILE = "model_card.md"
 VERSION_PATTERN = re.compile(r"^v(\d{4})$")
+ALIAS_PATTERN = re.compile(r"^[a-z][a-z_]*$")
 
 # Types skops does not trust by default, reviewed for the pipelines of train.py:
 # the trees of HistGradientBoostingClassifier, and the partial(check_array) that its
@@ -69,16 +67,9 @@ class Registry:
         self.versions_dir = self.root / "versions"
         self.aliases_dir = self.root / "aliases"
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """An exclusive file lock: one registration or alias change at a time."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / "registry.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def _locked(self):
+        """One registration or alias change at a time."""
+        return exclusive_lock(self.root / "registry.lock")
 
     def versions(self) -> list[str]:
         if not self.versions_dir.is_dir():
@@ -164,9 +155,20 @@ class Registry:
             )
         return LoadedModel(version, sio.load(path, trusted=list(TRUSTED_TYPES)), metadata)
 
+    def _alias_path(self, alias: str) -> Path:
+        if not ALIAS_PATTERN.match(alias):
+            raise RegistryError(
+                f"niepoprawna nazwa aliasu {alias!r}: małe litery i _, np. production"
+            )
+        return self.aliases_dir / f"{alias}.json"
+
     def _alias(self, alias: str) -> dict | None:
-        path = self.aliases_dir / f"{alias}.json"
+        path = self._alias_path(alias)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def _set_alias(self, alias: str, history: list[str]) -> None:
+        body = {"version": history[-1], "history": history}
+        write_text_atomic(self._alias_path(alias), json.dumps(body, indent=2) + "\n")
 
     def aliases(self) -> dict[str, str]:
         if not self.aliases_dir.is_dir():
@@ -175,16 +177,13 @@ class Registry:
             p.stem: self._alias(p.stem)["version"] for p in sorted(self.aliases_dir.glob("*.json"))
         }
 
-    def promote(self, version: str, alias: str = "production") -> str:
+    def promote(self, version: str, alias: str = "production") -> str | None:
         """Point ``alias`` at ``version`` (checked loadable first); return the previous one."""
         self.load(version)  # refuses a missing or changed version before anything moves
         with self._locked():
             current = self._alias(alias) or {"version": None, "history": []}
-            history = [*current["history"], version]
-            write_text_atomic(
-                self.aliases_dir / f"{alias}.json",
-                json.dumps({"version": version, "history": history}, indent=2) + "\n",
-            )
+            if current["version"] != version:  # promoting the current one again is a no-op
+                self._set_alias(alias, [*current["history"], version])
             return current["version"]
 
     def rollback(self, alias: str = "production") -> str:
@@ -194,10 +193,8 @@ class Registry:
             if not current or len(current["history"]) < 2:
                 raise RegistryError(f"alias '{alias}' nie ma poprzedniej wersji do przywrócenia")
             history = current["history"][:-1]
-            write_text_atomic(
-                self.aliases_dir / f"{alias}.json",
-                json.dumps({"version": history[-1], "history": history}, indent=2) + "\n",
-            )
+            self.load(history[-1])  # never roll back onto a changed or missing file
+            self._set_alias(alias, history)
             return history[-1]
 
 

@@ -29,7 +29,13 @@ from zajecia_04_preprocessing.features import (
     TARGET,
 )
 from zajecia_05_model.config import TrainConfig
-from zajecia_05_model.evaluate import all_metrics, per_month, ranking_metrics, threshold_for_recall
+from zajecia_05_model.evaluate import (
+    all_metrics,
+    per_month,
+    ranking_metrics,
+    reference_bins,
+    threshold_for_recall,
+)
 
 MAIN_MODEL = "hist_gradient_boosting"
 BASELINES = ("dummy", "logistic_regression")
@@ -41,11 +47,9 @@ def load_features(data_dir: Path, months: tuple[str, ...]) -> tuple[pd.DataFrame
     Raises:
         PartitionError: a month is missing or its file does not match its manifest.
     """
-    partitions = [Partition.of(data_dir, "features", "flights", month) for month in months]
-    frame = pd.concat([partition.read() for partition in partitions], ignore_index=True)
-    checksums = {
-        month: p.manifest()["data_sha256"] for month, p in zip(months, partitions, strict=True)
-    }
+    read = [Partition.of(data_dir, "features", "flights", m).read_with_manifest() for m in months]
+    frame = pd.concat([frame for frame, _ in read], ignore_index=True)
+    checksums = {m: manifest["data_sha256"] for m, (_, manifest) in zip(months, read, strict=True)}
     return frame, checksums
 
 
@@ -121,6 +125,9 @@ class TrainingResult:
     # Labels and probabilities behind the metrics, for the model card's figures:
     # "validation/<model>" and "backtest" -> (y, probability).
     scores: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # The validation scores as decile bins: the reference of prediction drift (class 06).
+    # Out-of-sample, unlike the refitted model's scores on its own training months.
+    score_reference: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def best_baseline_auc(self) -> float:
@@ -154,6 +161,13 @@ def train(config: TrainConfig, data_dir: Path) -> TrainingResult:
         data_checksums=checksums,
         rows={"fit": len(fit), "validation": len(validation), "window": len(window)},
         scores=scores,
+        score_reference=dict(
+            zip(
+                ("edges", "shares"),
+                reference_bins(scores[f"validation/{MAIN_MODEL}"][1]),
+                strict=True,
+            )
+        ),
     )
     available = tuple(
         m for m in config.test_months if Partition.of(data_dir, "features", "flights", m).exists()

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-BINS = 10
+from zajecia_05_model.evaluate import BINS, bin_shares, reference_bins
+
 FLOOR = 1e-4  # share given to an empty bin so that the logarithm stays finite
 
 
@@ -30,22 +31,16 @@ def _psi(reference_share: np.ndarray, current_share: np.ndarray) -> float:
     )
 
 
+def psi_from_bins(edges: list[float], shares: list[float], current: pd.Series) -> float:
+    """PSI of ``current`` against stored reference bins (NaN when either side is empty)."""
+    if not shares or pd.to_numeric(current, errors="coerce").dropna().empty:
+        return float("nan")
+    return _psi(np.asarray(shares), bin_shares(edges, current))
+
+
 def psi_numeric(reference: pd.Series, current: pd.Series, bins: int = BINS) -> float:
     """PSI of a numeric column, with bin edges at the reference quantiles."""
-    reference = pd.to_numeric(reference, errors="coerce").dropna().to_numpy(float)
-    current = pd.to_numeric(current, errors="coerce").dropna().to_numpy(float)
-    if not len(reference) or not len(current):
-        return float("nan")
-    if reference.min() == reference.max():  # constant: one bin for its value, one for the rest
-        value = reference[0]
-        ref_share = np.array([1.0, 0.0])
-        cur_share = np.array([np.mean(current == value), np.mean(current != value)])
-        return _psi(ref_share, cur_share)
-    inner = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)[1:-1]))
-    edges = np.concatenate([[-np.inf], inner, [np.inf]])
-    ref_share = np.histogram(reference, edges)[0] / len(reference)
-    cur_share = np.histogram(current, edges)[0] / len(current)
-    return _psi(ref_share, cur_share)
+    return psi_from_bins(*reference_bins(reference, bins), current)
 
 
 def psi_categorical(reference: pd.Series, current: pd.Series) -> float:

@@ -24,9 +24,9 @@ from zajecia_04_preprocessing.features import (
     NUMERIC_FEATURES,
     TARGET,
 )
-from zajecia_05_model.registry import Registry
+from zajecia_05_model.registry import Registry, RegistryError
 from zajecia_05_model.train import MAIN_MODEL, load_features
-from zajecia_06_monitoring.drift import feature_drift, psi_numeric
+from zajecia_06_monitoring.drift import feature_drift, psi_from_bins
 from zajecia_06_monitoring.performance import performance
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "monitoring.yaml"
@@ -53,9 +53,10 @@ class MonthResult:
     status: str = "ok"
     reasons: list[str] = field(default_factory=list)
     drifted_features: list[str] = field(default_factory=list)
-    # Samples for the report's figures: feature values and probabilities.
+    # For the report's figures: the reference and current samples, the score bins.
     reference: pd.DataFrame | None = None
     current: pd.DataFrame | None = None
+    score_reference: dict[str, list[float]] = field(default_factory=dict)
 
     def summary(self) -> dict:
         """JSON-ready summary (no samples)."""
@@ -107,7 +108,11 @@ def decide_status(result: MonthResult, thresholds: dict) -> tuple[str, list[str]
         quality_text = (
             f"jakość: ROC AUC {auc:.3f}, spadek o {drop:.3f} względem walidacji ({reference:.3f})"
         )
-        if drop >= quality["auc_drop_alert"] or auc < quality["min_auc_alert"]:
+        if not np.isfinite(auc):
+            reasons.append(
+                ("warning", "jakość: ROC AUC nie do obliczenia (jedna klasa w miesiącu)")
+            )
+        elif drop >= quality["auc_drop_alert"] or auc < quality["min_auc_alert"]:
             reasons.append(("alert", quality_text))
         elif drop >= quality["auc_drop_warning"]:
             reasons.append(("warning", quality_text))
@@ -131,9 +136,11 @@ def monitor_month(
     metadata = loaded.metadata
     reference, _ = load_features(data_dir, tuple(metadata["train_months"]))
     current, _ = load_features(data_dir, (month,))
-    reference = reference.assign(
-        probability=loaded.model.predict_proba(reference[list(FEATURES)])[:, 1]
-    )
+    if "score_reference" not in metadata:
+        raise RegistryError(
+            f"model {loaded.version} nie ma rozkładu odniesienia predykcji (score_reference); "
+            "wytrenuj nowy model bieżącym kodem"
+        )
     current = current.assign(probability=loaded.model.predict_proba(current[list(FEATURES)])[:, 1])
 
     drift = feature_drift(reference, current, list(NUMERIC_FEATURES), list(CATEGORICAL_FEATURES))
@@ -142,7 +149,8 @@ def monitor_month(
         model_version=loaded.version,
         validation=metadata["metrics"]["validation"][MAIN_MODEL],
         drift=drift,
-        prediction_psi=psi_numeric(reference["probability"], current["probability"]),
+        prediction_psi=psi_from_bins(**metadata["score_reference"], current=current["probability"]),
+        score_reference=metadata["score_reference"],
         performance=(
             performance(current[TARGET], current["probability"].to_numpy(), metadata["threshold"])
             if labels_available

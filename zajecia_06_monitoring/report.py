@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from matplotlib.figure import Figure
 
 from zajecia_01_planowanie.atomic_io import write_text_atomic
 from zajecia_01_planowanie.polish import decimal, integer, percent
+from zajecia_05_model.evaluate import bin_shares
 from zajecia_06_monitoring.monitor import MonthResult, report_folder
 
 STATUS_COLORS = {"ok": "#2a9d8f", "warning": "#e9c46a", "alert": "#b00020"}
@@ -83,24 +85,31 @@ def distributions(result: MonthResult, features: list[str]) -> Figure:
 
 
 def predictions(result: MonthResult) -> Figure:
-    figure = Figure(figsize=(6, 3.5), layout="constrained")
+    """Shares of the month's scores in the reference deciles (validation scores at training)."""
+    edges, shares = result.score_reference["edges"], result.score_reference["shares"]
+    current = bin_shares(edges, result.current["probability"])
+    bounds = [0.0, *edges, 1.0]
+    labels = [f"{decimal(low, 2)}–{decimal(high, 2)}" for low, high in itertools.pairwise(bounds)]
+    figure = Figure(figsize=(8, 3.5), layout="constrained")
     axes = figure.subplots()
-    bins = np.linspace(0, 1, 41)
-    axes.hist(
-        result.reference["probability"],
-        bins=bins,
-        density=True,
-        alpha=0.5,
-        label="referencja (trening)",
-    )
-    axes.hist(result.current["probability"], bins=bins, density=True, alpha=0.5, label=result.month)
+    positions = np.arange(len(shares))
+    axes.bar(positions - 0.2, shares, width=0.4, label="walidacja przy treningu")
+    axes.bar(positions + 0.2, current, width=0.4, label=result.month)
+    axes.set_xticks(positions, labels, rotation=45, fontsize="small")
     axes.set_title(
         f"Rozkład przewidywanych prawdopodobieństw (PSI {decimal(result.prediction_psi, 2)})"
     )
-    axes.set_xlabel("Prawdopodobieństwo opóźnienia")
-    axes.set_ylabel("Gęstość")
+    axes.set_xlabel("Przedział prawdopodobieństwa (decyle z walidacji)")
+    axes.set_ylabel("Udział lotów")
     axes.legend(fontsize="small")
     return figure
+
+
+def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
+    """All monitored months in calendar order, this month's entry from ``result``."""
+    by_month = {summary["month"]: summary for summary in months}
+    by_month[result.month] = result.summary()
+    return [by_month[month] for month in sorted(by_month)]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -151,10 +160,7 @@ def render(result: MonthResult, months: list[dict]) -> str:
         parts.append(_table(["miara", "walidacja (karta modelu)", result.month], rows))
         parts.append(
             _image(
-                quality_over_months(
-                    [*[m for m in months if m["month"] != result.month], result.summary()],
-                    result.validation["roc_auc"],
-                ),
+                quality_over_months(_with_current(months, result), result.validation["roc_auc"]),
                 "ROC AUC w miesiącach",
             )
         )

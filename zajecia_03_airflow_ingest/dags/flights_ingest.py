@@ -35,7 +35,8 @@ from zajecia_03_airflow_ingest.sources import SourceError
 SETTINGS_PARAMS = ("source", "max_bad_share")
 
 # Bad data or settings do not get better on a retry (SchemaError is a ValueError):
-# fail at once. Network errors are retried by the download and by Airflow.
+# fail at once. A source that is unavailable for now (SourceUnavailable) is not listed,
+# so Airflow retries the task later, after the download's own retries.
 DATA_ERRORS = (IngestRejected, SourceError, ValueError)
 
 
@@ -72,7 +73,12 @@ def flights_ingest():
 
     @task(outlets=[RAW_FLIGHTS])
     def monthly_tables(data_interval_start=None, params=None, outlet_events=None) -> dict:
-        month = params.get("month") or month_of(data_interval_start)
+        if params.get("month"):
+            month = params["month"]
+        elif data_interval_start is not None:
+            month = month_of(data_interval_start)
+        else:  # a manual run triggered without a logical date has no data interval
+            raise AirflowFailException("brak miesiąca: podaj parametr month (RRRR-MM)")
         try:
             manifests = ingest_month(month, _config(params))
         except DATA_ERRORS as error:

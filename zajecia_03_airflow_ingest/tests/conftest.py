@@ -76,7 +76,8 @@ class FakeFileServer:
 
     Behaviours: ``ok`` (200 with ETag), ``error`` (500), ``missing`` (404), ``truncated``
     (Content-Length larger than the body, then the connection closes), ``slow`` (waits
-    longer than the client's timeout), ``chunked`` (no Content-Length).
+    longer than the client's timeout), ``chunked`` (no Content-Length), ``bad_length``
+    (a Content-Length that is not a number).
     """
 
     def __init__(self):
@@ -127,11 +128,13 @@ class FakeFileServer:
         handler.send_header("ETag", etag)
         if behaviour == "truncated":
             handler.send_header("Content-Length", str(len(route.body) * 2))
+        elif behaviour == "bad_length":
+            handler.send_header("Content-Length", "abc")
         elif behaviour != "chunked":
             handler.send_header("Content-Length", str(len(route.body)))
         handler.end_headers()
         handler.wfile.write(route.body)
-        if behaviour in {"truncated", "chunked"}:
+        if behaviour in {"truncated", "chunked", "bad_length"}:
             handler.close_connection = True
 
 

@@ -38,9 +38,10 @@ def test_checksums_from_text_and_mapping():
     ("overrides", "message"),
     [
         ({"retries": "trzy"}, "ustawienie 'retries': niepoprawna wartość 'trzy'"),
-        ({"max_bad_share": 2}, "ustawienie 'max_bad_share': musi być od 0 do 1"),
-        ({"timeout_s": 0}, "ustawienie 'timeout_s': musi być dodatnie"),
-        ({"backoff_s": -1}, "ustawienie 'backoff_s': nie może być ujemne"),
+        ({"max_bad_share": 2}, "ustawienie 'max_bad_share': musi być ≤ 1, jest 2"),
+        ({"timeout_s": 0}, "ustawienie 'timeout_s': musi być > 0, jest 0"),
+        ({"backoff_s": -1}, "ustawienie 'backoff_s': musi być ≥ 0, jest -1"),
+        ({"timeout_s": "nan"}, "ustawienie 'timeout_s': musi być > 0"),
         ({"checksums": "bez-znaku-rownosci"}, "ustawienie 'checksums'"),
         ({"sourse": "package"}, "nieznane ustawienie pobierania: 'sourse'"),
     ],

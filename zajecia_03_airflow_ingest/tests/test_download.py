@@ -5,7 +5,12 @@ from dataclasses import replace
 
 import pytest
 
-from zajecia_03_airflow_ingest.download import DownloadError, DownloadSettings, download
+from zajecia_03_airflow_ingest.download import (
+    DownloadError,
+    DownloadSettings,
+    DownloadUnavailable,
+    download,
+)
 
 BODY = b"origin,year\nEWR,2013\n" * 100
 FAST = DownloadSettings(timeout_s=1.0, retries=2, backoff_s=0.01, max_bytes=1 << 20)
@@ -27,7 +32,7 @@ def test_server_error_then_success_is_retried(file_server, tmp_path):
 
 def test_persistent_server_error_fails_after_all_attempts(file_server, tmp_path):
     route = file_server.serve("/weather.csv", BODY, "error")
-    with pytest.raises(DownloadError, match=r"po 3 próbach: HTTP 500"):
+    with pytest.raises(DownloadUnavailable, match=r"po 3 próbach: HTTP 500"):
         download(file_server.url + "weather.csv", tmp_path / "w.csv", FAST)
     assert route.hits == 3
     assert not list(tmp_path.iterdir())
@@ -35,8 +40,9 @@ def test_persistent_server_error_fails_after_all_attempts(file_server, tmp_path)
 
 def test_client_error_is_not_retried(file_server, tmp_path):
     route = file_server.serve("/weather.csv", BODY, "missing")
-    with pytest.raises(DownloadError, match="HTTP 404"):
+    with pytest.raises(DownloadError, match="HTTP 404") as caught:
         download(file_server.url + "weather.csv", tmp_path / "w.csv", FAST)
+    assert not isinstance(caught.value, DownloadUnavailable)
     assert route.hits == 1
 
 
@@ -74,10 +80,18 @@ def test_unchanged_file_is_not_transferred_again(file_server, tmp_path):
     )
 
 
-def test_changed_cached_copy_is_downloaded_again(file_server, tmp_path):
+def test_changed_cached_copy_is_downloaded_again_even_without_retries(file_server, tmp_path):
     route = file_server.serve("/weather.csv", BODY)
     url = file_server.url + "weather.csv"
     download(url, tmp_path / "w.csv", FAST)
     (tmp_path / "w.csv").write_bytes(b"podmieniona kopia")
-    assert download(url, tmp_path / "w.csv", FAST).read_bytes() == BODY
+    no_retries = replace(FAST, retries=0)
+    assert download(url, tmp_path / "w.csv", no_retries).read_bytes() == BODY
     assert route.hits == 3  # 304, refused because the copy changed, then a full download
+    assert "If-None-Match" not in route.headers_seen[2]
+
+
+def test_broken_content_length_is_a_clear_error(file_server, tmp_path):
+    file_server.serve("/weather.csv", BODY, "bad_length")
+    with pytest.raises(DownloadError, match="niepoprawny nagłówek Content-Length"):
+        download(file_server.url + "weather.csv", tmp_path / "w.csv", FAST)

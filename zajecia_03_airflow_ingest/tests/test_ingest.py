@@ -8,7 +8,7 @@ import pytest
 from zajecia_03_airflow_ingest.checksum import sha256_of
 from zajecia_03_airflow_ingest.ingest import IngestRejected, ingest_month, ingest_reference
 from zajecia_03_airflow_ingest.partitions import Partition
-from zajecia_03_airflow_ingest.sources import SourceError
+from zajecia_03_airflow_ingest.sources import SourceError, SourceUnavailable
 
 
 def from_folder(config, folder, **changes):
@@ -54,8 +54,9 @@ def test_too_many_bad_rows_fail_without_a_partition(config, source_dir):
     with pytest.raises(IngestRejected, match=r"w kwarantannie, próg to 1\.0%"):
         ingest_month("2013-01", from_folder(config, source_dir))
     assert not Partition.of(config.data_dir, "raw", "weather", "2013-01").exists()
-    quarantine = Partition.of(config.data_dir, "quarantine", "weather", "2013-01").manifest()
-    assert quarantine["rejected"] is True
+    assert not Partition.of(config.data_dir, "quarantine", "weather", "2013-01").exists()
+    rejected = Partition.of(config.data_dir, "rejected", "weather", "2013-01").read()
+    assert set(rejected["reason"]) == {"origin spoza EWR, JFK, LGA"}
 
 
 def test_a_clean_rerun_removes_the_old_quarantine(config, source_dir):
@@ -87,6 +88,14 @@ def test_unparseable_month_goes_to_the_unassigned_quarantine(config, source_dir)
     ingest_month("2013-01", from_folder(config, source_dir, flights_file="flights.csv"))
     unassigned = Partition.of(config.data_dir, "quarantine", "flights", "unassigned")
     assert unassigned.read()["year"].tolist() == ["dwa"]
+
+
+def test_many_rows_without_a_month_reject_the_file(config, source_dir):
+    rows = (source_dir / "flights.csv").read_text().splitlines()
+    broken = [row.replace("2013,1,", "????,1,", 1) for row in rows[1:21]]
+    (source_dir / "flights.csv").write_text("\n".join([rows[0], *broken, *rows[21:]]) + "\n")
+    with pytest.raises(IngestRejected, match="bez poprawnego roku lub miesiąca"):
+        ingest_month("2013-01", from_folder(config, source_dir, flights_file="flights.csv"))
 
 
 def test_month_without_rows_is_rejected(config, source_dir):
@@ -145,7 +154,7 @@ class TestHttpSource:
     @pytest.mark.parametrize("behaviour", ["error", "truncated"])
     def test_failed_download_writes_no_partition(self, config, file_server, small_files, behaviour):
         self.serve_all(file_server, small_files, behaviour)
-        with pytest.raises(SourceError, match="po 3 próbach"):
+        with pytest.raises(SourceUnavailable, match="po 3 próbach"):
             ingest_month("2013-01", replace(config, source=file_server.url))
         assert not Partition.of(config.data_dir, "raw", "flights", "2013-01").exists()
 
@@ -157,7 +166,7 @@ class TestHttpSource:
 
     def test_slow_server_times_out(self, config, file_server, small_files):
         self.serve_all(file_server, small_files, "slow")
-        with pytest.raises(SourceError, match="timed out"):
+        with pytest.raises(SourceUnavailable, match="timed out"):
             ingest_month("2013-01", replace(config, source=file_server.url, retries=0, timeout_s=1))
         assert not Partition.of(config.data_dir, "raw", "flights", "2013-01").exists()
 

@@ -97,3 +97,16 @@ def test_zipped_and_plain_files_read_the_same(tmp_path, small_files):
     pd.testing.assert_frame_equal(
         read_raw(tmp_path / "f.csv", "flights"), read_raw(tmp_path / "f.zip", "flights")
     )
+
+
+def test_repeated_keys_are_quarantined_keeping_the_first(tmp_path):
+    path = tmp_path / "planes.csv"
+    header = ",".join(TABLES["planes"].dtypes)
+    path.write_text(
+        f"{header}\nN1,2004,t,m,x,2,55,NA,e\nN1,1999,t,m,y,2,60,NA,e\nN2,2000,t,m,z,2,70,NA,e\n",
+        encoding="utf-8",
+    )
+    result = validate(read_raw(path, "planes"), "planes")
+    assert result.valid["tailnum"].tolist() == ["N1", "N2"]
+    assert result.valid["year"].tolist() == [2004, 2000]
+    assert result.quarantine["reason"].tolist() == ["powtórzony klucz (tailnum)"]

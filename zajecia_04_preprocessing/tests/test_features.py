@@ -141,11 +141,34 @@ def test_previous_departure_not_known_yet_stays_empty(make_flights, make_weather
     assert math.isnan(features.loc[2, "plane_prev_delay_known"])
 
 
-def test_weather_window_takes_the_worst_hour_within_two_hours(make_flights, make_weather, planes):
+def test_weather_window_looks_back_three_hours_and_never_ahead(make_flights, make_weather, planes):
+    # Hours 05:00-11:00; the flight leaves at 08:00, so its window is 06:00-08:00.
     weather = make_weather(
-        list(range(5, 12)), precip=[0, 0, 0.3, 0, 0, 0, 0.1], visib=[10, 10, 10, 2, 10, 10, 10]
+        list(range(5, 12)),
+        precip=[0.5, 0, 0.3, 0, 0.9, 0, 0],
+        visib=[1, 10, 4, 10, 0.5, 10, 10],
     )
     features = by_flight(build_features(make_flights([{"flight": 1}]), weather, planes))
-    assert features.loc[1, "precip"] == 0  # 08:00 itself was dry
-    assert features.loc[1, "precip_max_4h"] == 0.3  # rain at 07:00
-    assert features.loc[1, "visib_min_4h"] == 2  # fog at 08:00? no: 08:00 is index 3
+    assert features.loc[1, "precip"] == 0 and features.loc[1, "visib"] == 10  # 08:00 itself
+    assert features.loc[1, "precip_max_3h"] == 0.3  # 07:00; 05:00 is too early, 09:00 too late
+    assert features.loc[1, "visib_min_3h"] == 4  # 07:00; the 0.5 at 09:00 is in the future
+
+
+def test_flight_without_tail_number_does_not_reveal_its_cancellation(
+    make_flights, make_weather, planes
+):
+    """In the data only cancelled flights lack a tail number; the features must not say so."""
+    cancelled = {"dep_time": None, "dep_delay": None, "arr_time": None, "arr_delay": None}
+    flights = make_flights(
+        [
+            {"flight": 1},
+            {"flight": 2, "tailnum": None, "air_time": None, **cancelled},
+            {"flight": 3, "tailnum": "N999MQ", "carrier": "MQ"},
+            {"flight": 4, "tailnum": None, "carrier": "MQ", "air_time": None, **cancelled},
+        ]
+    )
+    features = by_flight(build_features(flights, make_weather([8]), planes))
+    assert features.loc[2, ["plane_missing", "plane_age", "plane_seats"]].tolist() == [0, 10, 149]
+    # A carrier whose aircraft are usually unknown: the cancelled flight looks the same.
+    assert features.loc[4, "plane_missing"] == features.loc[3, "plane_missing"] == 1
+    assert math.isnan(features.loc[4, "plane_age"])

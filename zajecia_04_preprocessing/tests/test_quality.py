@@ -91,3 +91,8 @@ def test_empty_month_fails_instead_of_dividing_by_zero():
         "utrata wierszy",
         "odsetek lotów z problemem",
     ]
+
+
+def test_more_rows_out_than_in_fails_the_row_check(features):
+    report = evaluate(features, "2013-01", len(features) - 1, {}, GATES)
+    assert "utrata wierszy" in [check.name for check in report.failures()]

@@ -22,6 +22,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from zajecia_02_eda.data import LOCAL_TZ
 from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_03_airflow_ingest.dag_params import month_param
 from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_05_model.assets import MODEL
 from zajecia_05_model.config import load_config
@@ -33,8 +34,6 @@ from zajecia_05_model.pipeline import (
 )
 from zajecia_05_model.registry import Registry
 
-MONTH = {"type": ["null", "string"], "pattern": r"^\d{4}-\d{2}$"}
-
 
 @dag(
     dag_id="flights_train",
@@ -42,12 +41,8 @@ MONTH = {"type": ["null", "string"], "pattern": r"^\d{4}-\d{2}$"}
     start_date=pendulum.datetime(2013, 1, 1, tz=LOCAL_TZ),
     catchup=False,
     params={
-        "train_start": Param(
-            None, **MONTH, description="pierwszy miesiąc okna (domyślnie 2013-01)"
-        ),
-        "train_end": Param(
-            None, **MONTH, description="ostatni miesiąc okna = walidacja (domyślnie 2013-06)"
-        ),
+        "train_start": month_param("pierwszy miesiąc okna (domyślnie 2013-01)"),
+        "train_end": month_param("ostatni miesiąc okna = walidacja (domyślnie 2013-06)"),
         "min_auc_gain": Param(
             None, type=["null", "number"], minimum=0, description="wymagana przewaga ROC AUC"
         ),

@@ -31,7 +31,10 @@ def test_environment_then_params():
     ("overrides", "message"),
     [
         ({"train_start": "2013-06", "train_end": "2013-06"}, "co najmniej 2 miesiące"),
-        ({"min_auc_gain": "dużo"}, "ustawienie 'min_auc_gain'"),
+        ({"min_auc_gain": "dużo"}, "ustawienie 'min_auc_gain': niepoprawna wartość 'dużo'"),
+        ({"min_auc_gain": -0.1}, "ustawienie 'min_auc_gain': musi być ≥ 0"),
+        ({"train_start": "2013-13"}, "ustawienie 'train_start': niepoprawny miesiąc '2013-13'"),
+        ({"train_end": "2013-00"}, "ustawienie 'train_end': niepoprawny miesiąc"),
         ({"window": 6}, "nieznane ustawienie treningu: 'window'"),
     ],
 )

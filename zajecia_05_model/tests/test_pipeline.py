@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 
@@ -38,9 +39,11 @@ def test_candidate_folder_with_model_card(features_dir, small_config):
     }
 
 
-@pytest.mark.parametrize(("gain", "passes"), [(0.0, True), (0.5, False)])
-def test_quality_gate(gain, passes):
-    summary = {"validation_auc": 0.78, "best_baseline_auc": 0.77, "min_auc_gain": gain}
+@pytest.mark.parametrize(
+    ("auc", "gain", "passes"), [(0.78, 0.0, True), (0.78, 0.5, False), (float("nan"), 0.0, False)]
+)
+def test_quality_gate(auc, gain, passes):
+    summary = {"validation_auc": auc, "best_baseline_auc": 0.77, "min_auc_gain": gain}
     if passes:
         check_quality_gate(summary)
     else:
@@ -60,3 +63,15 @@ def test_first_model_becomes_production_later_ones_staging(features_dir, small_c
     assert not (features_dir / "candidates" / "a").exists()
     assert (registry.versions_dir / second / "model_card.md").is_file()
     assert (registry.versions_dir / second / "figures" / "roc.png").is_file()
+
+
+def test_registering_the_same_candidate_twice_gives_one_version(features_dir, small_config):
+    registry = Registry(features_dir)
+    candidate = train_candidate(small_config, features_dir, "run-7")["candidate"]
+    copy = features_dir / "copy"
+    shutil.copytree(candidate, copy)
+    first = register_candidate(candidate, registry)
+    # The task is retried after registering (its candidate folder may still be there).
+    shutil.copytree(copy, candidate)
+    assert register_candidate(candidate, registry) == first
+    assert registry.versions() == [first]

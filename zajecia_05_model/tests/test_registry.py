@@ -102,3 +102,31 @@ def test_concurrent_registrations_get_distinct_versions(registry, model):
     for thread in threads:
         thread.join()
     assert sorted(versions) == [f"v{n:04d}" for n in range(1, 7)]
+
+
+def test_promoting_the_current_version_again_changes_nothing(registry, model):
+    registry.register(model, {})
+    registry.register(model, {})
+    registry.promote("v0001")
+    registry.promote("v0002")
+    assert registry.promote("v0002") == "v0002"
+    assert registry.rollback() == "v0001"
+
+
+def test_rollback_refuses_a_changed_previous_version(registry, model):
+    registry.register(model, {})
+    registry.register(model, {})
+    registry.promote("v0001")
+    registry.promote("v0002")
+    (registry.versions_dir / "v0001" / "model.skops").chmod(0o644)
+    (registry.versions_dir / "v0001" / "model.skops").write_bytes(b"zmieniony")
+    with pytest.raises(RegistryError, match="został zmieniony"):
+        registry.rollback()
+    assert registry.aliases() == {"production": "v0002"}
+
+
+@pytest.mark.parametrize("alias", ["../../poza", "Production", ""])
+def test_alias_names_are_checked(registry, model, alias):
+    registry.register(model, {})
+    with pytest.raises(RegistryError, match="niepoprawna nazwa aliasu"):
+        registry.promote("v0001", alias)

@@ -65,9 +65,10 @@ def flights_monitor():
         except (PartitionError, RegistryError) as error:
             raise AirflowFailException(str(error)) from error
 
-    @task(outlets=[MODEL_ALERT])
+    # all_done: a month that failed must not hide an alert found in another month.
+    @task(outlets=[MODEL_ALERT], trigger_rule="all_done")
     def raise_alert(summaries: list[dict], outlet_events=None) -> dict:
-        extra = alert(list(summaries))
+        extra = alert([summary for summary in summaries if summary])
         if extra is None:
             raise AirflowSkipException("brak alertu")
         outlet_events[MODEL_ALERT].extra = extra

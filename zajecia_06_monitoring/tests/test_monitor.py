@@ -35,6 +35,7 @@ def result(drifted=0, prediction_psi=0.0, auc=0.78, calibration=0.01, labels=Tru
         ({"auc": 0.69 + 0.0}, "alert"),
         ({"drifted": 10, "prediction_psi": 2.0, "labels": False}, "warning"),
         ({"drifted": 9, "auc": 0.785}, "warning"),
+        ({"auc": float("nan")}, "warning"),
     ],
 )
 def test_status_from_thresholds(kwargs, status):
