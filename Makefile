@@ -7,14 +7,14 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab airflow bench clean
+.PHONY: help setup run test lint format lab airflow wrk bench clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
-	@echo "make bench  - pomiary wydajności (czasy pipeline'ów)"
+	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
 
@@ -54,10 +54,17 @@ lab: setup
 airflow: setup
 	$(BIN)/python -m zajecia_03_airflow_ingest.airflow_local
 
-bench: setup
+# wrk, the HTTP load generator of the API benchmark, from Debian's packages (as root, or
+# through sudo when there is one).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+
+bench: setup wrk
 	$(BIN)/python -m zajecia_04_preprocessing.bench
 	$(BIN)/python -m zajecia_05_model.bench
 	$(BIN)/python -m zajecia_06_monitoring.bench
+	$(BIN)/python -m zajecia_07_docker.bench
 
 clean:
 	rm -rf $(VENV) data

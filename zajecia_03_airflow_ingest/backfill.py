@@ -14,6 +14,7 @@ Airflow must be configured before it is imported.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -75,6 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("dag_id")
     parser.add_argument("--months", nargs="+", default=list(MONTHS_2013), metavar="RRRR-MM")
+    parser.add_argument(
+        "--conf",
+        type=json.loads,
+        default={},
+        help='parametry przebiegu, np. \'{"train_start": "2013-02"}\'',
+    )
     args = parser.parse_args(argv)
 
     # Keep the terminal for one line per month; everything Airflow prints goes to a log.
@@ -98,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for month in args.months:
             started = time.perf_counter()
             try:
-                run = run_month(dag, month)
+                run = run_month(dag, month, args.conf)
                 failed = [ti.task_id for ti in run.get_task_instances() if ti.state != "success"]
                 problem = (
                     f"zadania {', '.join(failed)} nie powiodły się"
@@ -118,8 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def run_backfill(dag_id: str, months: Sequence[str], report: Callable[[str], None]) -> Path:
+def run_backfill(
+    dag_id: str,
+    months: Sequence[str],
+    report: Callable[[str], None],
+    conf: dict | None = None,
+) -> Path:
     """Run :func:`main` in a child process with Airflow's environment; relay its lines.
+
+    ``conf`` is added to every run's configuration (DAG params other than ``month``).
 
     Returns:
         The ``AIRFLOW_HOME`` used (``$MLOPS_DATA_DIR/airflow``).
@@ -129,6 +143,7 @@ def run_backfill(dag_id: str, months: Sequence[str], report: Callable[[str], Non
     """
     home = data_dir() / "airflow"
     command = [sys.executable, "-m", __name__, dag_id, "--months", *months]
+    command += ["--conf", json.dumps(conf or {})]
     environment = {**os.environ, **airflow_environment(home)}
     error = ""
     with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child:

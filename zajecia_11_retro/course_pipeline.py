@@ -11,6 +11,7 @@ listed as such, so the output doubles as a map of the course.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -19,18 +20,26 @@ from pathlib import Path
 
 from zajecia_01_planowanie.cli import CLASS_DIR as PLANNING_DIR
 from zajecia_01_planowanie.cli import DEFAULT_BACKLOG
-from zajecia_01_planowanie.polish import seconds
+from zajecia_01_planowanie.polish import integer, seconds
 from zajecia_01_planowanie.sprint_plan import write_plan
 from zajecia_02_eda.cli import run_eda
 from zajecia_03_airflow_ingest.backfill import run_backfill
 from zajecia_03_airflow_ingest.config import data_dir
 from zajecia_03_airflow_ingest.ingest import ingest_summary
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+from zajecia_03_airflow_ingest.partitions import MONTHS_2013, Partition
 from zajecia_04_preprocessing.preprocess import features_summary
 from zajecia_05_model.registry import Registry
 from zajecia_05_model.registry_cli import model_summary
 from zajecia_06_monitoring.monitor import history
 from zajecia_06_monitoring.monthly import status_line
+from zajecia_07_docker.schema import flight_records
+from zajecia_07_docker.server import CLASS_DIR as API_DIR
+from zajecia_07_docker.server import ApiServer
+from zajecia_08_deploy.deploy import wait_for_version
+from zajecia_08_deploy.live_quality import report_folder, summary_lines
+from zajecia_08_deploy.metrics import metric_lines
+from zajecia_08_deploy.prediction_log import default_path
+from zajecia_08_deploy.production import production_server, replay_with_deployment
 
 CLASS_COUNT = 11
 INDENT = " " * 8
@@ -83,6 +92,73 @@ def monitor_months(report: Report, months: tuple[str, ...] = MONTHS_2013[6:]) ->
     return [data_dir() / "monitoring" / f"month={month}" / "report.html" for month in months]
 
 
+def serve_model(report: Report, month: str = "2013-07", flights: int = 500) -> list[Path]:
+    """Class 07: the production model behind gunicorn, asked about a month's real flights."""
+    frame = Partition.of(data_dir(), "features", "flights", month).read()
+    bodies = flight_records(frame.head(flights))
+    with ApiServer(data_dir()) as server:
+        _, model = server.call("GET", "/model")
+        report(
+            f"API {server.base_url}: model {model['version']} "
+            f"({model['train_months'][0]}…{model['train_months'][-1]}), /ready ok"
+        )
+        _, batch = server.call("POST", "/predict", {"instances": bodies})
+        singles = [server.call("POST", "/predict", body)[1]["probability"] for body in bodies[:50]]
+        delayed = sum(p["delayed"] for p in batch["predictions"])
+        difference = max(
+            abs(a - b["probability"]) for a, b in zip(singles, batch["predictions"], strict=False)
+        )
+        report(
+            f"{integer(len(bodies))} lotów z {month} w jednej partii: opóźnienie przewidziane dla "
+            f"{integer(delayed)}; 50 pojedynczych żądań (szybka ścieżka) zgodnych z partią "
+            f"(różnica ≤ {difference:.0e})"
+        )
+        status, error = server.call("POST", "/predict", bodies[0] | {"dep_hour": 25})
+        report(f"złe żądanie (dep_hour = 25) → {status}: {error['error']['fields'][0]['message']}")
+    return [API_DIR / "Dockerfile", server.log_path]
+
+
+def deploy_and_monitor(
+    report: Report,
+    window: tuple[str, str] = ("2013-02", "2013-07"),
+    month: str = "2013-08",
+    limit: int | None = None,
+    min_auc_gain: float | None = None,
+) -> list[Path]:
+    """Class 08: a candidate deployed during a month of traffic, live quality, rollback.
+
+    ``min_auc_gain`` overrides the quality gate's margin for the candidate (None: the
+    default of class 05).
+    """
+    start, end = window
+    conf = {"train_start": start, "train_end": end, "min_auc_gain": min_auc_gain}
+    run_backfill("flights_train", (end,), report, conf)
+    registry = Registry(data_dir())
+    candidate = registry.resolve("staging")
+    with production_server(data_dir()) as server:
+        _, ready = server.call("GET", "/ready")
+        report(
+            f"API produkcyjne (2 workery) serwuje {ready['model_version']}; kandydat {candidate}"
+        )
+        result, deployment = replay_with_deployment(
+            server.base_url, data_dir(), candidate, month, limit, report
+        )
+        run_backfill("flights_live_quality", (month,), report)
+        report_json = report_folder(data_dir(), month) / "report.json"
+        for line in summary_lines(json.loads(report_json.read_text(encoding="utf-8"))):
+            report(line)
+        for line in metric_lines(server.call("GET", "/metrics")[1]):
+            report(line)
+        previous = registry.rollback()
+        switched = wait_for_version(server.base_url, previous)
+        report(
+            f"rollback: production → {previous}; API przełączone: {'tak' if switched else 'NIE'}"
+        )
+    if not deployment.promoted or result.ok != result.sent or not switched:
+        raise RuntimeError("wdrożenie, ruch albo rollback nie powiodły się — szczegóły wyżej")
+    return [report_folder(data_dir(), month) / "report.html", default_path()]
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "Planowanie", "walidacja backlogu i plan sprintów", plan_sprints),
     Step(2, "EDA", "wykonuję eda.ipynb i eksportuję eda.html", execute_eda),
@@ -90,12 +166,17 @@ STEPS: tuple[Step, ...] = (
     Step(4, "Airflow: przetwarzanie", "flights_preprocess dla 12 miesięcy 2013", preprocess_year),
     Step(5, "Airflow: trening", "flights_train, okno 2013-01…2013-06", train_model),
     Step(6, "Airflow: monitoring", "flights_monitor dla 2013-07…2013-12", monitor_months),
+    Step(7, "API i kontener", "gunicorn z modelem production, loty z 2013-07", serve_model),
+    Step(
+        8,
+        "Wdrożenie i produkcja",
+        "kandydat 2013-02…2013-07, ruch 2013-08, promocja, jakość, rollback",
+        deploy_and_monitor,
+    ),
 )
 
 # Classes without a step yet; each later issue moves its class into STEPS.
 PENDING = {
-    7: "API i kontener",
-    8: "Wdrożenie i monitoring produkcji",
     9: "Ponowny trening",
     10: "Prezentacja",
     11: "Retrospektywa",

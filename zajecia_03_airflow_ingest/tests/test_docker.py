@@ -111,4 +111,5 @@ def test_container_commands_run_outside_docker(tmp_path):
         "flights_preprocess": "zajecia_04_preprocessing",
         "flights_train": "zajecia_05_model",
         "flights_monitor": "zajecia_06_monitoring",
+        "flights_live_quality": "zajecia_08_deploy",
     }

@@ -2,6 +2,7 @@ import io
 
 import pytest
 
+from zajecia_07_docker.testing import build_real_registry
 from zajecia_11_retro import course_pipeline
 from zajecia_11_retro.course_pipeline import STEPS, Step, main, run
 
@@ -37,7 +38,7 @@ def test_progress_lines_and_summary(tmp_path):
     ]
     assert lines[4].startswith("        ok (")
     assert any(line.strip().endswith(str(made)) for line in lines)
-    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 07, 08" in out.getvalue()
+    assert "W przygotowaniu (jeszcze bez kodu): zajęcia 09, 10, 11." in out.getvalue()
 
 
 def test_first_failure_stops_the_run():
@@ -76,7 +77,7 @@ def test_only_runs_the_chosen_classes(monkeypatch):
 
 def test_only_rejects_a_class_without_a_step(capsys):
     with pytest.raises(SystemExit):
-        main(["--only", "7"])
+        main(["--only", "9"])
     assert "invalid choice" in capsys.readouterr().err
 
 
@@ -96,3 +97,29 @@ def test_airflow_steps_for_one_month(tmp_path, monkeypatch):
         == "loty: 27 004 wierszy, w kwarantannie 0; pogoda: 2 226 wierszy, w kwarantannie 0"
     )
     assert lines[3].startswith("cechy: 27 004 wierszy, liczba cech 34; bramka jakości ok w 1")
+
+
+@pytest.mark.slow
+def test_api_and_deployment_steps(tmp_path, monkeypatch):
+    """Steps 07 and 08 on three real months: serving, deployment under traffic, rollback."""
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    build_real_registry(tmp_path)
+    lines = []
+    course_pipeline.serve_model(lines.append, month="2013-03", flights=50)
+    assert "model v0001 (2013-01…2013-02)" in lines[0]
+    assert lines[2].startswith("złe żądanie (dep_hour = 25) → 422")
+    lines.clear()
+    outputs = course_pipeline.deploy_and_monitor(
+        # Two months are too few for the default margin over the baselines.
+        lines.append,
+        window=("2013-01", "2013-02"),
+        month="2013-03",
+        limit=300,
+        min_auc_gain=0.0,
+    )
+    text = "\n".join(lines)
+    assert "production: v0001 → v0002" in text
+    assert "wysłano 300 żądań" in text and "200: 300, błędy: 0" in text
+    assert "jakość na żywo 2013-03, v0001" in text
+    assert "rollback: production → v0001; API przełączone: tak" in text
+    assert outputs[0].is_file() and outputs[1].is_file()

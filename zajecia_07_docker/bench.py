@@ -1,0 +1,107 @@
+"""Benchmark of the API: ``/predict`` against a no-op endpoint, measured with ``wrk``.
+
+    python -m zajecia_07_docker.bench      (make bench; needs the model of make run)
+
+Both endpoints are served by the same gunicorn with the production configuration
+(``gunicorn.conf.py``, two workers), so the ratio shows what a prediction costs on top
+of HTTP, Flask and logging. ``/health`` is the no-op: it only answers ``{"status": "ok"}``.
+Also measured, in this process: one flight on the fast path against the pipeline, and
+batch scoring of a whole month. Numbers are printed, not asserted: they depend on the
+machine; the ratios of one run are what to compare.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from zajecia_01_planowanie.polish import decimal, integer
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_05_model.registry import Registry
+from zajecia_07_docker.schema import flight_records
+from zajecia_07_docker.served_model import ServedModel, features_table
+from zajecia_07_docker.server import ApiServer
+
+MONTH = "2013-08"
+DURATION_S = 10
+CONNECTIONS = 16
+TARGET_RATIO = 0.5
+TARGET_BATCH_ROWS_S = 100_000
+LATENCY_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, script: Path | None = None) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of one ``wrk`` run."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"wrk zgłosił błędy:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
+    return rate, float(value) * LATENCY_UNITS[unit]
+
+
+def post_script(body: dict, folder: Path) -> Path:
+    script = folder / "predict.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = {json.dumps(json.dumps(body))}\n",
+        encoding="utf-8",
+    )
+    return script
+
+
+def per_call_us(function, repeats: int) -> float:
+    started = time.perf_counter()
+    for _ in range(repeats):
+        function()
+    return (time.perf_counter() - started) / repeats * 1e6
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("Brak programu wrk: uruchom `make bench` (instaluje go) albo apt-get install wrk.")
+        return 1
+    folder = data_dir()
+    registry = Registry(folder)
+    model = ServedModel.load(registry, "production")
+    frame = Partition.of(folder, "features", "flights", MONTH).read()
+    flights = flight_records(frame)
+    table = features_table(flights)
+
+    fast = per_call_us(lambda: model.forest.predict_proba(flights[0]), 2000)
+    slow = per_call_us(lambda: model.pipeline.predict_proba(table.iloc[:1]), 50)
+    started = time.perf_counter()
+    model.pipeline.predict_proba(table)
+    batch_rate = len(table) / (time.perf_counter() - started)
+    print(f"Model {model.version}, loty z {MONTH}:")
+    print(f"  jeden lot, szybka ścieżka: {decimal(fast, 0)} µs; pipeline: {decimal(slow, 0)} µs")
+    print(
+        f"  partia {integer(len(table))} lotów przez pipeline: {integer(round(batch_rate))} "
+        f"wierszy/s (cel ≥ {integer(TARGET_BATCH_ROWS_S)})"
+    )
+
+    with tempfile.TemporaryDirectory() as scratch, ApiServer(folder) as server:
+        script = post_script(flights[0], Path(scratch))
+        noop_rate, noop_p99 = wrk(f"{server.base_url}/health")
+        rate, p99 = wrk(f"{server.base_url}/predict", script)
+    ratio = rate / noop_rate
+    print(f"gunicorn, {CONNECTIONS} połączeń, {DURATION_S} s na endpoint (wrk):")
+    print(f"  /health (pusty):  {integer(round(noop_rate))} żądań/s, p99 {decimal(noop_p99, 1)} ms")
+    print(f"  /predict (1 lot): {integer(round(rate))} żądań/s, p99 {decimal(p99, 1)} ms")
+    print(f"  stosunek /predict do pustego: {decimal(ratio, 2)} (cel ≥ {decimal(TARGET_RATIO, 1)})")
+    return 0 if ratio >= TARGET_RATIO and batch_rate >= TARGET_BATCH_ROWS_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

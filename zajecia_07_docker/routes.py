@@ -1,0 +1,150 @@
+"""The endpoints of the API (one blueprint)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from importlib.metadata import version as package_version
+
+from flask import Blueprint, current_app, g, jsonify, render_template, request
+
+from zajecia_07_docker.errors import ApiError
+from zajecia_07_docker.events import PredictionEvent
+from zajecia_07_docker.openapi import build_spec
+from zajecia_07_docker.schema import FIELDS, FLIGHT_ID, example_flight, validate_flight
+from zajecia_07_docker.served_model import ServedModel
+
+log = logging.getLogger(__name__)
+api = Blueprint("api", __name__)
+
+
+def _state() -> dict:
+    return current_app.extensions["api"]
+
+
+def _model() -> ServedModel:
+    model = _state()["slot"].current
+    if model is None:
+        raise ApiError(503, "model nie jest wczytany", [("model", _not_ready_reason())])
+    return model
+
+
+def _not_ready_reason() -> str:
+    return _state()["slot"].last_error or "model jeszcze się wczytuje"
+
+
+@api.get("/health")
+def health():
+    return jsonify(status="ok")
+
+
+@api.get("/ready")
+def ready():
+    model = _state()["slot"].current
+    if model is None:
+        return jsonify(status="not_ready", reason=_not_ready_reason()), 503
+    return jsonify(status="ready", model_version=model.version)
+
+
+@api.get("/model")
+def model_info():
+    return jsonify(_model().describe())
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} nie jest liczbą JSON")
+
+
+def _read_json() -> object:
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "oczekiwano Content-Type: application/json",
+            [("Content-Type", f"otrzymano {request.mimetype or 'brak'}")],
+        )
+    try:
+        # NaN and Infinity are not JSON, although Python's parser accepts them.
+        return json.loads(request.get_data(cache=False), parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as error:
+        raise ApiError(
+            400, "ciało żądania nie jest poprawnym JSON", [("body", str(error))]
+        ) from None
+
+
+def _flights(body: object, max_batch: int) -> tuple[list[dict], bool]:
+    """The validated flights of a request, and whether it was a batch."""
+    if isinstance(body, dict) and "instances" in body:
+        extra = sorted(set(body) - {"instances"})
+        if extra:
+            raise ApiError(400, "partia ma tylko pole instances", [(extra[0], "nieznane pole")])
+        instances = body["instances"]
+        if not isinstance(instances, list):
+            raise ApiError(400, "instances musi być listą lotów", [("instances", "to nie lista")])
+        if not 1 <= len(instances) <= max_batch:
+            raise ApiError(
+                422,
+                f"partia musi mieć od 1 do {max_batch} lotów",
+                [("instances", f"liczba lotów: {len(instances)}")],
+            )
+        checked = [validate_flight(item, f"instances[{i}].") for i, item in enumerate(instances)]
+    elif isinstance(body, dict):
+        checked = [validate_flight(body)]
+    else:
+        raise ApiError(
+            400,
+            'oczekiwano obiektu JSON: lotu albo {"instances": [...]}',
+            [("body", "to nie obiekt")],
+        )
+    errors = [error for _, found in checked for error in found]
+    if errors:
+        raise ApiError(
+            422,
+            f"niepoprawne dane lotu (liczba błędów: {len(errors)})",
+            [(error.field, error.message) for error in errors],
+        )
+    return [values for values, _ in checked], "instances" in body
+
+
+@api.post("/predict")
+def predict():
+    started = time.perf_counter()
+    state = _state()
+    flights, batch = _flights(_read_json(), state["settings"].max_batch)
+    model = _model()  # taken once: a hot swap cannot change the model mid-request
+    probabilities = [float(p) for p in model.predict(flights)]
+    threshold = model.threshold
+    decisions = [p >= threshold for p in probabilities]
+    served = {"request_id": g.request_id, "model_version": model.version, "threshold": threshold}
+    if batch:
+        pairs = zip(probabilities, decisions, strict=True)
+        body = {**served, "predictions": [{"probability": p, "delayed": d} for p, d in pairs]}
+    else:
+        body = {**served, "probability": probabilities[0], "delayed": decisions[0]}
+    event = PredictionEvent(
+        g.request_id,
+        model.version,
+        flights,
+        probabilities,
+        decisions,
+        threshold,
+        time.perf_counter() - started,
+    )
+    for listener in state["listeners"]:
+        try:
+            listener(event)
+        except Exception:  # a broken log must not take predictions down; it is reported
+            log.exception("prediction listener %r failed", listener)
+    return jsonify(body)
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(build_spec(_state()["settings"].max_batch, package_version("kurs-mlops")))
+
+
+@api.get("/")
+def form():
+    return render_template(
+        "form.html", fields=FIELDS, flight_id=FLIGHT_ID, example=example_flight()
+    )

@@ -1,0 +1,3 @@
+from zajecia_08_deploy.cli import main
+
+raise SystemExit(main())

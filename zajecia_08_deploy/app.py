@@ -1,0 +1,37 @@
+"""The production API: the class 07 app plus metrics, the prediction log and hot swap.
+
+    gunicorn --config zajecia_08_deploy/gunicorn.conf.py zajecia_08_deploy.wsgi:app
+
+Nothing of class 07 is edited: its factory takes a model slot and prediction listeners,
+and this module plugs in what production needs.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from zajecia_05_model.registry import Registry
+from zajecia_07_docker.app import create_app as create_api
+from zajecia_07_docker.served_model import ModelSlot
+from zajecia_07_docker.settings import ApiSettings
+from zajecia_08_deploy import metrics
+from zajecia_08_deploy.hot_swap import AliasWatcher
+from zajecia_08_deploy.prediction_log import PredictionLog
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    prediction_log: PredictionLog | None = None,
+    watch_interval_s: float = 1.0,
+) -> Flask:
+    settings = settings or ApiSettings.from_env()
+    slot = ModelSlot(Registry(settings.data_dir, settings.model_name), settings.model_alias)
+    watcher = AliasWatcher(slot, watch_interval_s)
+    watcher.start()
+    app = create_api(
+        settings,
+        slot,
+        on_prediction=(prediction_log or PredictionLog(), metrics.count_predictions),
+    )
+    metrics.install(app)
+    return app

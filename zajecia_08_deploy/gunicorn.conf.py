@@ -1,0 +1,36 @@
+"""Gunicorn settings of the production API: those of class 07 plus multi-process metrics.
+
+gunicorn --config zajecia_08_deploy/gunicorn.conf.py zajecia_08_deploy.wsgi:app
+"""
+
+import os
+import runpy
+import shutil
+import tempfile
+from pathlib import Path
+
+_class_07 = Path(__file__).resolve().parents[1] / "zajecia_07_docker" / "gunicorn.conf.py"
+globals().update(
+    {
+        name: value
+        for name, value in runpy.run_path(str(_class_07)).items()
+        if not name.startswith("_")
+    }
+)
+
+# Workers inherit the variable; prometheus_client reads it when a worker imports it.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="flights-api-metrics-"))
+
+
+def on_starting(server):
+    # Values left by a previous server would be added to this one's.
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    # The dead worker's gauges stop counting ("live" modes); its counters stay summed.
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,123 @@
+"""The prediction log: every answered prediction, kept to be judged when the truth is known.
+
+One SQLite file (``$MLOPS_DATA_DIR/prediction_log/predictions.sqlite3`` by default,
+``PREDICTION_LOG_PATH`` to change it), one row per predicted flight: time, request id,
+the client's flight id, model version, the inputs (JSON), probability, decision,
+threshold and the request's latency. Every gunicorn worker appends through its own
+connection; WAL mode lets them write one after another while readers (the live quality
+job of this class) read a consistent snapshot. A request's rows are committed before its
+answer leaves the server, so an answered prediction is never missing from the log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from zajecia_03_airflow_ingest.config import data_dir
+from zajecia_07_docker.events import PredictionEvent
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS predictions (
+    id INTEGER PRIMARY KEY,
+    logged_at TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    flight_id TEXT,
+    model_version TEXT NOT NULL,
+    probability REAL NOT NULL,
+    delayed INTEGER NOT NULL,
+    threshold REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    inputs TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS predictions_flight ON predictions (flight_id);
+"""
+COLUMNS = (
+    "logged_at",
+    "request_id",
+    "item",
+    "flight_id",
+    "model_version",
+    "probability",
+    "delayed",
+    "threshold",
+    "latency_ms",
+    "inputs",
+)
+
+
+def default_path() -> Path:
+    configured = os.environ.get("PREDICTION_LOG_PATH")
+    return Path(configured) if configured else data_dir() / "prediction_log" / "predictions.sqlite3"
+
+
+class PredictionLog:
+    """Append and read predictions; one instance per process (connections are not shared)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or default_path())
+        self._connection: sqlite3.Connection | None = None
+        self._pid: int | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        # A connection must not cross a fork: gunicorn workers each open their own.
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL survives a crash of the process; only a power loss can
+            # lose the last commits.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(SCHEMA)
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def __call__(self, event: PredictionEvent) -> None:
+        """Log one answered request (the API calls this after each prediction)."""
+        self.append(event)
+
+    def append(self, event: PredictionEvent) -> None:
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        latency_ms = event.latency_s * 1000
+        rows = [
+            (
+                now,
+                event.request_id,
+                item,
+                flight.get("flight_id"),
+                event.model_version,
+                probability,
+                int(delayed),
+                event.threshold,
+                latency_ms,
+                json.dumps({k: v for k, v in flight.items() if k != "flight_id"}),
+            )
+            for item, (flight, probability, delayed) in enumerate(
+                zip(event.flights, event.probabilities, event.decisions, strict=True)
+            )
+        ]
+        connection = self._connect()
+        with connection:  # one transaction per request
+            connection.executemany(
+                f"INSERT INTO predictions ({', '.join(COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(COLUMNS))})",
+                rows,
+            )
+
+    def read(self) -> pd.DataFrame:
+        """All logged predictions as a table (``inputs`` stays JSON text)."""
+        if not self.path.is_file():
+            return pd.DataFrame(columns=["id", *COLUMNS])
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        try:
+            return pd.read_sql_query(
+                f"SELECT id, {', '.join(COLUMNS)} FROM predictions ORDER BY id", connection
+            )
+        finally:
+            connection.close()

@@ -1,0 +1,121 @@
+"""Traffic simulator: a month's flights replayed against the API as production traffic.
+
+    python -m zajecia_08_deploy replay 2013-08 [--url http://127.0.0.1:8000] [--limit N]
+
+Each flight of the month's feature partition (class 04) becomes one ``POST /predict``
+with its ``flight_id``, sent in timetable order by a few concurrent clients. The
+prediction log then holds what the model said about each flight; the real outcome, in
+the same partition, is what the live quality job joins with it later.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zajecia_01_planowanie.polish import decimal, integer
+from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_07_docker.schema import FLIGHT_ID, flight_records
+from zajecia_07_docker.server import call
+
+
+def flight_ids(frame: pd.DataFrame) -> pd.Series:
+    """``UA1545-EWR-2013-08-01T10:15Z``: carrier, number, origin and scheduled departure.
+
+    Unique in the 2013 data (the flight number alone is reused by carriers and days).
+    """
+    departure = pd.to_datetime(frame["sched_dep_utc"], utc=True).dt.strftime("%Y-%m-%dT%H:%MZ")
+    return (
+        frame["carrier"].astype(str)
+        + frame["flight"].astype(str)
+        + "-"
+        + frame["origin"].astype(str)
+        + "-"
+        + departure
+    )
+
+
+def month_requests(data_dir: Path, month: str, limit: int | None = None) -> list[dict]:
+    """The month's flights in timetable order, as request bodies with a ``flight_id``."""
+    frame = Partition.of(data_dir, "features", "flights", month).read()
+    frame = frame.sort_values("sched_dep_utc", kind="stable").head(limit)
+    bodies = flight_records(frame)
+    for body, identifier in zip(bodies, flight_ids(frame), strict=True):
+        body[FLIGHT_ID.name] = identifier
+    return bodies
+
+
+@dataclass
+class ReplayResult:
+    sent: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    versions: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    latencies_s: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> int:
+        return self.statuses[200]
+
+    def percentile_ms(self, q: float) -> float:
+        return float(np.percentile(self.latencies_s, q) * 1000) if self.latencies_s else 0.0
+
+    def summary(self) -> str:
+        versions = ", ".join(f"{v}: {integer(n)}" for v, n in sorted(self.versions.items()))
+        return (
+            f"wysłano {integer(self.sent)} żądań w {decimal(self.seconds, 1)} s "
+            f"({integer(round(self.sent / max(self.seconds, 1e-9)))}/s); "
+            f"200: {integer(self.ok)}, błędy: {integer(self.sent - self.ok)}; "
+            f"p50 {decimal(self.percentile_ms(50), 1)} ms, "
+            f"p99 {decimal(self.percentile_ms(99), 1)} ms; "
+            f"odpowiedzi wersji: {versions or '—'}"
+        )
+
+
+def replay(
+    base_url: str,
+    bodies: list[dict],
+    concurrency: int = 8,
+    on_sent=None,
+) -> ReplayResult:
+    """Send every body as ``POST /predict``; count statuses and the versions that answered.
+
+    A failed request (an error status or no answer at all) is kept in ``failures`` with
+    the reason; nothing stops the replay. ``on_sent(n)`` is called after each request —
+    a deployment can be started in the middle of the traffic.
+    """
+    result = ReplayResult()
+    lock = threading.Lock()
+
+    def send(body: dict) -> None:
+        started = time.perf_counter()
+        try:
+            status, answer = call(base_url, "POST", "/predict", body, timeout=30)
+        except OSError as error:
+            status, answer = None, f"{type(error).__name__}: {error}"
+        took = time.perf_counter() - started
+        with lock:
+            result.sent += 1
+            result.statuses[status] += 1
+            result.latencies_s.append(took)
+            if status == 200:
+                result.versions[answer["model_version"]] += 1
+            else:
+                result.failures.append(f"{body.get(FLIGHT_ID.name)}: {status} {answer}")
+            sent = result.sent
+        if on_sent:
+            on_sent(sent)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(send, bodies))
+    result.seconds = time.perf_counter() - started
+    return result
