@@ -69,6 +69,19 @@ def run_month(dag, month: str, conf: dict | None = None):
     return dag.test(logical_date=start, run_after=start, run_conf={"month": month, **(conf or {})})
 
 
+def run_conf(text: str) -> dict:
+    """``--conf``: a JSON object of DAG params; the month comes from ``--months`` only."""
+    try:
+        conf = json.loads(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"to nie JSON: {error}") from None
+    if not isinstance(conf, dict):
+        raise argparse.ArgumentTypeError('oczekiwano obiektu JSON, np. {"train_start": "2013-02"}')
+    if "month" in conf:
+        raise argparse.ArgumentTypeError("miesiąc podaje się w --months, nie w --conf")
+    return conf
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m zajecia_03_airflow_ingest.backfill",
@@ -78,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--months", nargs="+", default=list(MONTHS_2013), metavar="RRRR-MM")
     parser.add_argument(
         "--conf",
-        type=json.loads,
+        type=run_conf,
         default={},
-        help='parametry przebiegu, np. \'{"train_start": "2013-02"}\'',
+        help='parametry przebiegu (obiekt JSON), np. \'{"train_start": "2013-02"}\'',
     )
     args = parser.parse_args(argv)
 

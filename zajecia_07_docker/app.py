@@ -33,7 +33,6 @@ HTTP_ERRORS = {
     404: ("nie ma takiego zasobu", "path"),
     405: ("ta metoda HTTP nie jest obsługiwana pod tym adresem", "method"),
     413: ("ciało żądania jest większe niż dopuszczalne", "body"),
-    415: ("oczekiwano Content-Type: application/json", "Content-Type"),
 }
 
 

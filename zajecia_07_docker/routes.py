@@ -17,6 +17,7 @@ from zajecia_07_docker.served_model import ServedModel
 
 log = logging.getLogger(__name__)
 api = Blueprint("api", __name__)
+MAX_REPORTED_ERRORS = 50
 
 
 def _state() -> dict:
@@ -98,10 +99,13 @@ def _flights(body: object, max_batch: int) -> tuple[list[dict], bool]:
         )
     errors = [error for _, found in checked for error in found]
     if errors:
+        # A few bytes of bad JSON can be thousands of errors: the answer shows the first.
+        shown = errors[:MAX_REPORTED_ERRORS]
+        more = f", pokazano pierwsze {len(shown)}" if len(errors) > len(shown) else ""
         raise ApiError(
             422,
-            f"niepoprawne dane lotu (liczba błędów: {len(errors)})",
-            [(error.field, error.message) for error in errors],
+            f"niepoprawne dane lotu (liczba błędów: {len(errors)}{more})",
+            [(error.field, error.message) for error in shown],
         )
     return [values for values, _ in checked], "instances" in body
 

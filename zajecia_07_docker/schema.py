@@ -188,7 +188,7 @@ def validate_flight(payload: object, where: str = "") -> tuple[dict | None, list
     batch), so a client can fix a request in one go.
     """
     if not isinstance(payload, Mapping):
-        return None, [FieldError(where or "$", "oczekiwano obiektu JSON z polami lotu")]
+        return None, [FieldError(where.rstrip(".") or "$", "oczekiwano obiektu JSON z polami lotu")]
     errors = [
         FieldError(f"{where}{name}", "nieznane pole")
         for name in payload

@@ -25,6 +25,8 @@ CLASS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CLASS_DIR.parent
 CONFIG = CLASS_DIR / "gunicorn.conf.py"
 APP = "zajecia_07_docker.wsgi:app"
+# What gunicorn.conf.py's post_worker_init logs once a worker has loaded the app.
+WORKER_READY = "worker gotowy"
 
 
 class ServerError(RuntimeError):
@@ -48,12 +50,14 @@ class ApiServer:
 
     Args:
         data_dir: ``MLOPS_DATA_DIR`` of the server (where the registry is).
-        env: more environment variables (``MLOPS_MODEL_ALIAS``, ``API_WORKERS``…).
-        log_path: where the server's output goes; a temporary file by default.
+        workers: gunicorn workers; ``start`` returns once every one has loaded the app.
+        env: more environment variables (``MLOPS_MODEL_ALIAS``…).
+        log_path: where the server's output goes (appended).
         wait_ready: also wait until ``/ready`` answers 200 (a model is loaded).
     """
 
     data_dir: Path
+    workers: int = 2
     env: dict[str, str] = field(default_factory=dict)
     config: Path = CONFIG
     app: str = APP
@@ -83,9 +87,11 @@ class ApiServer:
             **os.environ,
             "MLOPS_DATA_DIR": str(self.data_dir),
             "API_BIND": f"127.0.0.1:{self.port}",
+            "API_WORKERS": str(self.workers),
             **self.env,
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 command(self.config, self.app),
@@ -100,15 +106,23 @@ class ApiServer:
         deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ServerError(f"gunicorn zakończył się kodem {self.process.returncode}")
+                raise ServerError(
+                    f"gunicorn zakończył się kodem {self.process.returncode}:\n{self.log_tail()}"
+                )
             try:
-                if self.call("GET", path, timeout=2)[0] == 200:
+                # Any worker may answer: all of them must have loaded the app (and model).
+                if (
+                    self._workers_ready() >= self.workers
+                    and self.call("GET", path, timeout=2)[0] == 200
+                ):
                     return
             except OSError:
                 pass  # not listening yet
             time.sleep(0.1)
         self.stop()
-        raise ServerError(f"serwer nie odpowiedział 200 na {path} w {self.start_timeout_s} s")
+        raise ServerError(
+            f"serwer nie odpowiedział 200 na {path} w {self.start_timeout_s} s:\n{self.log_tail()}"
+        )
 
     def stop(self, timeout_s: float = 30.0) -> int | None:
         """SIGTERM (graceful: requests in progress finish), SIGKILL after ``timeout_s``."""
@@ -124,6 +138,14 @@ class ApiServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def _workers_ready(self) -> int:
+        with self.log_path.open("rb") as log:
+            log.seek(self._log_start)
+            return log.read().decode("utf-8", errors="replace").count(WORKER_READY)
+
+    def log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
 
     def call(
         self,

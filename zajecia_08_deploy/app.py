@@ -31,7 +31,10 @@ def create_app(
     app = create_api(
         settings,
         slot,
-        on_prediction=(prediction_log or PredictionLog(), metrics.count_predictions),
+        on_prediction=(
+            metrics.logged(prediction_log or PredictionLog()),
+            metrics.count_predictions,
+        ),
     )
     metrics.install(app)
     return app

@@ -14,12 +14,11 @@ from pathlib import Path
 from zajecia_03_airflow_ingest.config import data_dir
 from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_05_model.registry import Registry, RegistryError
-from zajecia_08_deploy.deploy import deploy, wait_for_version
+from zajecia_08_deploy.deploy import SMOKE_FLIGHTS, WAIT_S, deploy, wait_for_version
 from zajecia_08_deploy.traffic import month_requests, replay
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-SMOKE_FLIGHTS = 20
 
 
 def _follow(url: str | None, version: str) -> int:
@@ -28,7 +27,7 @@ def _follow(url: str | None, version: str) -> int:
     if wait_for_version(url, version):
         print(f"API {url} serwuje {version} (wszystkie workery)")
         return EXIT_OK
-    print(f"API {url} nie przełączyło się na {version} w 30 s", file=sys.stderr)
+    print(f"API {url} nie przełączyło się na {version} w {WAIT_S:.0f} s", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -6,9 +6,9 @@ passes:
 1. **quality gate** — the version's validation ROC AUC beats the best baseline by the
    margin it was trained with (the gate of class 05, re-checked on the stored metrics);
 2. **staging smoke test** — the candidate is served by a real gunicorn on a free port
-   (the production command, ``MLOPS_MODEL_ALIAS=<version>``): it must become ready with
-   that version, answer sample flights with exactly the probabilities of the registered
-   pipeline, and refuse a bad request with a 4xx.
+   (the production command and app, ``MLOPS_MODEL_ALIAS=<version>``): it must become
+   ready with that version, answer sample flights one by one (the fast path) with the
+   probabilities of the registered pipeline, and refuse a bad request with a 4xx.
 
 Then the alias moves (atomically, class 05) and every running API picks the version up
 within a second (``hot_swap``). ``rollback()`` moves the alias back. A tampered version
@@ -29,11 +29,16 @@ from zajecia_05_model.pipeline import QualityGateFailed, check_quality_gate
 from zajecia_05_model.registry import Registry, RegistryError
 from zajecia_05_model.train import BASELINES, MAIN_MODEL
 from zajecia_07_docker.schema import example_flight
-from zajecia_07_docker.served_model import ServedModel
-from zajecia_07_docker.server import ApiServer, ServerError, call
+from zajecia_07_docker.served_model import features_table
+from zajecia_07_docker.server import ServerError, call
+from zajecia_08_deploy.metrics import versions_in_service
+from zajecia_08_deploy.service import production_server
 
 # Probabilities of the staging API and of the pipeline must agree this closely.
 TOLERANCE = 1e-9
+# Flights of a month for the smoke test, and how long a running API may take to switch.
+SMOKE_FLIGHTS = 20
+WAIT_S = 30.0
 Report = Callable[[str], None]
 
 
@@ -78,22 +83,29 @@ def quality_gate(registry: Registry, version: str) -> Check:
 def staging_smoke_test(
     registry: Registry, version: str, flights: list[dict], data_dir: Path
 ) -> Check:
-    """Serve ``version`` on a staging gunicorn and compare its answers with the pipeline."""
+    """Serve ``version`` on a staging copy of production and compare it with the pipeline.
+
+    The staging server is the production command (class 08 app, its gunicorn settings)
+    with the candidate pinned by version; its predictions go to a log of their own.
+    """
     name = "smoke test (staging)"
+    staging_dir = Path(data_dir) / "staging"
     try:
-        expected = ServedModel.load(registry, version).predict(flights)
-        with ApiServer(
+        pipeline = registry.load(version).model
+        expected = pipeline.predict_proba(features_table(flights))[:, 1]
+        with production_server(
             data_dir,
-            env={"MLOPS_MODEL_ALIAS": version, "API_WORKERS": "1"},
-            log_path=Path(data_dir) / "logs" / f"staging-{version}.log",
+            workers=1,
+            MLOPS_MODEL_ALIAS=version,
+            PREDICTION_LOG_PATH=str(staging_dir / f"predictions-{version}.sqlite3"),
         ) as staging:
             _, ready = staging.call("GET", "/ready")
             if ready.get("model_version") != version:
                 return Check(name, False, f"staging serwuje {ready.get('model_version')}")
             answers = [staging.call("POST", "/predict", flight) for flight in flights]
             bad_status, _ = staging.call("POST", "/predict", {"instances": []})
-    except (RegistryError, ServerError) as error:
-        return Check(name, False, str(error))
+    except (RegistryError, ServerError, OSError, ValueError) as error:
+        return Check(name, False, f"{type(error).__name__}: {error}")
     if any(status != 200 for status, _ in answers):
         return Check(name, False, f"odpowiedzi: {sorted({status for status, _ in answers})}")
     served = np.array([answer["probability"] for _, answer in answers])
@@ -105,7 +117,7 @@ def staging_smoke_test(
     return Check(
         name,
         True,
-        f"{len(flights)} lotów: prawdopodobieństwa zgodne z pipeline'em "
+        f"lotów: {len(flights)}, prawdopodobieństwa zgodne z pipeline'em z rejestru "
         f"(różnica {difference:.1e}), złe żądanie → {bad_status}",
     )
 
@@ -133,18 +145,16 @@ def deploy(
     return deployment
 
 
-def wait_for_version(base_url: str, version: str, timeout_s: float = 30.0, probes: int = 8) -> bool:
-    """Whether the API at ``base_url`` answers with ``version`` from every worker.
+def wait_for_version(base_url: str, version: str, timeout_s: float = WAIT_S) -> bool:
+    """Whether every live worker of the API at ``base_url`` serves ``version``.
 
-    Any worker may answer a request, so ``probes`` answers in a row must all name it.
+    Read from ``api_model_in_service`` in ``/metrics``: a version stays there while any
+    live worker serves it, so only ``{version}`` means that all of them switched.
     """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        seen = {
-            call(base_url, "GET", "/ready", timeout=5)[1].get("model_version")
-            for _ in range(probes)
-        }
-        if seen == {version}:
+        status, exposition = call(base_url, "GET", "/metrics", timeout=5)
+        if status == 200 and versions_in_service(exposition) == {version}:
             return True
         time.sleep(0.2)
     return False

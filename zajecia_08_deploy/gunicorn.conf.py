@@ -11,22 +11,23 @@ from pathlib import Path
 
 _class_07 = Path(__file__).resolve().parents[1] / "zajecia_07_docker" / "gunicorn.conf.py"
 globals().update(
-    {
-        name: value
-        for name, value in runpy.run_path(str(_class_07)).items()
-        if not name.startswith("_")
-    }
+    {name: value for name, value in runpy.run_path(str(_class_07)).items() if name[0] != "_"}
 )
 
 # Workers inherit the variable; prometheus_client reads it when a worker imports it.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="flights-api-metrics-"))
+# Without one given, a private folder for this server, removed when it stops.
+_own_folder = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_folder:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="flights-api-metrics-")
 
 
 def on_starting(server):
-    # Values left by a previous server would be added to this one's.
+    # Values left by a previous server would be added to this one's. Only the metric
+    # files go: the variable may point at a folder that holds other things too.
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
 
 
 def child_exit(server, worker):
@@ -34,3 +35,8 @@ def child_exit(server, worker):
 
     # The dead worker's gauges stop counting ("live" modes); its counters stay summed.
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_folder:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -42,7 +42,7 @@ from zajecia_05_model.evaluate import all_metrics
 from zajecia_05_model.registry import Registry, RegistryError
 from zajecia_05_model.train import MAIN_MODEL
 from zajecia_06_monitoring.monitor import json_ready
-from zajecia_08_deploy.prediction_log import PredictionLog
+from zajecia_08_deploy.prediction_log import COLUMNS, PredictionLog
 from zajecia_08_deploy.traffic import flight_ids
 
 # The scheduled departure at the end of a traffic flight id: ``…-2013-08-01T10:15Z``.
@@ -82,7 +82,8 @@ def month_predictions(month: str, log_path: Path | None = None) -> pd.DataFrame:
             that sent no flight ids).
     """
     log = PredictionLog(log_path)
-    logged = log.read()
+    # The inputs (most of the log's bytes) are not needed to judge predictions.
+    logged = log.read(tuple(column for column in COLUMNS if column != "inputs"))
     months = flight_month(logged["flight_id"])
     predictions = logged[months == month]
     if predictions.empty:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import Counter as Tally
 from collections import defaultdict
+from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -66,8 +68,13 @@ MODEL_IN_SERVICE = Gauge(
 MODEL_LOAD_FAILURES = Counter(
     "api_model_load_failures_total", "Nieudane wczytania modelu (stary model działa dalej)."
 )
+# An answered prediction that did not reach the prediction log: live quality misses it.
+PREDICTION_LOG_FAILURES = Counter(
+    "api_prediction_log_failures_total", "Predykcje, których nie udało się zapisać w logu."
+)
 
-BATCH_ITEM = re.compile(r"^instances\[\d+\]\.")
+BATCH_ITEM = re.compile(r"^instances\[\d+\]\.?")
+METHODS = {"GET", "POST", "HEAD", "OPTIONS"}
 KNOWN_FIELDS = {
     *BY_NAME,
     FLIGHT_ID.name,
@@ -87,8 +94,24 @@ def error_field(field: str) -> str:
 
 
 def count_predictions(event: PredictionEvent) -> None:
-    for delayed in event.decisions:
-        PREDICTIONS.labels("delayed" if delayed else "on_time", event.model_version).inc()
+    delayed = sum(event.decisions)
+    if delayed:
+        PREDICTIONS.labels("delayed", event.model_version).inc(delayed)
+    if len(event.decisions) > delayed:
+        PREDICTIONS.labels("on_time", event.model_version).inc(len(event.decisions) - delayed)
+
+
+def logged(log: Callable[[PredictionEvent], None]) -> Callable[[PredictionEvent], None]:
+    """``log`` that also counts its failures (the API answers the prediction anyway)."""
+
+    def write(event: PredictionEvent) -> None:
+        try:
+            log(event)
+        except Exception:
+            PREDICTION_LOG_FAILURES.inc()
+            raise
+
+    return write
 
 
 def show_model(previous: str | None, current: str | None) -> None:
@@ -104,6 +127,16 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
+
+
+def versions_in_service(exposition: str) -> set[str]:
+    """The versions some live worker serves, read from a ``/metrics`` answer."""
+    return {
+        sample.labels["version"]
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == "api_model_in_service" and sample.value == 1
+    }
 
 
 def metric_lines(exposition: str) -> list[str]:
@@ -138,16 +171,26 @@ def install(app: Flask) -> None:
     def start_timer():
         g.metrics_started = time.perf_counter()
 
+    # A 405 has no matched rule, but its path is a known one; anything else is "unmatched".
+    paths = {rule.rule for rule in app.url_map.iter_rules()}
+
     @app.after_request
     def record(response):
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        if request.url_rule:
+            endpoint = request.url_rule.rule
+        else:
+            endpoint = request.path if request.path in paths else "unmatched"
+        method = request.method if request.method in METHODS else "other"
+        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         LATENCY.labels(endpoint).observe(
             time.perf_counter() - g.get("metrics_started", time.perf_counter())
         )
         if response.status_code in (400, 413, 415, 422) and response.is_json:
-            for item in response.get_json()["error"]["fields"]:
-                VALIDATION_ERRORS.labels(error_field(item["field"])).inc()
+            fields = Tally(
+                error_field(item["field"]) for item in response.get_json()["error"]["fields"]
+            )
+            for field, count in fields.items():
+                VALIDATION_ERRORS.labels(field).inc(count)
         return response
 
     @app.get("/metrics")

@@ -70,11 +70,15 @@ class PredictionLog:
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            # With WAL, NORMAL survives a crash of the process; only a power loss can
-            # lose the last commits.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(SCHEMA)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                # With WAL, NORMAL survives a crash of the process; only a power loss can
+                # lose the last commits.
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.executescript(SCHEMA)
+            except sqlite3.Error:
+                connection.close()
+                raise
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
@@ -110,14 +114,23 @@ class PredictionLog:
                 rows,
             )
 
-    def read(self) -> pd.DataFrame:
-        """All logged predictions as a table (``inputs`` stays JSON text)."""
+    def read(self, columns: tuple[str, ...] = COLUMNS) -> pd.DataFrame:
+        """Logged predictions as a table, oldest first (``inputs`` stays JSON text).
+
+        Raises:
+            ValueError: a column the log does not have.
+        """
+        unknown = sorted(set(columns) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"log predykcji nie ma kolumn: {', '.join(unknown)}")
         if not self.path.is_file():
-            return pd.DataFrame(columns=["id", *COLUMNS])
-        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            return pd.DataFrame(columns=["id", *columns])
+        connection = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30
+        )
         try:
             return pd.read_sql_query(
-                f"SELECT id, {', '.join(COLUMNS)} FROM predictions ORDER BY id", connection
+                f"SELECT id, {', '.join(columns)} FROM predictions ORDER BY id", connection
             )
         finally:
             connection.close()

@@ -1,4 +1,4 @@
-"""The production API as ``make run`` and the tests start it, and a deployment under traffic."""
+"""A deployment in the middle of production traffic (what ``make run`` shows)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from zajecia_05_model.registry import Registry
-from zajecia_07_docker.server import ApiServer
-from zajecia_08_deploy.deploy import Deployment, deploy, wait_for_version
+from zajecia_08_deploy.deploy import SMOKE_FLIGHTS, Deployment, deploy, wait_for_version
 from zajecia_08_deploy.traffic import ReplayResult, month_requests, replay
-
-CLASS_DIR = Path(__file__).resolve().parent
-CONFIG = CLASS_DIR / "gunicorn.conf.py"
-APP = "zajecia_08_deploy.wsgi:app"
-SMOKE_FLIGHTS = 20
-
-
-def production_server(data_dir: Path, workers: int = 2, **env: str) -> ApiServer:
-    """Gunicorn with the class 08 app (metrics, prediction log, hot swap) on a free port."""
-    return ApiServer(data_dir, env={"API_WORKERS": str(workers), **env}, config=CONFIG, app=APP)
 
 
 def replay_with_deployment(

@@ -39,7 +39,8 @@ from zajecia_08_deploy.deploy import wait_for_version
 from zajecia_08_deploy.live_quality import report_folder, summary_lines
 from zajecia_08_deploy.metrics import metric_lines
 from zajecia_08_deploy.prediction_log import default_path
-from zajecia_08_deploy.production import production_server, replay_with_deployment
+from zajecia_08_deploy.production import replay_with_deployment
+from zajecia_08_deploy.service import production_server
 
 CLASS_COUNT = 11
 INDENT = " " * 8
@@ -106,7 +107,8 @@ def serve_model(report: Report, month: str = "2013-07", flights: int = 500) -> l
         singles = [server.call("POST", "/predict", body)[1]["probability"] for body in bodies[:50]]
         delayed = sum(p["delayed"] for p in batch["predictions"])
         difference = max(
-            abs(a - b["probability"]) for a, b in zip(singles, batch["predictions"], strict=False)
+            abs(single - answer["probability"])
+            for single, answer in zip(singles, batch["predictions"][:50], strict=True)
         )
         report(
             f"{integer(len(bodies))} lotów z {month} w jednej partii: opóźnienie przewidziane dla "
@@ -149,13 +151,16 @@ def deploy_and_monitor(
             report(line)
         for line in metric_lines(server.call("GET", "/metrics")[1]):
             report(line)
+        if not deployment.promoted:
+            raise RuntimeError(f"kandydat {candidate} nie został wdrożony — kontrole wyżej")
+        # Back to the version of this run's start: the next `make run` starts the same way.
         previous = registry.rollback()
         switched = wait_for_version(server.base_url, previous)
         report(
             f"rollback: production → {previous}; API przełączone: {'tak' if switched else 'NIE'}"
         )
-    if not deployment.promoted or result.ok != result.sent or not switched:
-        raise RuntimeError("wdrożenie, ruch albo rollback nie powiodły się — szczegóły wyżej")
+    if result.ok != result.sent or not switched:
+        raise RuntimeError("ruch albo rollback nie powiodły się — szczegóły wyżej")
     return [report_folder(data_dir(), month) / "report.html", default_path()]
 
 

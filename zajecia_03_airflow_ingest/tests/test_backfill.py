@@ -1,6 +1,8 @@
+import argparse
+
 import pytest
 
-from zajecia_03_airflow_ingest.backfill import month_start, run_backfill
+from zajecia_03_airflow_ingest.backfill import month_start, run_backfill, run_conf
 from zajecia_03_airflow_ingest.partitions import Partition
 
 
@@ -22,3 +24,20 @@ def test_failed_month_stops_the_backfill_with_its_line(tmp_path, monkeypatch):
     assert len(lines) == 1  # March never started
     assert "PartitionError" in (tmp_path / "airflow" / "logs" / "backfill.log").read_text()
     assert not Partition.of(tmp_path, "features", "flights", "2013-02").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{oops", "to nie JSON"),
+        ('["2013-02"]', "oczekiwano obiektu JSON"),
+        ('{"month": "2013-02"}', "--months"),
+    ],
+)
+def test_run_conf_refuses_what_is_not_a_params_object(text, message):
+    with pytest.raises(argparse.ArgumentTypeError, match=message):
+        run_conf(text)
+
+
+def test_run_conf_gives_the_params():
+    assert run_conf('{"train_start": "2013-02"}') == {"train_start": "2013-02"}

@@ -70,7 +70,7 @@ BAD_BODIES = [
     pytest.param(b'{"instances": 5}', 400, "instances", id="instances not a list"),
     pytest.param(b'{"instances": [], "x": 1}', 400, "x", id="a key next to instances"),
     pytest.param(b'{"instances": []}', 422, "instances", id="empty batch"),
-    pytest.param(b'{"instances": [1]}', 422, "instances[0].", id="a batch item not an object"),
+    pytest.param(b'{"instances": [1]}', 422, "instances[0]", id="a batch item not an object"),
 ]
 
 
@@ -89,6 +89,13 @@ def test_all_errors_of_a_batch_are_listed_with_positions(client, flights):
         "instances[1].dep_hour": "wartość 30 poza zakresem [0, 23]",
         "instances[2].extra": "nieznane pole",
     }
+
+
+def test_a_flood_of_errors_is_cut_to_the_first_fifty(client):
+    response = client.post("/predict", json={"instances": [{}] * 50})
+    body = response.get_json()["error"]
+    assert response.status_code == 422 and len(body["fields"]) == 50
+    assert body["message"] == "niepoprawne dane lotu (liczba błędów: 1700, pokazano pierwsze 50)"
 
 
 def test_a_batch_over_the_limit_is_refused(client, flights):

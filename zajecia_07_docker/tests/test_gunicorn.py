@@ -81,7 +81,7 @@ def test_access_log_is_one_json_object_per_request(server):
 
 
 def test_sigterm_lets_a_request_in_progress_finish(real_data, flights):
-    server = ApiServer(real_data, env={"API_WORKERS": "1"})
+    server = ApiServer(real_data, workers=1)
     server.start()
     body = json.dumps(flights[0]).encode()
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as client:

@@ -38,20 +38,42 @@ def test_predictions_are_logged_and_counted(client, data):
     assert after == before + 1
 
 
-def test_validation_errors_and_unknown_paths_have_bounded_labels(client):
+def test_labels_stay_bounded_whatever_the_client_sends(client):
     test_client, _ = client
     before = value("api_validation_errors_total", field="other")
-    test_client.post("/predict", json={"instances": [{"zzz": 1}]})
-    assert value("api_validation_errors_total", field="other") >= before + 1
+    test_client.post("/predict", json={"instances": [{"zzz": 1, "yyy": 2}]})
+    assert value("api_validation_errors_total", field="other") == before + 2
+    assert value("api_validation_errors_total", field="zzz") == 0
+    before = value("api_requests_total", endpoint="unmatched", method="GET", status="404")
     test_client.get("/no/such/path")
-    assert value("api_requests_total", endpoint="unmatched", method="GET", status="404") >= 1
+    assert value("api_requests_total", endpoint="unmatched", method="GET", status="404") == (
+        before + 1
+    )
+    # An odd method is "other"; a known path keeps its name even when the method is wrong.
+    before = value("api_requests_total", endpoint="/predict", method="other", status="405")
+    test_client.open("/predict", method="FOOA")
+    assert value("api_requests_total", endpoint="/predict", method="other", status="405") == (
+        before + 1
+    )
+    assert value("api_requests_total", endpoint="/predict", method="FOOA", status="405") == 0
 
 
 def test_metrics_endpoint_serves_the_text_format(client):
     test_client, _ = client
     response = test_client.get("/metrics")
     assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert "api_model_in_service" in response.get_data(as_text=True)
+    assert 'api_model_in_service{version="v0001"} 1.0' in response.get_data(as_text=True)
+
+
+def test_a_failing_log_is_counted_and_the_prediction_still_answered(data, flights_one):
+    class BrokenLog:
+        def __call__(self, event):
+            raise OSError("dysk pełny")
+
+    app = create_app(ApiSettings(data_dir=data), prediction_log=BrokenLog(), watch_interval_s=3600)
+    before = value("api_prediction_log_failures_total")
+    assert app.test_client().post("/predict", json=flights_one).status_code == 200
+    assert value("api_prediction_log_failures_total") == before + 1
 
 
 @pytest.mark.parametrize(
@@ -78,6 +100,11 @@ def test_metric_lines_summarise_an_exposition():
         "prognozy według wersji i decyzji: v0002 delayed: 1",
         "model w użyciu: v0002; nieudane wczytania modelu: 2",
     ]
+
+
+@pytest.fixture
+def flights_one(data):
+    return flights_of(data, rows=1)[0]
 
 
 def test_watcher_swaps_on_promotion_and_refuses_a_changed_file(data):

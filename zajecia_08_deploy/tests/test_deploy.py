@@ -6,10 +6,11 @@ import pytest
 
 from zajecia_05_model.registry import MODEL_FILE, Registry
 from zajecia_05_model.train import MAIN_MODEL
+from zajecia_07_docker.schema import example_flight
 from zajecia_07_docker.testing import SERVED_MONTH
 from zajecia_08_deploy.cli import main
-from zajecia_08_deploy.deploy import deploy, quality_gate
-from zajecia_08_deploy.production import production_server
+from zajecia_08_deploy.deploy import deploy, quality_gate, staging_smoke_test
+from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import flight_ids, month_requests
 
 pytestmark = pytest.mark.slow
@@ -28,8 +29,15 @@ def test_a_good_candidate_passes_the_checks_and_becomes_production(data):
     assert deployment.promoted and deployment.previous == "v0001"
     assert [check.name for check in deployment.checks] == ["bramka jakości", "smoke test (staging)"]
     assert registry.resolve("production") == "v0002"
-    assert "5 lotów: prawdopodobieństwa zgodne" in "\n".join(seen)
-    assert (data / "logs" / "staging-v0002.log").is_file()
+    assert "lotów: 5, prawdopodobieństwa zgodne z pipeline'em" in "\n".join(seen)
+    # Staging answered with its own log, not into production's.
+    assert (data / "staging" / "predictions-v0002.sqlite3").is_file()
+    assert not (data / "prediction_log").exists()
+
+
+def test_the_default_smoke_flight_takes_the_fast_path_and_matches_the_pipeline(data):
+    check = staging_smoke_test(Registry(data), "v0002", [example_flight()], data)
+    assert check.passed and check.detail.startswith("lotów: 1, prawdopodobieństwa zgodne")
 
 
 def test_a_tampered_candidate_fails_staging_and_production_stays(data):
@@ -75,7 +83,8 @@ def test_replay_sends_each_flight_of_the_month_once_with_its_id(data):
     bodies = month_requests(data, SERVED_MONTH)
     ids = [body.pop("flight_id") for body in bodies]
     assert len(set(ids)) == len(ids) > 20_000
-    assert ids[0].endswith("2013-03-01T10:00Z") or ids[0] < ids[-1]
+    departures = [identifier.rsplit("-", 3)[1:] for identifier in ids]
+    assert departures == sorted(departures)  # timetable order
     assert json.dumps(bodies[0])  # JSON-ready as it is
 
 

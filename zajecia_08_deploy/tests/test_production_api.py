@@ -7,7 +7,7 @@ import pytest
 
 from zajecia_07_docker.testing import flights_of
 from zajecia_08_deploy.prediction_log import PredictionLog
-from zajecia_08_deploy.production import production_server
+from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import replay
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ def traffic(two_versions, tmp_path_factory):
         PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
         PREDICTION_LOG_PATH=str(log_path),
     ) as server:
-        # Both workers must be up (each has loaded its model) before the traffic starts.
+        # Until each worker has answered once: the test is about sums over both workers.
         deadline = time.monotonic() + 60
         while len(list(metrics_dir.glob("counter_*.db"))) < 2 and time.monotonic() < deadline:
             server.call("GET", "/health")
