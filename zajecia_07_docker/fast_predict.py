@@ -1,4 +1,4 @@
-"""One flight in well under a millisecond: the boosted trees evaluated with numpy.
+"""Fast paths of the registered model: one flight with numpy, many on binned data.
 
 The registered pipeline is exact but built for tables: for a single row, building a
 DataFrame, running the ColumnTransformer and the trees' parallel loop costs tens of
@@ -16,10 +16,15 @@ once and evaluates all of them together with a few array operations per request:
    points at itself), and the trees are walked level by level together;
 3. the leaf values are summed with the baseline and put through the logistic function.
 
-The result equals ``pipeline.predict_proba`` to floating-point rounding (a test checks
-10,000 real rows to 1e-9). It reads private attributes of scikit-learn
-(``_predictors``, ``_preprocessor``, ``_baseline_prediction``): the pin in ``uv.lock``
-and that test guard the upgrade.
+For a batch, :class:`BinnedForest` does what the classifier does during training:
+it maps the rows once to the model's own bins (one byte per value) and runs the trees'
+compiled loop on them — about three times faster than on float64 rows, because the
+data read by 500 trees stays in the CPU cache.
+
+Both equal ``pipeline.predict_proba`` to floating-point rounding (tests check 10,000
+real rows to 1e-9). They read private attributes of scikit-learn (``_predictors``,
+``_preprocessor``, ``_bin_mapper``, ``_baseline_prediction``): the pin in ``uv.lock`` and
+those tests guard the upgrade.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
 # Bits per word of the trees' category bitsets (uint32), and categories per bitset.
 WORD_BITS = 32
@@ -37,22 +44,51 @@ MAX_CATEGORIES = 256
 
 
 class UnsupportedModel(ValueError):
-    """The pipeline is not the shape the fast path knows (see ``from_pipeline``)."""
+    """The pipeline is not the shape the fast paths know (the one of ``train.py``)."""
+
+
+def _parts(pipeline: Pipeline) -> tuple[ColumnTransformer, HistGradientBoostingClassifier]:
+    encoder, model = pipeline.named_steps.get("features"), pipeline.named_steps.get("model")
+    if (
+        not isinstance(encoder, ColumnTransformer)
+        or not isinstance(model, HistGradientBoostingClassifier)
+        or model.n_trees_per_iteration_ != 1
+        or model._preprocessor is None
+    ):
+        raise UnsupportedModel(
+            "szybka ścieżka zna tylko pipeline z train.py: kodowanie kolumn i binarny "
+            "HistGradientBoostingClassifier z cechami kategorycznymi"
+        )
+    return encoder, model
+
+
+def _logistic(raw: np.ndarray | float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-raw))
+
+
+class BinnedForest:
+    """Many flights at once, on the model's binned data (see the module docstring)."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.encoder, self.model = _parts(pipeline)
+        self.baseline = float(np.ravel(self.model._baseline_prediction)[0])
+
+    def predict_proba(self, table: pd.DataFrame) -> np.ndarray:
+        """Probabilities of the positive class for the rows of ``table`` (the features)."""
+        model = self.model
+        codes = model._preprocessor.transform(self.encoder.transform(table))
+        binned = np.ascontiguousarray(model._bin_mapper.transform(codes))
+        missing_bin = model._bin_mapper.missing_values_bin_idx_
+        threads = _openmp_effective_n_threads()  # OMP_NUM_THREADS=1 in gunicorn workers
+        raw = np.full(len(binned), self.baseline)
+        for (tree,) in model._predictors:
+            raw += tree.predict_binned(binned, missing_bin, threads)
+        return _logistic(raw)
 
 
 class CompiledForest:
     def __init__(self, pipeline: Pipeline):
-        encoder, model = pipeline.named_steps.get("features"), pipeline.named_steps.get("model")
-        if (
-            not isinstance(encoder, ColumnTransformer)
-            or not isinstance(model, HistGradientBoostingClassifier)
-            or model.n_trees_per_iteration_ != 1
-            or model._preprocessor is None
-        ):
-            raise UnsupportedModel(
-                "szybka ścieżka zna tylko pipeline z train.py: kodowanie kolumn i binarny "
-                "HistGradientBoostingClassifier z cechami kategorycznymi"
-            )
+        encoder, model = _parts(pipeline)
         names = [name.split("__", 1)[1] for name in encoder.get_feature_names_out()]
         is_categorical = dict(zip(names, model.is_categorical_, strict=True))
         self.categorical = [name for name in names if is_categorical[name]]
@@ -151,5 +187,4 @@ class CompiledForest:
         node = self.roots
         for _ in range(self.depth):
             node = following[node]
-        raw = self.baseline + self.value[node].sum()
-        return float(1.0 / (1.0 + np.exp(-raw)))
+        return float(_logistic(self.baseline + self.value[node].sum()))

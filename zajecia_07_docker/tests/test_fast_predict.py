@@ -6,7 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from zajecia_05_model.registry import Registry
-from zajecia_07_docker.fast_predict import CompiledForest, UnsupportedModel
+from zajecia_07_docker.fast_predict import BinnedForest, CompiledForest, UnsupportedModel
 from zajecia_07_docker.served_model import ServedModel, features_table
 from zajecia_07_docker.testing import flights_of
 
@@ -25,6 +25,8 @@ def test_fast_path_equals_the_pipeline_on_10000_real_flights(served, real_data):
     fast = np.array([served.forest.predict_proba(flight) for flight in flights])
     assert len(flights) == 10_000
     assert np.max(np.abs(fast - expected)) <= TOLERANCE
+    batch = served.batch.predict_proba(features_table(flights))
+    assert np.max(np.abs(batch - expected)) <= TOLERANCE
     # The rows exercise every kind of split: missing numbers and all categories.
     frame = features_table(flights)
     assert frame["plane_prev_late"].isna().any() and frame["dest"].nunique() > 50
@@ -39,6 +41,8 @@ def test_unknown_categories_and_missing_values_match_the_pipeline(served, flight
     expected = served.pipeline.predict_proba(features_table(odd))[:, 1]
     fast = [served.forest.predict_proba(flight) for flight in odd]
     np.testing.assert_allclose(fast, expected, rtol=0, atol=TOLERANCE)
+    batch = served.batch.predict_proba(features_table(odd))
+    np.testing.assert_allclose(batch, expected, rtol=0, atol=TOLERANCE)
 
 
 def test_batch_and_single_predictions_agree(served, flights):
@@ -54,5 +58,6 @@ def test_a_batch_with_a_column_of_nulls_only_is_scored(served, flights):
 
 def test_other_models_are_refused_by_name(flights):
     pipeline = Pipeline([("model", LogisticRegression())])
-    with pytest.raises(UnsupportedModel, match="HistGradientBoostingClassifier"):
-        CompiledForest(pipeline)
+    for fast_path in (CompiledForest, BinnedForest):
+        with pytest.raises(UnsupportedModel, match="HistGradientBoostingClassifier"):
+            fast_path(pipeline)
