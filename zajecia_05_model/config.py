@@ -42,10 +42,13 @@ class TrainConfig:
     min_auc_gain: float = 0.01
     model_name: str = "flights_delay"
     random_state: int = 0
+    # 250 trees at a learning rate of 0.1 score as well as 500 at 0.05 (validation ROC AUC
+    # 0.782 vs 0.783, backtest 0.755 vs 0.756) and halve the work per prediction: the API
+    # of class 07 scores batches at over 100,000 rows/s only with the smaller forest.
     boosting: Mapping[str, Any] = field(
         default_factory=lambda: {
-            "learning_rate": 0.05,
-            "max_iter": 500,
+            "learning_rate": 0.1,
+            "max_iter": 250,
             "max_leaf_nodes": 31,
             "l2_regularization": 1.0,
         }

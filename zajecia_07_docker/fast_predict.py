@@ -18,8 +18,8 @@ once and evaluates all of them together with a few array operations per request:
 
 For a batch, :class:`BinnedForest` does what the classifier does during training:
 it maps the rows once to the model's own bins (one byte per value) and runs the trees'
-compiled loop on them — about three times faster than on float64 rows, because the
-data read by 500 trees stays in the CPU cache.
+compiled loop on them. It skips the pipeline's input validation, and one byte per value
+keeps the data every tree reads in the CPU cache: about 1.6 times the pipeline's rows/s.
 
 Both equal ``pipeline.predict_proba`` to floating-point rounding (tests check 10,000
 real rows to 1e-9). They read private attributes of scikit-learn (``_predictors``,
