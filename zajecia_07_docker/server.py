@@ -88,6 +88,8 @@ class ApiServer:
             "MLOPS_DATA_DIR": str(self.data_dir),
             "API_BIND": f"127.0.0.1:{self.port}",
             "API_WORKERS": str(self.workers),
+            # The access log goes to stdout: unbuffered, a line is in the file at once.
+            "PYTHONUNBUFFERED": "1",
             **self.env,
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

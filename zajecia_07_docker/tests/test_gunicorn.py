@@ -74,6 +74,10 @@ def test_2000_requests_at_16_connections_without_an_error(server, flights):
 
 def test_access_log_is_one_json_object_per_request(server):
     server.call("GET", "/health", headers={"X-Request-ID": "log-check-1"})
+    # Gunicorn writes the line after the answer has left: give it a moment.
+    deadline = time.monotonic() + 10
+    while "log-check-1" not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
     records = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
     [record] = [r for r in records if r["request_id"] == "log-check-1"]
     assert record["path"] == "/health" and record["status"] == 200
