@@ -142,7 +142,7 @@ def versions_in_service(exposition: str) -> set[str]:
 def metric_lines(exposition: str) -> list[str]:
     """A few lines (Polish) about the traffic, read from a ``/metrics`` answer."""
     statuses, decisions = defaultdict(int), defaultdict(int)
-    serving, failures = [], 0
+    serving, failures, unlogged = [], 0, 0
     for family in text_string_to_metric_families(exposition):
         for sample in family.samples:
             labels = sample.labels
@@ -154,13 +154,15 @@ def metric_lines(exposition: str) -> list[str]:
                 serving.append(labels["version"])
             elif sample.name == "api_model_load_failures_total":
                 failures += int(sample.value)
+            elif sample.name == "api_prediction_log_failures_total":
+                unlogged += int(sample.value)
     return [
         "/metrics — POST /predict według statusu: "
         + ", ".join(f"{status}: {integer(n)}" for status, n in sorted(statuses.items())),
         "prognozy według wersji i decyzji: "
         + ", ".join(f"{key}: {integer(n)}" for key, n in sorted(decisions.items())),
         f"model w użyciu: {', '.join(sorted(serving)) or '—'}; "
-        f"nieudane wczytania modelu: {failures}",
+        f"nieudane wczytania modelu: {failures}; predykcje niezapisane w logu: {unlogged}",
     ]
 
 

@@ -69,7 +69,12 @@ class PredictionLog:
         # A connection must not cross a fork: gunicorn workers each open their own.
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            # IMMEDIATE: a writer takes the write lock when its transaction begins, so it
+            # waits (timeout) for the other workers; a deferred one that finds its snapshot
+            # outdated fails at once with "database is locked", whatever the timeout.
+            connection = sqlite3.connect(
+                self.path, timeout=30, check_same_thread=False, isolation_level="IMMEDIATE"
+            )
             try:
                 connection.execute("PRAGMA journal_mode=WAL")
                 # With WAL, NORMAL survives a crash of the process; only a power loss can

@@ -93,12 +93,13 @@ def test_metric_lines_summarise_an_exposition():
             'api_model_in_service{version="v0001"} 0.0',
             'api_model_in_service{version="v0002"} 1.0',
             "api_model_load_failures_total 2.0",
+            "api_prediction_log_failures_total 1.0",
         ]
     )
     assert metrics.metric_lines(exposition) == [
         "/metrics — POST /predict według statusu: 200: 3",
         "prognozy według wersji i decyzji: v0002 delayed: 1",
-        "model w użyciu: v0002; nieudane wczytania modelu: 2",
+        "model w użyciu: v0002; nieudane wczytania modelu: 2; predykcje niezapisane w logu: 1",
     ]
 
 
