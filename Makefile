@@ -33,7 +33,7 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
 setup: $(VENV)/.synced
 
 run: setup
-	$(BIN)/python -m zajecia_11_retro.course_pipeline
+	$(BIN)/python -m kurs
 
 test: setup
 	$(BIN)/ruff check .
@@ -52,7 +52,7 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=.
 
 airflow: setup
-	$(BIN)/python -m zajecia_03_airflow_ingest.airflow_local
+	$(BIN)/python -m kurs.airflow_local
 
 # wrk, the HTTP load generator of the API benchmark, from Debian's packages (as root, or
 # through sudo when there is one).

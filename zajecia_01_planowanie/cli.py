@@ -10,14 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from kurs import exit_codes
 from zajecia_01_planowanie.backlog import BacklogError, load_backlog
 from zajecia_01_planowanie.sprint_plan import write_plan
 
 CLASS_DIR = Path(__file__).resolve().parent
 DEFAULT_BACKLOG = CLASS_DIR / "backlog.yaml"
-
-EXIT_OK = 0
-EXIT_INVALID = 1
 
 
 def validate(backlog_path: Path) -> int:
@@ -26,13 +24,13 @@ def validate(backlog_path: Path) -> int:
         backlog = load_backlog(backlog_path)
     except BacklogError as error:
         _report(backlog_path, error)
-        return EXIT_INVALID
+        return exit_codes.ERROR
     total = sum(task.estimate for task in backlog.tasks)
     print(
         f"Backlog poprawny. Epiki: {len(backlog.epics)}, zadania: {len(backlog.tasks)}, "
         f"razem {total} SP, pojemność sprintu {backlog.sprint_capacity} SP."
     )
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def render(backlog_path: Path, out_dir: Path) -> int:
@@ -41,10 +39,10 @@ def render(backlog_path: Path, out_dir: Path) -> int:
         written = write_plan(backlog_path, out_dir)
     except BacklogError as error:
         _report(backlog_path, error)
-        return EXIT_INVALID
+        return exit_codes.ERROR
     for path in written:
         print(f"Zapisano {path}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _report(backlog_path: Path, error: BacklogError) -> None:

@@ -1,14 +1,21 @@
-"""Rendering the sprint plan (Markdown tables and a chart) from a validated backlog."""
+"""Rendering the sprint plan (Markdown tables and a chart) from a validated backlog.
+
+The prose and the tables' layout are in ``templates/plan_sprintow.md.j2``; this module
+computes what goes into them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from zajecia_01_planowanie.atomic_io import atomic_path, write_text_atomic
-from zajecia_01_planowanie.backlog import SPRINT_COUNT, STATUSES, Backlog, load_backlog
-from zajecia_01_planowanie.polish import percent
+from kurs.atomic_io import write_text_atomic
+from kurs.figures import save_png
+from kurs.polish import percent
+from kurs.templates import render
+from zajecia_01_planowanie.backlog import SPRINT_COUNT, STATUSES, Backlog, Task, load_backlog
 
 PLAN_FILE = "plan_sprintow.md"
 CHART_FILE = "plan_sprintow.png"
@@ -16,62 +23,65 @@ STATUS_LABELS = {"todo": "do zrobienia", "in_progress": "w toku", "done": "zrobi
 STATUS_COLORS = {"todo": "#c7c7c7", "in_progress": "#f0a202", "done": "#2a9d8f"}
 
 
+@dataclass(frozen=True)
+class SprintSummary:
+    """One sprint as the plan shows it."""
+
+    number: int
+    titles: list[str]
+    epics: str
+    tasks: list[Task]
+    points: int
+    load: str
+    done: int
+
+
 def _percent(part: int, whole: int) -> str:
     return percent(part / whole) if whole else "—"
 
 
-def _done_points(backlog: Backlog, sprint: int | None = None) -> int:
-    tasks = backlog.tasks if sprint is None else backlog.tasks_in_sprint(sprint)
+def _done_points(tasks: list[Task] | tuple[Task, ...]) -> int:
     return sum(task.estimate for task in tasks if task.status == "done")
+
+
+def sprint_summaries(backlog: Backlog) -> list[SprintSummary]:
+    """Every sprint 1…11, with its tasks, points, capacity used and points done."""
+    epic_titles = {epic.id: epic.title for epic in backlog.epics}
+    summaries = []
+    for sprint in range(1, SPRINT_COUNT + 1):
+        tasks = backlog.tasks_in_sprint(sprint)
+        points = backlog.points_in_sprint(sprint)
+        summaries.append(
+            SprintSummary(
+                number=sprint,
+                titles=[epic.title for epic in backlog.epics if epic.sprint == sprint],
+                epics=", ".join(sorted({epic_titles[task.epic] for task in tasks})),
+                tasks=tasks,
+                points=points,
+                load=_percent(points, backlog.sprint_capacity),
+                done=_done_points(tasks),
+            )
+        )
+    return summaries
 
 
 def render_markdown(backlog: Backlog, chart_name: str = CHART_FILE) -> str:
     """Return the sprint plan as Markdown: a summary table, the chart, one table per sprint."""
     total = sum(task.estimate for task in backlog.tasks)
-    done = _done_points(backlog)
-    epic_titles = {epic.id: epic.title for epic in backlog.epics}
-    lines = [
-        f"# Plan sprintów — {backlog.project}",
-        "",
-        "> Plik wygenerowany z `backlog.yaml` poleceniem "
-        "`python -m zajecia_01_planowanie render`. Nie edytuj go ręcznie.",
-        "",
-        f"Pojemność sprintu: **{backlog.sprint_capacity} SP**. Zadań: **{len(backlog.tasks)}**, "
-        f"razem **{total} SP**, zrobione **{done} SP** ({_percent(done, total)}).",
-        "",
-        "## Podsumowanie",
-        "",
-        "| Sprint | Epiki | Zadania | SP | Wykorzystanie pojemności | Zrobione SP |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    for sprint in range(1, SPRINT_COUNT + 1):
-        tasks = backlog.tasks_in_sprint(sprint)
-        points = backlog.points_in_sprint(sprint)
-        epics = ", ".join(sorted({epic_titles[task.epic] for task in tasks})) or "—"
-        lines.append(
-            f"| {sprint} | {epics} | {len(tasks)} | {points} | "
-            f"{_percent(points, backlog.sprint_capacity)} | {_done_points(backlog, sprint)} |"
-        )
-    lines += [
-        f"| **Razem** | | **{len(backlog.tasks)}** | **{total}** | | **{done}** |",
-        "",
-        f"![Story points w sprintach według statusu]({chart_name})",
-    ]
-    for sprint in range(1, SPRINT_COUNT + 1):
-        tasks = backlog.tasks_in_sprint(sprint)
-        titles = [epic.title for epic in backlog.epics if epic.sprint == sprint]
-        lines += ["", " — ".join([f"## Sprint {sprint}", *titles]), ""]
-        if not tasks:
-            lines.append("Brak zadań w tym sprincie.")
-            continue
-        lines += ["| ID | Zadanie | Epik | SP | Status | Zależy od |", "|---|---|---|---:|---|---|"]
-        lines += [
-            f"| {task.id} | {task.title} | {task.epic} | {task.estimate} | "
-            f"{STATUS_LABELS[task.status]} | {', '.join(task.depends_on) or '—'} |"
-            for task in tasks
-        ]
-        lines.append(f"| | **Razem** | | **{backlog.points_in_sprint(sprint)}** | | |")
-    return "\n".join(lines) + "\n"
+    done = _done_points(backlog.tasks)
+    return render(
+        "zajecia_01_planowanie",
+        "plan_sprintow.md.j2",
+        project=backlog.project,
+        capacity=backlog.sprint_capacity,
+        task_count=len(backlog.tasks),
+        total=total,
+        done=done,
+        done_share=_percent(done, total),
+        sprints=sprint_summaries(backlog),
+        status_labels=STATUS_LABELS,
+        chart=chart_name,
+    )
 
 
 def render_chart(backlog: Backlog, path: Path) -> Path:
@@ -96,10 +106,7 @@ def render_chart(backlog: Backlog, path: Path) -> Path:
     axes.set_xticks(sprints)
     axes.legend(loc="upper right", ncols=4, fontsize="small")
     axes.set_ylim(0, backlog.sprint_capacity * 1.25)
-    with atomic_path(path) as tmp:
-        # No "Software" metadata: the PNG stays byte-identical between runs.
-        figure.savefig(tmp, format="png", dpi=100, metadata={"Software": None})
-    return Path(path)
+    return save_png(figure, path)
 
 
 def write_plan(backlog_path: Path, out_dir: Path) -> list[Path]:

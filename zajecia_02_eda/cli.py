@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
+from kurs import exit_codes
 from zajecia_02_eda.notebook import execute_in_place
 
 CLASS_DIR = Path(__file__).resolve().parent
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Notebook {NOTEBOOK.name} nie wykonał się; pliki bez zmian.\n{error}", file=sys.stderr
         )
-        return 1
+        return exit_codes.ERROR
     for path in written:
         print(f"Zapisano {path}")
-    return 0
+    return exit_codes.OK

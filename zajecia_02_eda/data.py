@@ -23,7 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 ORIGINS = ("EWR", "JFK", "LGA")
-LOCAL_TZ = "America/New_York"
+# The carriers of the 2013 data (the airlines table), as their IATA codes.
+CARRIERS = (
+    "9E", "AA", "AS", "B6", "DL", "EV", "F9", "FL", "HA", "MQ", "OO", "UA", "US", "VX", "WN", "YV",
+)  # fmt: skip
 
 # Columns a prediction made before departure must never use (see the EDA).
 LEAKAGE_COLUMNS = ("dep_time", "dep_delay", "arr_time", "arr_delay", "air_time")

@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from zajecia_01_planowanie.atomic_io import write_text_atomic
+from kurs.atomic_io import write_text_atomic
 
 KERNEL_NAME = "python3"
 

@@ -2,8 +2,8 @@
 
 ``RAW_FLIGHTS`` is updated by ``flights_ingest`` (the ``monthly_tables`` task) after
 each month's partition is written; the event's ``extra`` holds that month's flights
-manifest. Its consumer is ``flights_preprocess`` (class 04), which starts when the
-asset is updated and reads the month from the event.
+manifest. A DAG scheduled on it starts when a month is ingested and reads the month from
+the event.
 """
 
 from airflow.sdk import Asset

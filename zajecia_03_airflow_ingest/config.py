@@ -8,45 +8,14 @@ changes it for one run.
 
 from __future__ import annotations
 
-import functools
-import math
 import os
-import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kurs.settings import number, read_settings
 from zajecia_03_airflow_ingest.download import DownloadSettings
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def data_dir() -> Path:
-    """Where generated data lives: ``MLOPS_DATA_DIR`` or ``data/`` in the repository."""
-    return Path(os.environ.get("MLOPS_DATA_DIR") or REPO_ROOT / "data").resolve()
-
-
-def _git(*args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-@functools.cache
-def code_version() -> str:
-    """The git commit of the code (``+dirty`` with uncommitted changes), for manifests.
-
-    ``MLOPS_CODE_VERSION`` wins: a container image has no ``.git`` folder.
-    """
-    if version := os.environ.get("MLOPS_CODE_VERSION"):
-        return version
-    try:
-        commit = _git("rev-parse", "--short=12", "HEAD")
-        changes = _git("status", "--porcelain", "--untracked-files=no")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{commit}+dirty" if changes else commit
 
 
 @dataclass(frozen=True)
@@ -99,56 +68,6 @@ def _checksums(value: Any) -> dict[str, str]:
     return {name.strip(): digest.strip().lower() for name, digest in pairs}
 
 
-def number(kind: type, low: float | None = None, high: float | None = None, above: bool = False):
-    """A parser of ``kind`` (int or float) that also checks the range, for ``read_settings``."""
-
-    def parse(value: Any) -> float:
-        try:
-            parsed = kind(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"niepoprawna wartość {value!r}") from None
-        if not math.isfinite(parsed) or (
-            low is not None and (parsed <= low if above else parsed < low)
-        ):
-            raise ValueError(f"musi być {'>' if above else '≥'} {low}, jest {value!r}")
-        if high is not None and parsed > high:
-            raise ValueError(f"musi być ≤ {high}, jest {value!r}")
-        return parsed
-
-    return parse
-
-
-def read_settings(
-    table: Mapping[str, tuple[str, Callable[[Any], Any]]],
-    overrides: Mapping[str, Any] | None,
-    environ: Mapping[str, str],
-    what: str,
-) -> dict[str, Any]:
-    """Parsed settings: an environment variable first, then an override (``None`` = not set).
-
-    Args:
-        table: setting name -> (environment variable, parser raising ValueError).
-        what: the kind of settings, for messages ("pobierania", "treningu").
-
-    Raises:
-        ValueError: an unknown setting or a bad value; the message names the setting.
-    """
-    unknown = sorted(set(overrides or {}) - set(table))
-    if unknown:
-        raise ValueError(f"nieznane ustawienie {what}: '{unknown[0]}'")
-    raw = {name: environ.get(variable) or None for name, (variable, _) in table.items()}
-    raw |= {name: value for name, value in (overrides or {}).items() if value is not None}
-    settings = {}
-    for name, value in raw.items():
-        if value is None:
-            continue
-        try:
-            settings[name] = table[name][1](value)
-        except ValueError as error:  # every parser's message says what is wrong
-            raise ValueError(f"ustawienie '{name}': {error}") from None
-    return settings
-
-
 # Setting name -> (environment variable, parser).
 SETTINGS = {
     "source": ("MLOPS_INGEST_SOURCE", str),
@@ -164,7 +83,9 @@ SETTINGS = {
 
 
 def load_config(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] = os.environ
+    data_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
 ) -> IngestConfig:
     """Build the configuration: defaults, then ``MLOPS_INGEST_*`` variables, then overrides.
 
@@ -175,5 +96,5 @@ def load_config(
         ValueError: an unknown setting or a value of the wrong type; the message names it.
     """
     return IngestConfig(
-        data_dir=data_dir(), **read_settings(SETTINGS, overrides, environ, "pobierania")
+        data_dir=Path(data_dir), **read_settings(SETTINGS, overrides, environ, "pobierania")
     )

@@ -22,8 +22,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from zajecia_01_planowanie.atomic_io import atomic_path, write_text_atomic
-from zajecia_03_airflow_ingest.checksum import sha256_of
+from kurs.atomic_io import atomic_path, write_text_atomic
+from kurs.checksum import sha256_of
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 16

@@ -11,13 +11,17 @@ and puts the rejected rows with their reasons in ``rejected/``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
-from zajecia_01_planowanie.polish import integer
-from zajecia_03_airflow_ingest.checksum import sha256_of
-from zajecia_03_airflow_ingest.config import IngestConfig, code_version
-from zajecia_03_airflow_ingest.partitions import Partition, parse_month
+from kurs.checksum import sha256_of
+from kurs.months import parse_month
+from kurs.polish import integer
+from kurs.repository import code_version
+from zajecia_03_airflow_ingest.config import IngestConfig
+from zajecia_03_airflow_ingest.partitions import Partition, raw_partition
 from zajecia_03_airflow_ingest.sources import Source, SourceError, open_source
 from zajecia_03_airflow_ingest.validation import read_raw, validate
 
@@ -28,6 +32,11 @@ UNASSIGNED = "unassigned"
 
 class IngestRejected(RuntimeError):
     """Too many bad rows (or none at all): the partition was not written."""
+
+
+# Bad data or settings do not get better on a retry (SchemaError is a ValueError). A source
+# that is unavailable for now (SourceUnavailable) is not here: a later retry may work.
+PERMANENT_ERRORS = (IngestRejected, SourceError, ValueError)
 
 
 def ingest_month(month: str, config: IngestConfig) -> dict[str, dict]:
@@ -113,15 +122,14 @@ def _ingest_table(source: Source, config: IngestConfig, table: str, month: str |
         result.quarantine,
         {**manifest, **counts},
     )
-    partition = Partition.of(config.data_dir, "raw", table, month)
-    return partition.write(result.valid, {**manifest, **counts})
+    return raw_partition(config.data_dir, table, month).write(result.valid, {**manifest, **counts})
 
 
-def ingest_summary(data_dir, months) -> str:
+def ingest_summary(data_dir: Path, months: Sequence[str]) -> str:
     """One line on what the months' partitions hold: rows kept and rows quarantined."""
     parts = []
     for table, label in (("flights", "loty"), ("weather", "pogoda")):
-        manifests = [Partition.of(data_dir, "raw", table, month).manifest() for month in months]
+        manifests = [raw_partition(data_dir, table, month).manifest() for month in months]
         kept = sum(m["rows"] for m in manifests)
         quarantined = sum(m["rows_quarantined"] for m in manifests)
         parts.append(f"{label}: {integer(kept)} wierszy, w kwarantannie {integer(quarantined)}")

@@ -16,41 +16,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from zajecia_01_planowanie.atomic_io import exclusive_lock, write_bytes_atomic, write_text_atomic
-from zajecia_02_eda.data import LOCAL_TZ
+from kurs.atomic_io import exclusive_lock, write_bytes_atomic, write_text_atomic
+from kurs.jsonio import dumps
 
 DATA_PREFIX = "data-"
 MANIFEST_FILE = "_manifest.json"
 LOCK_FILE = ".lock"
-MONTHS_2013 = tuple(f"2013-{number:02d}" for number in range(1, 13))
-
-
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-
-
-def parse_month(month: str) -> tuple[int, int]:
-    """``(year, month)`` of a ``YYYY-MM`` string.
-
-    Raises:
-        ValueError: not a month in that form (``2013-13`` and ``2013-1`` are not).
-    """
-    if not isinstance(month, str) or not re.fullmatch(MONTH_PATTERN, month):
-        raise ValueError(f"niepoprawny miesiąc {month!r}: oczekiwano RRRR-MM, np. 2013-07")
-    year, number = month.split("-")
-    return int(year), int(number)
-
-
-def month_of(moment: datetime) -> str:
-    """``YYYY-MM`` of a moment in New York time (the local dates the data set uses)."""
-    return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m")
+RAW = "raw"
 
 
 class PartitionError(RuntimeError):
@@ -95,9 +73,7 @@ class Partition:
         }
         with self._lock():
             write_bytes_atomic(self.folder / name, data)
-            write_text_atomic(
-                self.manifest_path, json.dumps(full, indent=2, ensure_ascii=False) + "\n"
-            )
+            write_text_atomic(self.manifest_path, dumps(full))
             self._remove_data_files(keep=name)
         return full
 
@@ -135,3 +111,8 @@ class Partition:
     def read(self) -> pd.DataFrame:
         """The rows, checked against the manifest."""
         return self.read_with_manifest()[0]
+
+
+def raw_partition(data_dir: Path, table: str, month: str | None = None) -> Partition:
+    """The validated rows of ``table`` (for ``month``, or a reference table without one)."""
+    return Partition.of(data_dir, RAW, table, month)

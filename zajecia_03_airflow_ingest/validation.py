@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zajecia_02_eda.data import LOCAL_TZ, ORIGINS, TABLES, with_scheduled_departure
-from zajecia_03_airflow_ingest.partitions import parse_month
+from kurs.months import LOCAL_TZ, parse_month
+from zajecia_02_eda.data import ORIGINS, TABLES, with_scheduled_departure
 
 NA_VALUES = ["", "NA"]
 
@@ -158,7 +158,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 # Columns that identify a row: a second row with the same key is quarantined (the first
-# stays), otherwise a join in class 04 would multiply flights.
+# stays), otherwise a join with the table would multiply flights.
 KEYS = {
     "weather": ["origin", "time_hour"],
     "planes": ["tailnum"],

@@ -2,7 +2,7 @@
 
 ``FEATURES`` is updated by ``flights_preprocess`` (the ``build_month`` task) for every
 month whose feature partition passed the quality gate; the event's ``extra`` holds the
-partition's manifest. Its consumers come in class 05 (training) and 06 (monitoring).
+partition's manifest. A DAG scheduled on it starts when a month of features is ready.
 """
 
 from airflow.sdk import Asset

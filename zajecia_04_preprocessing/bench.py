@@ -16,16 +16,16 @@ printed, not asserted: tests stay deterministic.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import decimal, seconds
-from zajecia_03_airflow_ingest.backfill import run_backfill
+from kurs import exit_codes
+from kurs.backfill import run_backfill
+from kurs.months import MONTHS_2013
+from kurs.polish import decimal, seconds
 from zajecia_03_airflow_ingest.config import IngestConfig
 from zajecia_03_airflow_ingest.ingest import ingest_month, ingest_reference
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013
 from zajecia_04_preprocessing.preprocess import preprocess_month
 
 AIM_SECONDS = 90
@@ -58,11 +58,10 @@ def time_functions(data_dir: Path) -> dict[str, tuple[float, float]]:
 
 def time_airflow(data_dir: Path) -> tuple[float, float]:
     """Wall seconds of the two backfills through Airflow (each in its own process)."""
-    os.environ["MLOPS_DATA_DIR"] = str(data_dir)
     totals = []
     for dag_id in ("flights_ingest", "flights_preprocess"):
         started = time.perf_counter()
-        run_backfill(dag_id, MONTHS_2013, lambda line: None)
+        run_backfill(dag_id, MONTHS_2013, data_dir, lambda line: None)
         totals.append(time.perf_counter() - started)
     return totals[0], totals[1]
 
@@ -84,7 +83,7 @@ def main() -> int:
     print(f"Airflow (dag.test), przetwarzanie: {seconds(preprocess_airflow)}")
     print(f"Airflow razem:                    {seconds(airflow_total)} (cel ≤ {AIM_SECONDS} s)")
     print(f"Airflow / same funkcje:           × {decimal(airflow_total / functions_total)}")
-    return 0
+    return exit_codes.OK
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.holiday import USFederalHolidayCalendar
 
-from zajecia_02_eda.data import LOCAL_TZ
+from kurs.months import LOCAL_TZ
 from zajecia_02_eda.target import DELAY_THRESHOLD_MIN, is_disrupted
 
 PREDICTION_LEAD = pd.Timedelta(hours=2)

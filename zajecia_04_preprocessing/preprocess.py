@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import integer, percent
-from zajecia_03_airflow_ingest.config import code_version
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs.polish import integer, percent
+from kurs.repository import code_version
+from zajecia_03_airflow_ingest.partitions import raw_partition
 from zajecia_04_preprocessing.clean import clean_flights
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.features import FEATURES, TARGET, build_features
 from zajecia_04_preprocessing.quality import QualityGateFailed, evaluate, load_gates, write_report
 
@@ -46,9 +48,9 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
         QualityGateFailed: a check failed; the report is written, the features are not.
     """
     inputs = {
-        "flights": Partition.of(data_dir, "raw", "flights", month),
-        "weather": Partition.of(data_dir, "raw", "weather", month),
-        "planes": Partition.of(data_dir, "raw", "planes"),
+        "flights": raw_partition(data_dir, "flights", month),
+        "weather": raw_partition(data_dir, "weather", month),
+        "planes": raw_partition(data_dir, "planes"),
     }
     read = {name: partition.read_with_manifest() for name, partition in inputs.items()}
     tables = {name: frame for name, (frame, _) in read.items()}
@@ -63,7 +65,7 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
         raise QualityGateFailed(
             f"{month}: bramka jakości nie przeszła — {failed}. Raport: {report_files[1]}"
         )
-    return Partition.of(data_dir, "features", "flights", month).write(
+    return features_partition(data_dir, month).write(
         features,
         {
             "table": "features",
@@ -80,11 +82,9 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
     )
 
 
-def features_summary(data_dir: Path, months: list[str]) -> str:
+def features_summary(data_dir: Path, months: Sequence[str]) -> str:
     """One line on the months' feature partitions: rows, features and the target rate."""
-    manifests = [
-        Partition.of(data_dir, "features", "flights", month).manifest() for month in months
-    ]
+    manifests = [features_partition(data_dir, month).manifest() for month in months]
     rows = sum(m["rows"] for m in manifests)
     rates = [m["target_rate"] for m in manifests]
     return (

@@ -8,7 +8,6 @@ summary and the month's features are not written.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from zajecia_01_planowanie.atomic_io import write_text_atomic
-from zajecia_01_planowanie.polish import percent
+from kurs.atomic_io import write_text_atomic
+from kurs.jsonio import dumps
+from kurs.polish import percent
+from kurs.templates import render
 from zajecia_04_preprocessing.features import FEATURES, TARGET
 
 DEFAULT_GATES = Path(__file__).resolve().parent / "quality_gates.yaml"
@@ -52,27 +53,10 @@ class QualityReport:
         return [check for check in self.checks if not check.passed]
 
     def to_json(self) -> str:
-        body = {**asdict(self), "status": "ok" if self.passed else "failed"}
-        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+        return dumps({**asdict(self), "status": "ok" if self.passed else "failed"})
 
     def to_markdown(self) -> str:
-        status = "✅ przeszła" if self.passed else "❌ NIE przeszła"
-        lines = [
-            f"# Raport jakości danych — {self.month}",
-            "",
-            f"Bramka jakości: **{status}**. Wiersze: {self.rows_in} na wejściu, "
-            f"{self.rows_out} w cechach.",
-            "",
-            "| Sprawdzenie | Wartość | Próg | Wynik |",
-            "|---|---:|---|---|",
-        ]
-        lines += [
-            f"| {c.name} | {c.value} | {c.limit} | {'ok' if c.passed else '**BŁĄD**'} |"
-            for c in self.checks
-        ]
-        removed = ", ".join(f"{reason}: {count}" for reason, count in self.removed.items())
-        lines += ["", f"Usunięte przy czyszczeniu: {removed or 'brak'}."]
-        return "\n".join(lines) + "\n"
+        return render("zajecia_04_preprocessing", "quality.md.j2", report=self)
 
 
 def load_gates(path: Path | None = None) -> dict:

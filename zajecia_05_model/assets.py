@@ -2,7 +2,8 @@
 
 ``MODEL`` is updated by ``flights_train`` (the ``register`` task) whenever a new model
 version passes the quality gate; the event's ``extra`` holds the version and its
-metrics. Consumers: monitoring (class 06) and deployment (class 08).
+metrics. No DAG schedules on it here: its events are the history, in Airflow, of which
+run registered which version.
 """
 
 from airflow.sdk import Asset

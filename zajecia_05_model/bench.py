@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import decimal, seconds
+from kurs import exit_codes
+from kurs.polish import decimal, seconds
 from zajecia_04_preprocessing.bench import build_year
 from zajecia_05_model.config import TrainConfig
 from zajecia_05_model.train import MAIN_MODEL, train
@@ -36,7 +37,7 @@ def main() -> int:
     print(
         f"ROC AUC lipiec–grudzień: {decimal(result.backtest['pooled']['roc_auc'], 3)} (cel ≥ 0,75)"
     )
-    return 0
+    return exit_codes.OK
 
 
 if __name__ == "__main__":

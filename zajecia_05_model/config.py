@@ -7,21 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from zajecia_03_airflow_ingest.config import number, read_settings
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013, parse_month
-
-
-def months_between(first: str, last: str) -> tuple[str, ...]:
-    """``YYYY-MM`` months from ``first`` to ``last`` inclusive."""
-    year, month = parse_month(first)
-    end = parse_month(last)
-    months = []
-    while (year, month) <= end:
-        months.append(f"{year}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    if not months:
-        raise ValueError(f"pusty zakres miesięcy: {first}…{last}")
-    return tuple(months)
+from kurs.months import MONTHS_2013, months_between, parse_month
+from kurs.settings import number, read_settings
 
 
 @dataclass(frozen=True)
@@ -43,8 +30,8 @@ class TrainConfig:
     model_name: str = "flights_delay"
     random_state: int = 0
     # 250 trees at a learning rate of 0.1 score as well as 500 at 0.05 (validation ROC AUC
-    # 0.782 vs 0.783, backtest 0.755 vs 0.756) and halve the work per prediction: the API
-    # of class 07 scores batches at over 100,000 rows/s only with the smaller forest.
+    # 0.782 vs 0.783, backtest 0.755 vs 0.756) and halve the work per prediction: a served
+    # batch scores at over 100,000 rows/s on 2 cores only with the smaller forest.
     boosting: Mapping[str, Any] = field(
         default_factory=lambda: {
             "learning_rate": 0.1,

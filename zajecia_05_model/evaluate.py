@@ -28,8 +28,8 @@ def reference_bins(
     """Inner bin edges (reference quantiles) and the reference's share in each bin.
 
     Training stores them for the validation scores (``score_reference`` in the model's
-    metadata), so monitoring (class 06) can compare later months' scores with them. A
-    constant reference gets one bin holding exactly its value.
+    metadata), so that later months' scores can be compared with them (prediction drift).
+    A constant reference gets one bin holding exactly its value.
     """
     values = _finite(reference)
     if not len(values):

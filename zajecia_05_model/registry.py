@@ -11,10 +11,13 @@ Layout under ``$MLOPS_DATA_DIR/registry/<model name>/``::
 
 A version is prepared in a temporary folder, its files made read-only, and the folder
 renamed into place; it is never changed afterwards (and if it were, loading would
-notice). An alias is one small file replaced
-atomically, so a reader sees the old version or the new one. Loading checks the model
-file's SHA-256 against the metadata and refuses a file whose contents changed, and
-loads only the types listed in ``TRUSTED_TYPES``.
+notice). An alias is one small file replaced atomically, so a reader sees the old version
+or the new one.
+
+A model file is checked without running it: registering reads its bytes once, hashes
+them and lists the types skops would create, refusing any outside ``TRUSTED_TYPES``;
+moving an alias verifies the SHA-256 against the metadata; loading does both and only
+then builds the model. A file whose contents changed is refused everywhere.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from pathlib import Path
 
 import skops.io as sio
 
-from zajecia_01_planowanie.atomic_io import exclusive_lock, write_text_atomic
-from zajecia_03_airflow_ingest.checksum import sha256_of
+from kurs.atomic_io import exclusive_lock, write_text_atomic
+from kurs.checksum import sha256_bytes
+from kurs.jsonio import dumps
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -77,42 +81,65 @@ class Registry:
         return sorted(p.name for p in self.versions_dir.iterdir() if VERSION_PATTERN.match(p.name))
 
     def register(self, model: object, metadata: dict, files: dict[str, bytes] | None = None) -> str:
-        """Store ``model`` as a new immutable version; return its name (``v0001``…).
+        """Serialize ``model`` with skops and store it; see :meth:`register_file`."""
+        return self._register(sio.dumps(model), metadata, files)
+
+    def register_file(
+        self, model_file: Path, metadata: dict, files: dict[str, bytes] | None = None
+    ) -> str:
+        """Store a model file already written by skops (a training candidate) as a new
+        immutable version; return its name (``v0001``…).
+
+        The file's bytes are read once: hashed, checked for untrusted types and copied.
+        The model itself is not loaded.
 
         Args:
-            model: the fitted estimator.
+            model_file: the ``.skops`` file.
             metadata: anything JSON-serialisable; the registry adds the version, the time
                 and the model file's SHA-256.
             files: extra files for the version folder (model card, figures), by relative path.
+
+        Raises:
+            RegistryError: the file holds a type outside ``TRUSTED_TYPES``; nothing is stored.
         """
+        return self._register(Path(model_file).read_bytes(), metadata, files)
+
+    def _register(self, data: bytes, metadata: dict, files: dict[str, bytes] | None) -> str:
+        self._check_types(data, "nowy model")
         with self._locked():
             numbers = [int(VERSION_PATTERN.match(v)[1]) for v in self.versions()]
             version = f"v{max(numbers, default=0) + 1:04d}"
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=self.versions_dir))
             try:
-                sio.dump(model, staging / MODEL_FILE)
+                (staging / MODEL_FILE).write_bytes(data)
                 full = {
                     **metadata,
                     "model_name": self.root.name,
                     "version": version,
                     "registered_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "model_file": MODEL_FILE,
-                    "model_sha256": sha256_of(staging / MODEL_FILE),
+                    "model_sha256": sha256_bytes(data),
                     "trusted_types": list(TRUSTED_TYPES),
                 }
-                (staging / METADATA_FILE).write_text(
-                    json.dumps(full, indent=2, ensure_ascii=False) + "\n"
-                )
-                for relative, data in (files or {}).items():
+                (staging / METADATA_FILE).write_text(dumps(full), encoding="utf-8")
+                for relative, content in (files or {}).items():
                     (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (staging / relative).write_bytes(data)
+                    (staging / relative).write_bytes(content)
                 _make_read_only(staging)
                 staging.rename(self.versions_dir / version)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             return version
+
+    def _check_types(self, data: bytes, what: str) -> None:
+        """Refuse a model file holding a type skops would build that we did not review."""
+        unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
+        if unexpected:
+            raise RegistryError(
+                f"model {self.root.name} {what}: niezaufane typy w pliku: " + ", ".join(unexpected)
+            )
 
     def metadata(self, version: str) -> dict:
         path = self.versions_dir / version / METADATA_FILE
@@ -132,6 +159,22 @@ class Registry:
             )
         return alias["version"]
 
+    def verified_bytes(self, version: str) -> bytes:
+        """The model file of ``version``, read once and checked against its SHA-256.
+
+        Raises:
+            RegistryError: unknown version, or a model file whose contents changed.
+        """
+        metadata = self.metadata(version)
+        path = self.versions_dir / version / MODEL_FILE
+        data = path.read_bytes() if path.is_file() else b""
+        if sha256_bytes(data) != metadata["model_sha256"]:
+            raise RegistryError(
+                f"model {self.root.name} {version}: plik {MODEL_FILE} został zmieniony "
+                "(suma SHA-256 inna niż w metadanych) — odmawiam wczytania"
+            )
+        return data
+
     def load(self, name: str) -> LoadedModel:
         """Load a version (or an alias's version) after checking it was not changed.
 
@@ -140,20 +183,10 @@ class Registry:
                 outside ``TRUSTED_TYPES`` in the file.
         """
         version = self.resolve(name)
-        metadata = self.metadata(version)
-        path = self.versions_dir / version / MODEL_FILE
-        if not path.is_file() or sha256_of(path) != metadata["model_sha256"]:
-            raise RegistryError(
-                f"model {self.root.name} {version}: plik {MODEL_FILE} został zmieniony "
-                "(suma SHA-256 inna niż w metadanych) — odmawiam wczytania"
-            )
-        unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
-        if unexpected:
-            raise RegistryError(
-                f"model {self.root.name} {version}: niezaufane typy w pliku: "
-                + ", ".join(unexpected)
-            )
-        return LoadedModel(version, sio.load(path, trusted=list(TRUSTED_TYPES)), metadata)
+        data = self.verified_bytes(version)
+        self._check_types(data, version)
+        model = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        return LoadedModel(version, model, self.metadata(version))
 
     def _alias_path(self, alias: str) -> Path:
         if not ALIAS_PATTERN.match(alias):
@@ -178,8 +211,8 @@ class Registry:
         }
 
     def promote(self, version: str, alias: str = "production") -> str | None:
-        """Point ``alias`` at ``version`` (checked loadable first); return the previous one."""
-        self.load(version)  # refuses a missing or changed version before anything moves
+        """Point ``alias`` at ``version`` (its checksum verified first); return the previous one."""
+        self.verified_bytes(version)  # refuses a missing or changed version before anything moves
         with self._locked():
             current = self._alias(alias) or {"version": None, "history": []}
             if current["version"] != version:  # promoting the current one again is a no-op
@@ -193,7 +226,7 @@ class Registry:
             if not current or len(current["history"]) < 2:
                 raise RegistryError(f"alias '{alias}' nie ma poprzedniej wersji do przywrócenia")
             history = current["history"][:-1]
-            self.load(history[-1])  # never roll back onto a changed or missing file
+            self.verified_bytes(history[-1])  # never roll back onto a changed or missing file
             self._set_alias(alias, history)
             return history[-1]
 

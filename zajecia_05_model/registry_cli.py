@@ -12,27 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import decimal
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_05_model.registry import Registry, RegistryError
+from kurs import exit_codes
+from kurs.polish import decimal
+from kurs.repository import data_dir
+from zajecia_05_model.metadata import MetadataError, ModelMetadata
+from zajecia_05_model.registry import CARD_FILE, Registry, RegistryError
 
-EXIT_OK = 0
-EXIT_ERROR = 1
 
-
-def _auc(metadata: dict, section: str) -> str:
-    metrics = metadata["metrics"].get(section) or {}
-    value = metrics.get("hist_gradient_boosting", metrics.get("pooled", {})).get("roc_auc")
+def _auc(value: float | None) -> str:
     return decimal(value, 3) if value is not None else "—"
 
 
 def model_summary(registry: Registry, alias: str = "staging") -> str:
     """One line about the newest model: version, AUCs, where production points."""
     version = registry.resolve(alias)
-    meta = registry.metadata(version)
+    meta = ModelMetadata.from_dict(registry.metadata(version))
     return (
-        f"model {version}: ROC AUC walidacja {_auc(meta, 'validation')}, test wsteczny "
-        f"{_auc(meta, 'backtest')}; próg {decimal(meta['threshold'], 3)}; "
+        f"model {version}: ROC AUC walidacja {_auc(meta.validation_auc)}, test wsteczny "
+        f"{_auc(meta.backtest_auc)}; próg {decimal(meta.threshold, 3)}; "
         f"production → {registry.aliases().get('production', 'brak')}"
     )
 
@@ -41,39 +38,51 @@ def list_versions(registry: Registry) -> int:
     aliases = registry.aliases()
     if not registry.versions():
         print("Rejestr jest pusty.")
-        return EXIT_OK
+        return exit_codes.OK
     print(
         f"{'wersja':<8} {'zarejestrowana':<26} {'okno':<17} {'AUC wal.':>8} {'AUC test':>8}  aliasy"
     )
     for version in registry.versions():
-        meta = registry.metadata(version)
-        window = f"{meta['train_months'][0]}…{meta['train_months'][-1]}"
+        raw = registry.metadata(version)
+        meta = ModelMetadata.from_dict(raw)
+        window = f"{meta.train_months[0]}…{meta.train_months[-1]}"
         names = ", ".join(alias for alias, target in aliases.items() if target == version)
         print(
-            f"{version:<8} {meta['registered_at']:<26} {window:<17} "
-            f"{_auc(meta, 'validation'):>8} {_auc(meta, 'backtest'):>8}  {names}"
+            f"{version:<8} {raw['registered_at']:<26} {window:<17} "
+            f"{_auc(meta.validation_auc):>8} {_auc(meta.backtest_auc):>8}  {names}"
         )
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def show(registry: Registry, name: str) -> int:
     version = registry.resolve(name)
-    meta = registry.metadata(version)
-    print(f"{meta['model_name']} {version} (zarejestrowana {meta['registered_at']})")
+    raw = registry.metadata(version)
+    meta = ModelMetadata.from_dict(raw)
+    print(f"{raw['model_name']} {version} (zarejestrowana {raw['registered_at']})")
+    print(f"  okno treningowe: {', '.join(meta.train_months)}; walidacja: {meta.validation_month}")
+    print(f"  próg decyzyjny: {decimal(meta.threshold, 3)}")
     print(
-        f"  okno treningowe: {', '.join(meta['train_months'])}; "
-        f"walidacja: {meta['validation_month']}"
-    )
-    print(f"  próg decyzyjny: {decimal(meta['threshold'], 3)}")
-    print(
-        f"  ROC AUC walidacja: {_auc(meta, 'validation')}, test wsteczny: {_auc(meta, 'backtest')}"
+        f"  ROC AUC walidacja: {_auc(meta.validation_auc)}, "
+        f"test wsteczny: {_auc(meta.backtest_auc)}"
     )
     print(
-        f"  plik: {meta['model_file']} (SHA-256 {meta['model_sha256'][:16]}…), "
-        f"kod: {meta['code_version']}"
+        f"  plik: {raw['model_file']} (SHA-256 {raw['model_sha256'][:16]}…), "
+        f"kod: {meta.code_version}"
     )
-    print(f"  karta modelu: {registry.versions_dir / version / 'model_card.md'}")
-    return EXIT_OK
+    print(f"  karta modelu: {registry.versions_dir / version / CARD_FILE}")
+    return exit_codes.OK
+
+
+def promote(registry: Registry, version: str, alias: str) -> int:
+    previous = registry.promote(version, alias)
+    print(f"{alias}: {previous or 'brak'} → {version}")
+    return exit_codes.OK
+
+
+def rollback(registry: Registry, alias: str) -> int:
+    version = registry.rollback(alias)
+    print(f"{alias} → {version} (przywrócona)")
+    return exit_codes.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,11 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="wersje, metryki i aliasy")
     show_parser = commands.add_parser("show", help="szczegóły wersji lub aliasu")
     show_parser.add_argument("name")
-    promote = commands.add_parser("promote", help="ustaw alias na wersję")
-    promote.add_argument("version")
-    promote.add_argument("--alias", default="production")
-    rollback = commands.add_parser("rollback", help="przywróć poprzednią wersję aliasu")
-    rollback.add_argument("--alias", default="production")
+    promote_parser = commands.add_parser("promote", help="ustaw alias na wersję")
+    promote_parser.add_argument("version")
+    promote_parser.add_argument("--alias", default="production")
+    rollback_parser = commands.add_parser("rollback", help="przywróć poprzednią wersję aliasu")
+    rollback_parser.add_argument("--alias", default="production")
     args = parser.parse_args(argv)
 
     registry = Registry(args.data_dir or data_dir())
@@ -99,12 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "show":
             return show(registry, args.name)
         if args.command == "promote":
-            previous = registry.promote(args.version, args.alias)
-            print(f"{args.alias}: {previous or 'brak'} → {args.version}")
-            return EXIT_OK
-        version = registry.rollback(args.alias)
-        print(f"{args.alias} → {version} (przywrócona)")
-        return EXIT_OK
-    except RegistryError as error:
+            return promote(registry, args.version, args.alias)
+        return rollback(registry, args.alias)
+    except (RegistryError, MetadataError) as error:
         print(f"Błąd: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.ERROR

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -21,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_04_preprocessing.feature_partitions import features_partition, load_features
 from zajecia_04_preprocessing.features import (
     CATEGORICAL_FEATURES,
     FEATURES,
@@ -36,21 +35,7 @@ from zajecia_05_model.evaluate import (
     reference_bins,
     threshold_for_recall,
 )
-
-MAIN_MODEL = "hist_gradient_boosting"
-BASELINES = ("dummy", "logistic_regression")
-
-
-def load_features(data_dir: Path, months: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The feature partitions of ``months``, concatenated; and their data checksums.
-
-    Raises:
-        PartitionError: a month is missing or its file does not match its manifest.
-    """
-    read = [Partition.of(data_dir, "features", "flights", m).read_with_manifest() for m in months]
-    frame = pd.concat([frame for frame, _ in read], ignore_index=True)
-    checksums = {m: manifest["data_sha256"] for m, (_, manifest) in zip(months, read, strict=True)}
-    return frame, checksums
+from zajecia_05_model.metadata import BASELINES, MAIN_MODEL
 
 
 def build_models(config: TrainConfig) -> dict[str, Pipeline]:
@@ -125,7 +110,7 @@ class TrainingResult:
     # Labels and probabilities behind the metrics, for the model card's figures:
     # "validation/<model>" and "backtest" -> (y, probability).
     scores: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    # The validation scores as decile bins: the reference of prediction drift (class 06).
+    # The validation scores as decile bins: the reference of prediction drift.
     # Out-of-sample, unlike the refitted model's scores on its own training months.
     score_reference: dict[str, list[float]] = field(default_factory=dict)
 
@@ -169,9 +154,7 @@ def train(config: TrainConfig, data_dir: Path) -> TrainingResult:
             )
         ),
     )
-    available = tuple(
-        m for m in config.test_months if Partition.of(data_dir, "features", "flights", m).exists()
-    )
+    available = tuple(m for m in config.test_months if features_partition(data_dir, m).exists())
     if available:
         result.backtest = backtest(final, data_dir, available, threshold)
         result.data_checksums |= result.backtest.pop("checksums")

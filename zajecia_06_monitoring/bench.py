@@ -13,13 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import seconds
-from zajecia_03_airflow_ingest.partitions import MONTHS_2013
+from kurs import exit_codes
+from kurs.months import MONTHS_2013
+from kurs.polish import seconds
 from zajecia_04_preprocessing.bench import build_year
+from zajecia_05_model.candidate import register_candidate, train_candidate
 from zajecia_05_model.config import TrainConfig
-from zajecia_05_model.pipeline import register_candidate, train_candidate
 from zajecia_05_model.registry import Registry
-from zajecia_06_monitoring.monthly import monitor_and_report, status_line
+from zajecia_06_monitoring.monitor import monitor_and_report, status_line
 
 AIM_SECONDS = 15
 
@@ -35,7 +36,7 @@ def main() -> int:
             summary = monitor_and_report(month, data_dir)
             took = seconds(time.perf_counter() - started)
             print(f"{took:>7} (cel ≤ {AIM_SECONDS} s)  {status_line(summary)}")
-    return 0
+    return exit_codes.OK
 
 
 if __name__ == "__main__":

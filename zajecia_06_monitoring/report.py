@@ -1,37 +1,37 @@
-"""The monthly monitoring report: one HTML page (Polish) with figures, next to summary.json."""
+"""The monthly monitoring report: one HTML page (Polish) with figures, next to summary.json.
+
+The page's prose is in ``templates/report.html.j2``; this module draws the figures and
+prepares the tables' cells.
+"""
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from zajecia_01_planowanie.atomic_io import write_text_atomic
-from zajecia_01_planowanie.polish import decimal, integer, percent
+from kurs.atomic_io import write_text_atomic
+from kurs.figures import png_data_uri
+from kurs.polish import decimal, integer, percent
+from kurs.templates import render as render_template
 from zajecia_05_model.evaluate import bin_shares
-from zajecia_06_monitoring.monitor import MonthResult, report_folder
+
+if TYPE_CHECKING:
+    from zajecia_06_monitoring.monitor import MonthResult
 
 STATUS_COLORS = {"ok": "#2a9d8f", "warning": "#e9c46a", "alert": "#b00020"}
 TOP_DRIFTED = 6
-STYLE = (
-    "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}"
-    "td:first-child,th:first-child{text-align:left}"
-    ".status{padding:.5em 1em;color:#fff;font-size:1.2em}img{max-width:100%}"
+DPI = 90
+QUALITY_MEASURES = (
+    ("roc_auc", "ROC AUC"),
+    ("pr_auc", "PR AUC"),
+    ("brier", "Brier"),
+    ("precision", "precyzja"),
+    ("recall", "czułość"),
 )
-
-
-def _image(figure: Figure, title: str) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{data}"></figure>'
 
 
 def quality_over_months(months: list[dict], validation_auc: float) -> Figure:
@@ -112,70 +112,30 @@ def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
     return [by_month[month] for month in sorted(by_month)]
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def _number(value: float | None, places: int = 3) -> str:
     return "—" if value is None or np.isnan(value) else decimal(value, places)
 
 
-def render(result: MonthResult, months: list[dict]) -> str:
-    """The report page; ``months`` are the summaries of all months monitored so far."""
-    color = STATUS_COLORS[result.status]
-    parts = [
-        f"<h1>Monitoring modelu {html.escape(result.model_version)} — {result.month}</h1>",
-        f'<p class="status" style="background:{color}">Status: <b>{result.status.upper()}</b></p>',
-        "<ul>" + "".join(f"<li>{html.escape(reason)}</li>" for reason in result.reasons) + "</ul>",
-        "<p>Alert daje tylko spadek <b>jakości</b> predykcji (gdy znane są wyniki lotów). "
-        "Dryf danych w 2013 roku to głównie sezonowa pogoda i nie idzie w parze z jakością, "
-        "dlatego daje co najwyżej ostrzeżenie — sygnał, żeby obejrzeć wykresy poniżej.</p>",
-        "<h2>Jakość predykcji</h2>",
-    ]
-    if result.performance:
-        keys = [
-            ("roc_auc", "ROC AUC"),
-            ("pr_auc", "PR AUC"),
-            ("brier", "Brier"),
-            ("precision", "precyzja"),
-            ("recall", "czułość"),
-        ]
-        rows = [
-            [label, _number(result.validation.get(key)), _number(result.performance.get(key))]
-            for key, label in keys
-        ]
-        rows.append(["błąd kalibracji", "—", _number(result.performance["calibration_error"])])
-        rows.append(
-            [
-                "lotów / z problemem",
-                "—",
-                f"{integer(result.performance['rows'])} / "
-                f"{percent(result.performance['positive_rate'], 1)}",
-            ]
-        )
-        parts.append(_table(["miara", "walidacja (karta modelu)", result.month], rows))
-        parts.append(
-            _image(
-                quality_over_months(_with_current(months, result), result.validation["roc_auc"]),
-                "ROC AUC w miesiącach",
-            )
-        )
-    else:
-        parts.append("<p>Wyniki lotów z tego miesiąca nie są jeszcze znane.</p>")
-    parts += [
-        "<h2>Dryf predykcji</h2>",
-        _image(predictions(result), "rozkład predykcji"),
-        "<h2>Dryf danych</h2>",
-    ]
-    numeric = [
-        f for f in result.drift.loc[result.drift["kind"] == "numeric", "feature"].head(TOP_DRIFTED)
-    ]
-    parts.append(_image(distributions(result, numeric), "rozkłady cech"))
+def _quality_rows(result: MonthResult) -> list[list[str]]:
+    """The month's quality beside the validation figures of the model card."""
     rows = [
+        [label, _number(result.validation.get(key)), _number(result.performance.get(key))]
+        for key, label in QUALITY_MEASURES
+    ]
+    rows.append(["błąd kalibracji", "—", _number(result.performance["calibration_error"])])
+    rows.append(
+        [
+            "lotów / z problemem",
+            "—",
+            f"{integer(result.performance['rows'])} / "
+            f"{percent(result.performance['positive_rate'], 1)}",
+        ]
+    )
+    return rows
+
+
+def _drift_rows(result: MonthResult) -> list[list[str]]:
+    return [
         [
             row.feature,
             row.kind,
@@ -186,11 +146,31 @@ def render(result: MonthResult, months: list[dict]) -> str:
         ]
         for row in result.drift.itertuples()
     ]
-    parts.append(_table(["cecha", "typ", "PSI", "test", "p", "braki"], rows))
-    head = f'<meta charset="utf-8"><title>Monitoring {result.month}</title><style>{STYLE}</style>'
-    return (
-        f'<!DOCTYPE html><html lang="pl"><head>{head}</head><body>{"".join(parts)}</body></html>\n'
+
+
+def render(result: MonthResult, months: list[dict]) -> str:
+    """The report page; ``months`` are the summaries of all months monitored so far."""
+    numeric = result.drift.loc[result.drift["kind"] == "numeric", "feature"].head(TOP_DRIFTED)
+    quality_figure = None
+    if result.performance:
+        figure = quality_over_months(_with_current(months, result), result.validation["roc_auc"])
+        quality_figure = png_data_uri(figure, DPI)
+    return render_template(
+        "zajecia_06_monitoring",
+        "report.html.j2",
+        result=result,
+        color=STATUS_COLORS[result.status],
+        quality_rows=_quality_rows(result) if result.performance else [],
+        quality_figure=quality_figure,
+        prediction_figure=png_data_uri(predictions(result), DPI),
+        distribution_figure=png_data_uri(distributions(result, list(numeric)), DPI),
+        drift_rows=_drift_rows(result),
     )
+
+
+def report_folder(data_dir: Path, month: str) -> Path:
+    """Where a monitored month's ``summary.json`` and ``report.html`` are."""
+    return Path(data_dir) / "monitoring" / f"month={month}"
 
 
 def write_report(result: MonthResult, data_dir: Path, months: list[dict]) -> Path:

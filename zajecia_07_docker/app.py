@@ -4,8 +4,8 @@
 
 ``create_app`` builds one application: the routes of ``routes.py``, JSON errors for
 every failure (a client never gets an HTML page or a bare 500), a request id on every
-response, and the model slot. Later classes extend it without editing it: class 08 adds
-metrics, the prediction log and model hot swap through ``on_prediction`` listeners and
+response, and the model slot. It is extended without being edited: a caller may pass its
+own model slot and ``on_prediction`` listeners (metrics, a prediction log) and add
 Flask's own hooks.
 """
 

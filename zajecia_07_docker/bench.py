@@ -16,14 +16,14 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from zajecia_01_planowanie.polish import decimal, integer
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs import exit_codes
+from kurs.polish import decimal, integer
+from kurs.repository import data_dir
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_05_model.registry import Registry
 from zajecia_07_docker.schema import flight_records
 from zajecia_07_docker.served_model import ServedModel, features_table
@@ -81,11 +81,11 @@ def per_call_us(function, repeats: int) -> float:
 def main() -> int:
     if shutil.which("wrk") is None:
         print("Brak programu wrk: uruchom `make bench` (instaluje go) albo apt-get install wrk.")
-        return 1
+        return exit_codes.ERROR
     folder = data_dir()
     registry = Registry(folder)
     model = ServedModel.load(registry, "production")
-    frame = Partition.of(folder, "features", "flights", MONTH).read()
+    frame = features_partition(folder, MONTH).read()
     flights = flight_records(frame)
     table = features_table(flights)
 
@@ -111,8 +111,8 @@ def main() -> int:
     print(f"  /health (pusty):  {integer(round(noop_rate))} żądań/s, p99 {decimal(noop_p99, 1)} ms")
     print(f"  /predict (1 lot): {integer(round(rate))} żądań/s, p99 {decimal(p99, 1)} ms")
     print(f"  stosunek /predict do pustego: {decimal(ratio, 2)} (cel ≥ {decimal(TARGET_RATIO, 1)})")
-    return 0
+    return exit_codes.OK
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

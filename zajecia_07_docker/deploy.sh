@@ -25,7 +25,7 @@ fail() {
     exit 1
 }
 
-# The same version string as code_version() of class 03; '+' is not allowed in a tag.
+# The same version string as code_version() in kurs/repository.py; '+' is not allowed in a tag.
 commit="$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)"
 version="$commit"
 tag="$commit"

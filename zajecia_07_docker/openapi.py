@@ -11,6 +11,16 @@ ERROR_STATUSES = {
     "422": "Dane lotu niepoprawne: brak pola, nieznane pole, zły typ, wartość spoza zakresu.",
     "503": "Model nie jest jeszcze wczytany.",
 }
+PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+DECISION = {
+    "probability": {**PROBABILITY, "description": "Prawdopodobieństwo opóźnienia ≥ 15 min."},
+    "delayed": {"type": "boolean", "description": "Decyzja przy progu modelu."},
+}
+SERVED = {
+    "request_id": {"type": "string", "description": "Identyfikator żądania (X-Request-ID)."},
+    "model_version": {"type": "string", "pattern": r"^v\d{4}$"},
+    "threshold": {**PROBABILITY, "description": "Próg decyzji modelu."},
+}
 
 
 def _ref(name: str) -> dict:
@@ -25,17 +35,8 @@ def _errors(*statuses: str) -> dict:
     return {status: _json(_ref("Error"), ERROR_STATUSES[status]) for status in statuses}
 
 
-def components(max_batch: int) -> dict:
-    probability = {"type": "number", "minimum": 0, "maximum": 1}
-    decision = {
-        "probability": {**probability, "description": "Prawdopodobieństwo opóźnienia ≥ 15 min."},
-        "delayed": {"type": "boolean", "description": "Decyzja przy progu modelu."},
-    }
-    served = {
-        "request_id": {"type": "string", "description": "Identyfikator żądania (X-Request-ID)."},
-        "model_version": {"type": "string", "pattern": r"^v\d{4}$"},
-        "threshold": {**probability, "description": "Próg decyzji modelu."},
-    }
+def _request_schemas(max_batch: int) -> dict:
+    """What a client sends: one flight, or a batch of them."""
     return {
         "Flight": {
             "type": "object",
@@ -57,58 +58,88 @@ def components(max_batch: int) -> dict:
             "required": ["instances"],
             "additionalProperties": False,
         },
+    }
+
+
+def _answer_schemas() -> dict:
+    """What the API answers: a prediction, a batch of them, an error, a status."""
+    field_error = {
+        "type": "object",
+        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["field", "message"],
+    }
+    error = {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer"},
+            "message": {"type": "string"},
+            "fields": {"type": "array", "items": field_error},
+        },
+        "required": ["status", "message", "fields"],
+    }
+    predictions = {"type": "array", "items": {"type": "object", "properties": DECISION}}
+    predictions["items"]["required"] = list(DECISION)
+    return {
         "Prediction": {
             "type": "object",
-            "properties": {**served, **decision},
-            "required": [*served, *decision],
+            "properties": {**SERVED, **DECISION},
+            "required": [*SERVED, *DECISION],
         },
         "BatchPrediction": {
             "type": "object",
-            "properties": {
-                **served,
-                "predictions": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": decision,
-                        "required": list(decision),
-                    },
-                },
-            },
-            "required": [*served, "predictions"],
+            "properties": {**SERVED, "predictions": predictions},
+            "required": [*SERVED, "predictions"],
         },
-        "Error": {
-            "type": "object",
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "properties": {
-                        "status": {"type": "integer"},
-                        "message": {"type": "string"},
-                        "fields": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "field": {"type": "string"},
-                                    "message": {"type": "string"},
-                                },
-                                "required": ["field", "message"],
-                            },
-                        },
-                    },
-                    "required": ["status", "message", "fields"],
-                }
-            },
-            "required": ["error"],
-        },
+        "Error": {"type": "object", "properties": {"error": error}, "required": ["error"]},
         "Status": {"type": "object", "properties": {"status": {"type": "string"}}},
+    }
+
+
+def components(max_batch: int) -> dict:
+    return {**_request_schemas(max_batch), **_answer_schemas()}
+
+
+def _paths() -> dict:
+    status = _json(_ref("Status"), "Stan usługi.")
+    page = {"description": "Strona HTML.", "content": {"text/html": {"schema": {"type": "string"}}}}
+    predict = {
+        "summary": "Prognoza dla jednego lotu albo partii lotów",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"oneOf": [_ref("Flight"), _ref("Batch")]}}},
+        },
+        "responses": {
+            "200": _json({"oneOf": [_ref("Prediction"), _ref("BatchPrediction")]}, "Prognoza."),
+            **_errors("400", "413", "415", "422", "503"),
+        },
+    }
+    return {
+        "/health": {"get": {"summary": "Czy proces żyje", "responses": {"200": status}}},
+        "/ready": {
+            "get": {
+                "summary": "Czy model jest wczytany i gotowy",
+                "responses": {"200": status, "503": status},
+            }
+        },
+        "/model": {
+            "get": {
+                "summary": "Model w użyciu: wersja, okno treningowe, metryki",
+                "responses": {"200": _json({"type": "object"}, "Opis modelu."), **_errors("503")},
+            }
+        },
+        "/predict": {"post": predict},
+        "/openapi.json": {
+            "get": {
+                "summary": "Ten dokument",
+                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+            }
+        },
+        "/": {"get": {"summary": "Formularz do wypróbowania prognozy", "responses": {"200": page}}},
     }
 
 
 def build_spec(max_batch: int, version: str) -> dict:
     """The document served at ``/openapi.json``."""
-    status = _json(_ref("Status"), "Stan usługi.")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -120,60 +151,6 @@ def build_spec(max_batch: int, version: str) -> dict:
                 "rejestru (alias production)."
             ),
         },
-        "paths": {
-            "/health": {"get": {"summary": "Czy proces żyje", "responses": {"200": status}}},
-            "/ready": {
-                "get": {
-                    "summary": "Czy model jest wczytany i gotowy",
-                    "responses": {"200": status, "503": status},
-                }
-            },
-            "/model": {
-                "get": {
-                    "summary": "Model w użyciu: wersja, okno treningowe, metryki",
-                    "responses": {
-                        "200": _json({"type": "object"}, "Opis modelu."),
-                        **_errors("503"),
-                    },
-                }
-            },
-            "/predict": {
-                "post": {
-                    "summary": "Prognoza dla jednego lotu albo partii lotów",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"oneOf": [_ref("Flight"), _ref("Batch")]}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": _json(
-                            {"oneOf": [_ref("Prediction"), _ref("BatchPrediction")]},
-                            "Prognoza.",
-                        ),
-                        **_errors("400", "413", "415", "422", "503"),
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "summary": "Ten dokument",
-                    "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
-                }
-            },
-            "/": {
-                "get": {
-                    "summary": "Formularz do wypróbowania prognozy",
-                    "responses": {
-                        "200": {
-                            "description": "Strona HTML.",
-                            "content": {"text/html": {"schema": {"type": "string"}}},
-                        }
-                    },
-                }
-            },
-        },
+        "paths": _paths(),
         "components": {"schemas": components(max_batch)},
     }

@@ -3,8 +3,7 @@
 ``FIELDS`` is the single description of a flight as the API accepts it. Validation,
 the OpenAPI document and the HTML form are all generated from it, so the three cannot
 disagree. The features are the ones class 04 computes two hours before departure; a
-client (the airline's planning system, the traffic simulator of class 08) sends them
-already computed.
+client (the airline's planning system, a traffic simulator) sends them already computed.
 
 Ranges are physical or business limits with a margin over everything seen in 2013, not
 the 2013 minimum and maximum: a hot day of 2014 must not be refused. Unknown carriers and
@@ -22,10 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zajecia_04_preprocessing.quality import load_gates
-
-ORIGINS = tuple(load_gates()["categories"]["origin"])
-KNOWN_CARRIERS = tuple(load_gates()["categories"]["carrier"])
+from zajecia_02_eda.data import CARRIERS, ORIGINS
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ FIELDS: tuple[Field, ...] = (
         "carrier",
         "string",
         "Przewoźnik, kod IATA (2 znaki). Znane modelowi: "
-        + ", ".join(KNOWN_CARRIERS)
+        + ", ".join(CARRIERS)
         + "; inny kod jest przyjmowany i traktowany jak brak danych.",
         pattern=r"^[A-Z0-9]{2}$",
         example="UA",
@@ -136,8 +132,8 @@ FIELDS: tuple[Field, ...] = (
     _integer("plane_prev_late", "1, gdy poprzedni odlot samolotu był spóźniony.", 0, 1, None, True),
 )
 BY_NAME = {field.name: field for field in FIELDS}
-# Not a feature: the client's name for the flight, kept in the prediction log so that the
-# prediction can be joined with the real outcome later (class 08).
+# Not a feature: the client's name for the flight. A prediction log can keep it, so that the
+# prediction can be joined with the real outcome later.
 FLIGHT_ID = Field(
     "flight_id",
     "string",

@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from zajecia_04_preprocessing.features import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
+from zajecia_05_model.metadata import ModelMetadata
 from zajecia_05_model.registry import Registry
 from zajecia_07_docker.fast_predict import BinnedForest, CompiledForest
 
@@ -28,8 +29,12 @@ def features_table(flights: list[dict]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ServedModel:
+    """A registry version ready to answer: its metadata, pipeline and fast paths."""
+
+    name: str
     version: str
-    metadata: dict
+    metadata: ModelMetadata
+    registered_at: str
     pipeline: Pipeline
     forest: CompiledForest
     batch: BinnedForest
@@ -40,12 +45,15 @@ class ServedModel:
 
         Raises:
             RegistryError: unknown, changed or untrusted model file.
+            MetadataError: metadata without the fields training writes.
             UnsupportedModel: a model the fast path cannot evaluate.
         """
         loaded = registry.load(name)
         return cls(
+            loaded.metadata["model_name"],
             loaded.version,
-            loaded.metadata,
+            ModelMetadata.from_dict(loaded.metadata),
+            loaded.metadata["registered_at"],
             loaded.model,
             CompiledForest(loaded.model),
             BinnedForest(loaded.model),
@@ -53,7 +61,7 @@ class ServedModel:
 
     @property
     def threshold(self) -> float:
-        return float(self.metadata["threshold"])
+        return float(self.metadata.threshold)
 
     def predict(self, flights: list[dict]) -> np.ndarray:
         """Delay probabilities for validated flights (feature name -> value, None = missing).
@@ -68,20 +76,21 @@ class ServedModel:
     def describe(self) -> dict:
         """What ``GET /model`` shows: version, training window, threshold, metrics."""
         meta = self.metadata
-        validation = meta["metrics"]["validation"].get(meta["model_type"], {})
-        backtest = meta["metrics"].get("backtest", {}).get("pooled", {})
         return {
-            "name": meta["model_name"],
+            "name": self.name,
             "version": self.version,
-            "type": meta["model_type"],
-            "registered_at": meta["registered_at"],
-            "train_months": meta["train_months"],
-            "validation_month": meta["validation_month"],
+            "type": meta.model_type,
+            "registered_at": self.registered_at,
+            "train_months": meta.train_months,
+            "validation_month": meta.validation_month,
             "threshold": self.threshold,
-            "target_recall": meta["target_recall"],
-            "metrics": {"validation": validation, "backtest": backtest},
-            "features": meta["features"],
-            "code_version": meta["code_version"],
+            "target_recall": meta.target_recall,
+            "metrics": {
+                "validation": meta.main_validation,
+                "backtest": meta.backtest.get("pooled", {}),
+            },
+            "features": meta.features,
+            "code_version": meta.code_version,
         }
 
 

@@ -1,8 +1,8 @@
 """A real gunicorn serving the API on 127.0.0.1, started and stopped from Python.
 
-``make run``, the benchmark, the staging smoke test of class 08 and the tests all need
-"the API as it runs in production, on a free port": the same command as the container's
-``CMD``, the same ``gunicorn.conf.py``. ::
+``make run``, the benchmark, a staging smoke test and the tests all need "the API as it
+runs in production, on a free port": the same command as the container's ``CMD``, the
+same ``gunicorn.conf.py``. ::
 
     with ApiServer(data_dir) as server:
         status, body = server.call("POST", "/predict", flight)

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from zajecia_03_airflow_ingest.config import data_dir, number, read_settings
+from kurs.repository import data_dir
+from kurs.settings import number, read_settings
 
 # Setting name -> (environment variable, parser).
 SETTINGS = {
@@ -22,8 +23,8 @@ SETTINGS = {
 class ApiSettings:
     """What the API serves and the limits of a request.
 
-    ``model_alias`` may also be a version (``v0003``): the staging instance of class 08
-    serves a candidate that way before it becomes ``production``.
+    ``model_alias`` may also be a version (``v0003``): a staging instance serves a
+    candidate that way before it becomes ``production``.
     """
 
     data_dir: Path
@@ -35,5 +36,9 @@ class ApiSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> ApiSettings:
-        """Raises ValueError naming the setting whose value is wrong."""
-        return cls(data_dir=data_dir(), **read_settings(SETTINGS, None, environ, "API"))
+        """The settings of a server process, ``MLOPS_DATA_DIR`` included.
+
+        Raises:
+            ValueError: names the setting whose value is wrong.
+        """
+        return cls(data_dir=data_dir(environ), **read_settings(SETTINGS, None, environ, "API"))

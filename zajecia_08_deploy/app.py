@@ -16,7 +16,7 @@ from zajecia_07_docker.served_model import ModelSlot
 from zajecia_07_docker.settings import ApiSettings
 from zajecia_08_deploy import metrics
 from zajecia_08_deploy.hot_swap import AliasWatcher
-from zajecia_08_deploy.prediction_log import PredictionLog
+from zajecia_08_deploy.prediction_log import PredictionLog, log_path
 
 
 def create_app(
@@ -32,7 +32,7 @@ def create_app(
         settings,
         slot,
         on_prediction=(
-            metrics.logged(prediction_log or PredictionLog()),
+            metrics.logged(prediction_log or PredictionLog(log_path(settings.data_dir))),
             metrics.count_predictions,
         ),
     )

@@ -11,24 +11,48 @@ import argparse
 import sys
 from pathlib import Path
 
-from zajecia_03_airflow_ingest.config import data_dir
+from kurs import exit_codes
+from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_05_model.registry import Registry, RegistryError
 from zajecia_08_deploy.deploy import SMOKE_FLIGHTS, WAIT_S, deploy, wait_for_version
 from zajecia_08_deploy.traffic import month_requests, replay
 
-EXIT_OK = 0
-EXIT_ERROR = 1
+DEFAULT_URL = "http://127.0.0.1:8000"
 
 
 def _follow(url: str | None, version: str) -> int:
+    """With ``--url``, wait until every worker of that API serves ``version``."""
     if not url:
-        return EXIT_OK
+        return exit_codes.OK
     if wait_for_version(url, version):
         print(f"API {url} serwuje {version} (wszystkie workery)")
-        return EXIT_OK
+        return exit_codes.OK
     print(f"API {url} nie przełączyło się na {version} w {WAIT_S:.0f} s", file=sys.stderr)
-    return EXIT_ERROR
+    return exit_codes.ERROR
+
+
+def deploy_version(folder: Path, version: str, month: str | None, url: str | None) -> int:
+    """Checks, staging, promotion; smoke-test flights of ``month`` or the example flight."""
+    flights = month_requests(folder, month, SMOKE_FLIGHTS) if month else None
+    deployment = deploy(Registry(folder), version, folder, flights)
+    if not deployment.promoted:
+        return exit_codes.ERROR
+    return _follow(url, version)
+
+
+def rollback(folder: Path, url: str | None) -> int:
+    version = Registry(folder).rollback("production")
+    print(f"production → {version} (przywrócona)")
+    return _follow(url, version)
+
+
+def replay_month(
+    folder: Path, month: str, url: str | None, limit: int | None, concurrency: int
+) -> int:
+    result = replay(url or DEFAULT_URL, month_requests(folder, month, limit), concurrency)
+    print(result.summary())
+    return exit_codes.OK if result.ok == result.sent else exit_codes.ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,31 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     traffic.add_argument("--limit", type=int, default=None, help="tylko pierwsze N lotów")
     traffic.add_argument("--concurrency", type=int, default=8)
     for command in (promote, back, traffic):
-        command.add_argument(
-            "--url", default=None, help="działające API, np. http://127.0.0.1:8000"
-        )
+        command.add_argument("--url", default=None, help=f"działające API, np. {DEFAULT_URL}")
     args = parser.parse_args(argv)
 
     folder = args.data_dir or data_dir()
-    registry = Registry(folder)
     try:
         if args.command == "deploy":
-            flights = month_requests(folder, args.month, SMOKE_FLIGHTS) if args.month else None
-            deployment = deploy(registry, args.version, folder, flights)
-            if not deployment.promoted:
-                return EXIT_ERROR
-            return _follow(args.url, args.version)
+            return deploy_version(folder, args.version, args.month, args.url)
         if args.command == "rollback":
-            version = registry.rollback("production")
-            print(f"production → {version} (przywrócona)")
-            return _follow(args.url, version)
-        result = replay(
-            args.url or "http://127.0.0.1:8000",
-            month_requests(folder, args.month, args.limit),
-            args.concurrency,
-        )
-        print(result.summary())
-        return EXIT_OK if result.ok == result.sent else EXIT_ERROR
+            return rollback(folder, args.url)
+        return replay_month(folder, args.month, args.url, args.limit, args.concurrency)
     except (RegistryError, PartitionError, OSError) as error:
         print(f"Błąd: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.ERROR

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from zajecia_01_planowanie.polish import decimal
-from zajecia_05_model.pipeline import QualityGateFailed, check_quality_gate
+from kurs.polish import decimal
+from zajecia_05_model.candidate import QualityGateFailed, check_quality_gate
+from zajecia_05_model.metadata import MetadataError, ModelMetadata
 from zajecia_05_model.registry import Registry, RegistryError
-from zajecia_05_model.train import BASELINES, MAIN_MODEL
 from zajecia_07_docker.schema import example_flight
 from zajecia_07_docker.served_model import features_table
 from zajecia_07_docker.server import ServerError, call
@@ -61,22 +61,17 @@ class Deployment:
 
 
 def quality_gate(registry: Registry, version: str) -> Check:
-    meta = registry.metadata(version)
-    validation = meta["metrics"]["validation"]
-    summary = {
-        "validation_auc": validation[MAIN_MODEL]["roc_auc"],
-        "best_baseline_auc": max(validation[name]["roc_auc"] for name in BASELINES),
-        "min_auc_gain": meta["min_auc_gain"],
-    }
+    name = "bramka jakości"
     try:
-        check_quality_gate(summary)
-    except QualityGateFailed as error:
-        return Check("bramka jakości", False, str(error))
+        metadata = ModelMetadata.from_dict(registry.metadata(version))
+        check_quality_gate(metadata)
+    except (QualityGateFailed, MetadataError) as error:
+        return Check(name, False, str(error))
     return Check(
-        "bramka jakości",
+        name,
         True,
-        f"ROC AUC {decimal(summary['validation_auc'], 3)} wobec "
-        f"{decimal(summary['best_baseline_auc'], 3)} najlepszego punktu odniesienia",
+        f"ROC AUC {decimal(metadata.validation_auc, 3)} wobec "
+        f"{decimal(metadata.best_baseline_auc, 3)} najlepszego punktu odniesienia",
     )
 
 

@@ -1,7 +1,7 @@
 """Live quality: the logged predictions of a month judged against the flights' real outcomes.
 
 A prediction belongs to the month of the scheduled departure in its ``flight_id``
-(``UA1545-EWR-2013-08-01T10:15Z``, see ``traffic.flight_ids``), taken in New York time as
+(``UA1545-EWR-2013-08-01T10:15Z``, see :mod:`flight_ids`), taken in New York time as
 the feature partitions are. It is joined on that id with the month's feature partition,
 which holds the outcome (``disrupted``):
 
@@ -26,33 +26,24 @@ The report is ``live_quality/month=YYYY-MM/report.json`` and ``report.html``.
 
 from __future__ import annotations
 
-import html
-import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from zajecia_01_planowanie.atomic_io import write_text_atomic
-from zajecia_01_planowanie.polish import decimal, integer, percent
-from zajecia_02_eda.data import LOCAL_TZ
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs.atomic_io import write_text_atomic
+from kurs.jsonio import dumps, json_ready
+from kurs.polish import decimal, integer, percent
+from kurs.templates import render as render_template
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.features import TARGET
 from zajecia_05_model.evaluate import all_metrics
+from zajecia_05_model.metadata import MetadataError, ModelMetadata
 from zajecia_05_model.registry import Registry, RegistryError
-from zajecia_05_model.train import MAIN_MODEL
-from zajecia_06_monitoring.monitor import json_ready
+from zajecia_08_deploy.flight_ids import flight_ids, flight_month
 from zajecia_08_deploy.prediction_log import COLUMNS, PredictionLog
-from zajecia_08_deploy.traffic import flight_ids
-
-# The scheduled departure at the end of a traffic flight id: ``…-2013-08-01T10:15Z``.
-DEPARTURE_IN_ID = r"-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})Z$"
-STYLE = (
-    "body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}"
-    "td:first-child,th:first-child{text-align:left}"
-)
+from zajecia_08_deploy.prediction_log import log_path as default_log_path
 
 
 class NoPredictionsError(LookupError):
@@ -63,18 +54,7 @@ def report_folder(data_dir: Path, month: str) -> Path:
     return Path(data_dir) / "live_quality" / f"month={month}"
 
 
-def flight_month(ids: pd.Series) -> pd.Series:
-    """``YYYY-MM`` (New York time) of the departure in each flight id; NaN for other ids."""
-    departure = pd.to_datetime(
-        ids.astype("string").str.extract(DEPARTURE_IN_ID, expand=False),
-        format="%Y-%m-%dT%H:%M",
-        utc=True,
-        errors="coerce",
-    )
-    return departure.dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m")
-
-
-def month_predictions(month: str, log_path: Path | None = None) -> pd.DataFrame:
+def month_predictions(month: str, log_path: Path) -> pd.DataFrame:
     """The logged predictions of the month's flights, in log order.
 
     Raises:
@@ -105,7 +85,7 @@ def latest_per_flight(predictions: pd.DataFrame) -> pd.DataFrame:
 
 def month_outcomes(data_dir: Path, month: str) -> pd.DataFrame | None:
     """``flight_id`` and the outcome of every flight of the month; ``None`` if not known yet."""
-    partition = Partition.of(data_dir, "features", "flights", month)
+    partition = features_partition(data_dir, month)
     if not partition.exists():
         return None
     features = partition.read()
@@ -117,8 +97,8 @@ def month_outcomes(data_dir: Path, month: str) -> pd.DataFrame | None:
 def validation_metrics(registry: Registry, version: str) -> dict | None:
     """The version's validation metrics from the registry; ``None`` for an unknown version."""
     try:
-        return registry.metadata(version)["metrics"]["validation"][MAIN_MODEL]
-    except RegistryError:
+        return ModelMetadata.from_dict(registry.metadata(version)).main_validation
+    except (RegistryError, MetadataError):
         # The log may come from another deployment (PREDICTION_LOG_PATH); still judge it.
         return None
 
@@ -180,7 +160,11 @@ def version_quality(
 
 
 def assess(month: str, data_dir: Path, log_path: Path | None = None) -> dict:
-    """The month's live quality summary (JSON-ready), without writing anything."""
+    """The month's live quality summary (JSON-ready), without writing anything.
+
+    ``log_path`` defaults to the prediction log of ``data_dir``.
+    """
+    log_path = log_path or default_log_path(data_dir)
     predictions = month_predictions(month, log_path)
     outcomes = month_outcomes(data_dir, month)
     registry = Registry(data_dir)
@@ -192,7 +176,7 @@ def assess(month: str, data_dir: Path, log_path: Path | None = None) -> dict:
     return json_ready(
         {
             "month": month,
-            "log_path": str(PredictionLog(log_path).path),
+            "log_path": str(log_path),
             "outcomes_known": outcomes is not None,
             "predictions": len(predictions),
             "flights_in_month": None if outcomes is None else len(outcomes),
@@ -211,7 +195,14 @@ def _share(value: float | None) -> str:
     return "—" if value is None else percent(value, 1)
 
 
-def _version_table(quality: dict) -> str:
+@dataclass(frozen=True)
+class VersionTable:
+    quality: dict
+    rows: list[tuple[str, str, str]]
+
+
+def _version_rows(quality: dict) -> list[tuple[str, str, str]]:
+    """The cells of one version's table: measure, live value, validation value."""
     live, reference = quality["metrics"] or {}, quality["validation"] or {}
     threshold = decimal(quality["threshold"], 3)
     latency = quality["latency_ms"]
@@ -232,7 +223,8 @@ def _version_table(quality: dict) -> str:
         ("udział opóźnionych: faktyczny", "positive_rate", _share),
     ):
         rows.append((label, show(live.get(key)), show(reference.get(key))))
-    rows += [
+    return [
+        *rows,
         ("spadek ROC AUC względem walidacji (ujemny = poprawa)", _number(quality["auc_drop"]), "—"),
         (
             "czas obsługi żądania w API p50 / p95",
@@ -240,43 +232,16 @@ def _version_table(quality: dict) -> str:
             "—",
         ),
     ]
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    notes = "".join(f"<li>{html.escape(note)}</li>" for note in quality["notes"])
-    return (
-        f"<h2>Wersja {html.escape(quality['model_version'])}</h2>"
-        "<table><thead><tr><th>miara</th><th>na żywo</th><th>walidacja (rejestr)</th></tr>"
-        f"</thead><tbody>{body}</tbody></table>" + (f"<ul>{notes}</ul>" if notes else "")
-    )
 
 
 def render(summary: dict) -> str:
-    """The report page (Polish, self-contained)."""
-    month = summary["month"]
-    parts = [
-        f"<h1>Jakość modelu na żywo — {month}</h1>",
-        f"<p>Predykcje z logu API (<code>{html.escape(summary['log_path'])}</code>) połączone "
-        "po <code>flight_id</code> z faktycznymi wynikami lotów miesiąca. Lot liczy się raz "
-        "na wersję modelu: przy powtórzonych predykcjach (np. ponowny replay) liczy się "
-        "ostatnia. Predykcji lotów z miesiąca w logu: "
-        f"{integer(summary['predictions'])}.</p>",
-    ]
-    if summary["outcomes_known"]:
-        parts.append(
-            f"<p>Lotów w miesiącu: {integer(summary['flights_in_month'])}; "
-            f"z predykcją którejkolwiek wersji: {_share(summary['coverage'])}.</p>"
-        )
-    else:
-        parts.append(
-            "<p><b>Wyniki lotów z tego miesiąca nie są jeszcze znane</b> (brak cech "
-            "miesiąca): wszystkie predykcje czekają na wynik. Uruchom raport ponownie, gdy "
-            "miesiąc się skończy i powstaną jego cechy.</p>"
-        )
-    parts += [_version_table(quality) for quality in summary["versions"]]
-    head = f'<meta charset="utf-8"><title>Jakość na żywo {month}</title><style>{STYLE}</style>'
-    return (
-        f'<!DOCTYPE html><html lang="pl"><head>{head}</head><body>{"".join(parts)}</body></html>\n'
+    """The report page (Polish, self-contained): ``templates/live_quality.html.j2``."""
+    return render_template(
+        "zajecia_08_deploy",
+        "live_quality.html.j2",
+        summary=summary,
+        coverage=_share(summary["coverage"]),
+        versions=[VersionTable(q, _version_rows(q)) for q in summary["versions"]],
     )
 
 
@@ -305,6 +270,5 @@ def live_quality(month: str, data_dir: Path, log_path: Path | None = None) -> di
     folder = report_folder(data_dir, month)
     write_text_atomic(folder / "report.html", render(summary))
     # No time stamp inside: a re-run over the same log writes the same bytes.
-    text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
-    write_text_atomic(folder / "report.json", text + "\n")
+    write_text_atomic(folder / "report.json", dumps(summary))
     return summary

@@ -34,7 +34,7 @@ from prometheus_client import (
 )
 from prometheus_client.parser import text_string_to_metric_families
 
-from zajecia_01_planowanie.polish import integer
+from kurs.polish import integer
 from zajecia_07_docker.events import PredictionEvent
 from zajecia_07_docker.schema import BY_NAME, FLIGHT_ID
 

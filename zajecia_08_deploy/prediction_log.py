@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from zajecia_03_airflow_ingest.config import data_dir
 from zajecia_07_docker.events import PredictionEvent
+
+LOG_FILE = "predictions.sqlite3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS predictions (
@@ -52,16 +54,18 @@ COLUMNS = (
 )
 
 
-def default_path() -> Path:
-    configured = os.environ.get("PREDICTION_LOG_PATH")
-    return Path(configured) if configured else data_dir() / "prediction_log" / "predictions.sqlite3"
+def log_path(data_dir: Path, environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the prediction log of the data folder ``data_dir`` is: ``PREDICTION_LOG_PATH``,
+    or ``prediction_log/predictions.sqlite3`` in it."""
+    configured = environ.get("PREDICTION_LOG_PATH")
+    return Path(configured) if configured else Path(data_dir) / "prediction_log" / LOG_FILE
 
 
 class PredictionLog:
     """Append and read predictions; one instance per process (connections are not shared)."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path or default_path())
+    def __init__(self, path: Path):
+        self.path = Path(path)
         self._connection: sqlite3.Connection | None = None
         self._pid: int | None = None
 

@@ -18,33 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from zajecia_01_planowanie.polish import decimal, integer
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs.polish import decimal, integer
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_07_docker.schema import FLIGHT_ID, flight_records
 from zajecia_07_docker.server import call
-
-
-def flight_ids(frame: pd.DataFrame) -> pd.Series:
-    """``UA1545-EWR-2013-08-01T10:15Z``: carrier, number, origin and scheduled departure.
-
-    Unique in the 2013 data (the flight number alone is reused by carriers and days).
-    """
-    departure = pd.to_datetime(frame["sched_dep_utc"], utc=True).dt.strftime("%Y-%m-%dT%H:%MZ")
-    return (
-        frame["carrier"].astype(str)
-        + frame["flight"].astype(str)
-        + "-"
-        + frame["origin"].astype(str)
-        + "-"
-        + departure
-    )
+from zajecia_08_deploy.flight_ids import flight_ids
 
 
 def month_requests(data_dir: Path, month: str, limit: int | None = None) -> list[dict]:
     """The month's flights in timetable order, as request bodies with a ``flight_id``."""
-    frame = Partition.of(data_dir, "features", "flights", month).read()
+    frame = features_partition(data_dir, month).read()
     frame = frame.sort_values("sched_dep_utc", kind="stable").head(limit)
     bodies = flight_records(frame)
     for body, identifier in zip(bodies, flight_ids(frame), strict=True):

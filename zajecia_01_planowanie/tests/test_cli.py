@@ -3,18 +3,19 @@ import sys
 
 import pytest
 
-from zajecia_01_planowanie.cli import EXIT_INVALID, EXIT_OK, main
+from kurs.exit_codes import ERROR, OK
+from zajecia_01_planowanie.cli import main
 
 
 def test_validate_valid_backlog(raw_backlog, write_backlog, capsys):
-    assert main(["validate", str(write_backlog(raw_backlog))]) == EXIT_OK
+    assert main(["validate", str(write_backlog(raw_backlog))]) == OK
     assert "Backlog poprawny" in capsys.readouterr().out
 
 
 def test_validate_lists_every_problem(raw_backlog, write_backlog, capsys):
     del raw_backlog["tasks"][0]["sprint"]
     raw_backlog["tasks"][1]["estimate"] = "pięć"
-    assert main(["validate", str(write_backlog(raw_backlog))]) == EXIT_INVALID
+    assert main(["validate", str(write_backlog(raw_backlog))]) == ERROR
     err = capsys.readouterr().err
     assert "ma błędy (2)" in err
     assert "zadanie T1, pole 'sprint': brak wymaganego pola" in err
@@ -23,7 +24,7 @@ def test_validate_lists_every_problem(raw_backlog, write_backlog, capsys):
 
 def test_render_writes_plan_and_chart(raw_backlog, write_backlog, tmp_path, capsys):
     out_dir = tmp_path / "plan"
-    assert main(["render", str(write_backlog(raw_backlog)), "--out-dir", str(out_dir)]) == EXIT_OK
+    assert main(["render", str(write_backlog(raw_backlog)), "--out-dir", str(out_dir)]) == OK
     assert (out_dir / "plan_sprintow.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "| T3 | Notebook EDA |" in (out_dir / "plan_sprintow.md").read_text(encoding="utf-8")
     assert capsys.readouterr().out.count("Zapisano") == 2
@@ -45,7 +46,7 @@ def test_command_line_gives_a_message_not_a_traceback(tmp_path):
         text=True,
         check=False,
     )
-    assert result.returncode == EXIT_INVALID
+    assert result.returncode == ERROR
     assert "niepoprawny YAML (linia 2)" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from zajecia_02_eda.data import ORIGINS, TABLES, load_all, package_data_dir, read_table
+from zajecia_02_eda.data import CARRIERS, ORIGINS, TABLES, load_all, package_data_dir, read_table
 
 ROW_COUNTS = {
     "flights": 336_776,
@@ -81,3 +81,7 @@ def test_read_table_rejects_a_value_of_the_wrong_type(tmp_path):
 def test_package_data_dir_holds_every_table():
     folder = package_data_dir()
     assert all((folder / spec.file).is_file() for spec in TABLES.values())
+
+
+def test_carriers_are_those_of_the_airlines_table(tables):
+    assert tuple(sorted(tables["airlines"]["carrier"])) == CARRIERS

@@ -14,8 +14,8 @@ Ręczne uruchomienie dla wybranego miesiąca: parametr `month` (`RRRR-MM`).
 (domyślnie, offline), `file:///folder` lub `https://…/`. Zły plik lub za dużo złych
 wierszy kończy zadanie **bez ponowień**; błędy sieci są ponawiane.
 
-Produkuje zasób `raw_flights` (w `extra` manifest lotów z miesiąca), na który czeka
-`flights_preprocess` (zajęcia 04).
+Produkuje zasób `raw_flights` (w `extra` manifest lotów z miesiąca): DAG-i z harmonogramem
+zależnym od danych startują, gdy pojawi się nowy miesiąc.
 """
 
 from datetime import timedelta
@@ -24,25 +24,19 @@ import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from zajecia_02_eda.data import LOCAL_TZ
+from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.months import LOCAL_TZ, month_of
+from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
-from zajecia_03_airflow_ingest.config import load_config
-from zajecia_03_airflow_ingest.dag_params import month_param
-from zajecia_03_airflow_ingest.ingest import IngestRejected, ingest_month, ingest_reference
-from zajecia_03_airflow_ingest.partitions import month_of
-from zajecia_03_airflow_ingest.sources import SourceError
 
 SETTINGS_PARAMS = ("source", "max_bad_share")
 
-# Bad data or settings do not get better on a retry (SchemaError is a ValueError):
-# fail at once. A source that is unavailable for now (SourceUnavailable) is not listed,
-# so Airflow retries the task later, after the download's own retries.
-DATA_ERRORS = (IngestRejected, SourceError, ValueError)
-
 
 def _config(params):
+    from zajecia_03_airflow_ingest.config import load_config
+
     # Params hold the run's configuration too; only the declared settings go on.
-    return load_config({name: params.get(name) for name in SETTINGS_PARAMS})
+    return load_config(data_dir(), {name: params.get(name) for name in SETTINGS_PARAMS})
 
 
 @dag(
@@ -64,25 +58,27 @@ def _config(params):
     doc_md=__doc__,
 )
 def flights_ingest():
+    # The pipeline's modules (pandas, pyarrow) are imported inside the tasks: Airflow
+    # parses this file again and again in fresh processes, and must do it fast.
     @task
     def reference_tables(params=None) -> dict:
-        try:
-            return ingest_reference(_config(params))
-        except DATA_ERRORS as error:
-            raise AirflowFailException(str(error)) from error
+        from zajecia_03_airflow_ingest import ingest
+
+        with fail_without_retry(*ingest.PERMANENT_ERRORS):
+            return ingest.ingest_reference(_config(params))
 
     @task(outlets=[RAW_FLIGHTS])
     def monthly_tables(data_interval_start=None, params=None, outlet_events=None) -> dict:
+        from zajecia_03_airflow_ingest import ingest
+
         if params.get("month"):
             month = params["month"]
         elif data_interval_start is not None:
             month = month_of(data_interval_start)
         else:  # a manual run triggered without a logical date has no data interval
             raise AirflowFailException("brak miesiąca: podaj parametr month (RRRR-MM)")
-        try:
-            manifests = ingest_month(month, _config(params))
-        except DATA_ERRORS as error:
-            raise AirflowFailException(str(error)) from error
+        with fail_without_retry(*ingest.PERMANENT_ERRORS):
+            manifests = ingest.ingest_month(month, _config(params))
         outlet_events[RAW_FLIGHTS].extra = manifests["flights"]
         return manifests
 

@@ -1,6 +1,7 @@
-"""Every DAG of the repository parses; flights_ingest runs for real (dag.test, SQLite)."""
+"""flights_ingest through real Airflow: its schedule, and a month run with dag.test()."""
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,24 +11,17 @@ from airflow.sdk import CronDataIntervalTimetable
 from airflow.utils.session import create_session
 from sqlalchemy import select
 
-from zajecia_03_airflow_ingest.airflow_env import dag_folders
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs.repository import data_dir
+from zajecia_03_airflow_ingest.partitions import raw_partition
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.mark.parametrize("folder", dag_folders(), ids=lambda f: f.parent.name)
-def test_dag_files_import_without_errors(folder):
-    bag = DagBag(dag_folder=folder)
-    assert not bag.import_errors
-    assert bag.dags, f"{folder} nie ma DAG-ów"
-    for dag in bag.dags.values():
-        assert dag.tags and dag.doc_md, dag.dag_id
+DAGS = Path(__file__).resolve().parents[1] / "dags"
 
 
 def test_ingest_dag_is_monthly_over_2013_with_catchup():
-    dag = DagBag(dag_folder=dag_folders()[0]).dags["flights_ingest"]
+    bag = DagBag(dag_folder=DAGS)
+    assert not bag.import_errors
+    dag = bag.dags["flights_ingest"]
     assert isinstance(dag.timetable, CronDataIntervalTimetable)
     assert dag.catchup is True
     assert dag.start_date == datetime(2013, 1, 1, tzinfo=NEW_YORK)
@@ -44,9 +38,9 @@ def test_ingest_dag_runs_a_month_and_emits_the_asset(run_dag):
     assert run.state == "success"
     assert run.logical_date == datetime(2013, 2, 1, tzinfo=NEW_YORK)
     assert run.conf == {"month": "2013-02"}
-    flights = Partition.of(data_dir(), "raw", "flights", "2013-02").manifest()
+    flights = raw_partition(data_dir(), "flights", "2013-02").manifest()
     assert flights["rows"] == 24_951
-    assert Partition.of(data_dir(), "raw", "planes").exists()
+    assert raw_partition(data_dir(), "planes").exists()
     with create_session() as session:
         events = session.scalars(
             select(AssetEvent).where(
@@ -58,7 +52,7 @@ def test_ingest_dag_runs_a_month_and_emits_the_asset(run_dag):
     again = run_dag("flights_ingest", "2013-02")
     assert again.run_id == run.run_id and again.state == "success"
     assert (
-        Partition.of(data_dir(), "raw", "flights", "2013-02").manifest()["data_sha256"]
+        raw_partition(data_dir(), "flights", "2013-02").manifest()["data_sha256"]
         == flights["data_sha256"]
     )
 
@@ -69,4 +63,4 @@ def test_bad_settings_fail_the_run_without_retries(run_dag):
     assert run.state == "failed"
     states = {ti.task_id: (ti.state, ti.try_number) for ti in run.get_task_instances()}
     assert states["reference_tables"] == ("failed", 1)
-    assert not Partition.of(data_dir(), "raw", "flights", "2013-02").exists()
+    assert not raw_partition(data_dir(), "flights", "2013-02").exists()

@@ -1,99 +1,104 @@
 """The Airflow stack's Docker files, checked without a Docker engine.
 
-No Docker engine runs on the course machines, so the Dockerfile is linted with
-hadolint, the compose files are validated against the Compose specification, and the
-commands the containers run are run here against a temporary SQLite database.
+No Docker engine runs on the course machines, so the Dockerfile is linted with hadolint,
+the compose file is validated against the Compose specification, and the commands the
+containers run — their entry point and ``airflow`` itself — are run here against a
+temporary SQLite database.
 """
 
 import json
 import os
-import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
-from zajecia_03_airflow_ingest.airflow_env import airflow_environment, dag_folders
-from zajecia_03_airflow_ingest.config import REPO_ROOT
+from kurs.airflow_env import airflow_environment, dag_folders
+from kurs.testing.docker import Dockerfile, exec_form, hadolint
+from kurs.testing.lockfile import locked_versions, normalized, requirement_pins
 
-CLASS_DIR = REPO_ROOT / "zajecia_03_airflow_ingest"
-BIN = Path(sys.executable).parent
-COMPOSE_FILES = [
-    CLASS_DIR / "docker-compose.yml",
-    REPO_ROOT / "zajecia_04_preprocessing" / "docker-compose.yml",
-]
-
-
-def locked_versions() -> dict[str, str]:
-    lock = (REPO_ROOT / "uv.lock").read_text()
-    return dict(re.findall(r'\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"', lock))
+CLASS_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = CLASS_DIR.parent
+DOCKERFILE = CLASS_DIR / "Dockerfile"
+COMPOSE_FILE = CLASS_DIR / "docker-compose.yml"
+ENTRYPOINT = CLASS_DIR / "entrypoint.sh"
 
 
-def run(*command: str) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+def env_file() -> dict[str, str]:
+    lines = (CLASS_DIR / "airflow.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 def test_dockerfile_passes_hadolint():
-    result = run(str(BIN / "hadolint"), str(CLASS_DIR / "Dockerfile"))
+    result = hadolint(DOCKERFILE)
     assert result.returncode == 0, result.stdout
 
 
-def test_hadolint_does_catch_problems(tmp_path):
-    bad = tmp_path / "Dockerfile"
-    bad.write_text("FROM apache/airflow:latest\nRUN pip install pandas\n")
-    assert run(str(BIN / "hadolint"), str(bad)).returncode != 0
-
-
-@pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.parent.name)
-def test_compose_files_follow_the_specification(path):
-    result = run(
-        str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(path)
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_schema_check_does_catch_problems(tmp_path):
-    bad = tmp_path / "docker-compose.yml"
-    bad.write_text("services:\n  api:\n    imgae: python:3.11\n    ports: 8080\n")
-    result = run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(bad))
-    assert result.returncode != 0
-
-
-def test_class_04_includes_the_class_03_stack_instead_of_copying_it():
-    compose = yaml.safe_load(COMPOSE_FILES[1].read_text())
-    assert compose == {"include": ["../zajecia_03_airflow_ingest/docker-compose.yml"]}
+def test_compose_file_follows_the_specification(compose_report):
+    assert compose_report.errors(COMPOSE_FILE) == []
 
 
 def test_image_and_requirements_match_the_lock():
     locked = locked_versions()
-    dockerfile = (CLASS_DIR / "Dockerfile").read_text()
-    assert f"FROM apache/airflow:{locked['apache-airflow']}-python3.11" in dockerfile
-    pins = re.findall(
-        r"^([\w-]+)==(\S+)$", (CLASS_DIR / "requirements-airflow.txt").read_text(), re.M
-    )
-    assert pins
-    for name, version in pins:
-        assert locked[name] == version, name
-
-
-def test_containers_load_every_dag_folder():
-    env = dict(
-        line.split("=", 1)
-        for line in (CLASS_DIR / "airflow.env").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
-    bundles = json.loads(env["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"])
-    expected = [
-        (f.parent.name, f"/opt/airflow/project/{f.parent.name}/dags") for f in dag_folders()
+    dockerfile = Dockerfile.read(DOCKERFILE)
+    assert dockerfile.all_arguments("FROM") == [
+        f"apache/airflow:{locked['apache-airflow']}-python3.11"
     ]
-    assert [(b["name"], b["kwargs"]["path"]) for b in bundles] == expected
+    pins = requirement_pins(CLASS_DIR / "requirements-airflow.txt")
+    assert pins
+    for name, version in pins.items():
+        assert locked[normalized(name)] == version, name
 
 
-@pytest.mark.slow
+def test_every_container_starts_through_the_bundle_entrypoint():
+    dockerfile = Dockerfile.read(DOCKERFILE)
+    (entrypoint,) = dockerfile.arguments(dockerfile.final, "ENTRYPOINT")
+    command = exec_form(entrypoint)
+    assert command[:2] == ["/usr/bin/dumb-init", "--"]  # as in the official image
+    (copy,) = [args for args in dockerfile.all_arguments("COPY") if "entrypoint.sh" in args]
+    assert copy.split()[-1] == command[2] and "--chmod=755" in copy
+    stack = yaml.safe_load(COMPOSE_FILE.read_text())
+    for name, service in stack["services"].items():
+        if service.get("build") or "airflow" in str(service.get("image", "")):
+            assert "entrypoint" not in service, f"{name} would skip the bundle list"
+
+
+def test_entrypoint_finds_every_class_dag_folder_and_starts_the_command(tmp_path):
+    """entrypoint.sh as a container runs it: the mounted repository, then the real command."""
+    official = tmp_path / "entrypoint"
+    official.write_text(
+        "#!/bin/sh\n"
+        'echo "$AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST" > "$CAPTURE"\n'
+        'echo "$@" >> "$CAPTURE"\n'
+    )
+    official.chmod(0o755)
+    capture = tmp_path / "capture.txt"
+    env = {
+        **os.environ,
+        **env_file(),
+        "MLOPS_PROJECT_DIR": str(REPO_ROOT),
+        "PYTHONPATH": str(REPO_ROOT),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "AIRFLOW_IMAGE_ENTRYPOINT": str(official),
+        "CAPTURE": str(capture),
+    }
+    result = subprocess.run(
+        ["bash", str(ENTRYPOINT), "scheduler"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    bundles, command = capture.read_text().splitlines()
+    assert command == "scheduler"
+    listed = [(b["name"], b["kwargs"]["path"]) for b in json.loads(bundles)]
+    assert listed == [(f.parent.name, str(f)) for f in dag_folders()]
+    assert ("zajecia_03_airflow_ingest", str(CLASS_DIR / "dags")) in listed
+    assert env_file()["MLOPS_PROJECT_DIR"] == "/opt/airflow/project"
+    assert "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST" not in env_file()
+
+
 def test_container_commands_run_outside_docker(tmp_path):
-    """airflow-init runs `airflow db migrate`, the DAG processor parses the bundles."""
+    """airflow-init runs `airflow db migrate`; the DAG processor parses every bundle."""
     env = {**os.environ, **airflow_environment(tmp_path / "airflow")}
 
     def airflow(*args):
@@ -101,15 +106,10 @@ def test_container_commands_run_outside_docker(tmp_path):
             [sys.executable, "-m", "airflow", *args], env=env, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr[-2000:]
-        return result.stdout
 
     airflow("db", "migrate")
     airflow("dags", "reserialize")
-    listed = json.loads(airflow("dags", "list", "-o", "json").strip().splitlines()[-1])
-    assert {d["dag_id"]: d["bundle_name"] for d in listed} == {
-        "flights_ingest": "zajecia_03_airflow_ingest",
-        "flights_preprocess": "zajecia_04_preprocessing",
-        "flights_train": "zajecia_05_model",
-        "flights_monitor": "zajecia_06_monitoring",
-        "flights_live_quality": "zajecia_08_deploy",
-    }
+    with sqlite3.connect(tmp_path / "airflow" / "airflow.db") as db:
+        parsed = dict(db.execute("SELECT dag_id, bundle_name FROM dag").fetchall())
+    assert parsed["flights_ingest"] == "zajecia_03_airflow_ingest"
+    assert set(parsed.values()) == {folder.parent.name for folder in dag_folders()}

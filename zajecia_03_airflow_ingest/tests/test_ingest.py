@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from zajecia_03_airflow_ingest.checksum import sha256_of
+from kurs.checksum import sha256_of
 from zajecia_03_airflow_ingest.ingest import IngestRejected, ingest_month, ingest_reference
 from zajecia_03_airflow_ingest.partitions import Partition
 from zajecia_03_airflow_ingest.sources import SourceError, SourceUnavailable

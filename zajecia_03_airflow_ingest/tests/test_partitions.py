@@ -1,14 +1,9 @@
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from zajecia_03_airflow_ingest.partitions import Partition, PartitionError, month_of, parse_month
-
-
-def test_month_of_uses_new_york_time():
-    assert month_of(datetime(2013, 2, 1, 3, 0, tzinfo=UTC)) == "2013-01"
-    assert month_of(datetime(2013, 2, 1, 5, 0, tzinfo=UTC)) == "2013-02"
+from zajecia_03_airflow_ingest.partitions import Partition, PartitionError, raw_partition
 
 
 def test_write_then_read(tmp_path):
@@ -60,8 +55,8 @@ def test_a_write_interrupted_before_its_manifest_leaves_the_old_partition(tmp_pa
     assert len(list(partition.folder.glob("data-*"))) == 1
 
 
-@pytest.mark.parametrize("month", ["2013-13", "2013-00", "2013-1", "13-01", None])
-def test_parse_month_refuses_what_is_not_a_month(month):
-    with pytest.raises(ValueError, match="niepoprawny miesiąc"):
-        parse_month(month)
-    assert parse_month("2013-12") == (2013, 12)
+def test_raw_partition_is_the_raw_layer():
+    assert raw_partition(Path("/d"), "flights", "2013-05").folder == Path(
+        "/d/raw/flights/month=2013-05"
+    )
+    assert raw_partition(Path("/d"), "planes").folder == Path("/d/raw/planes")

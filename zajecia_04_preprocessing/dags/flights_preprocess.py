@@ -18,19 +18,12 @@ Produkuje zasób `flight_features` — jedno zdarzenie na miesiąc, w `extra` ma
 
 import pendulum
 from airflow.sdk import dag, task
-from airflow.sdk.exceptions import AirflowFailException
 
-from zajecia_02_eda.data import LOCAL_TZ
+from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.months import LOCAL_TZ
+from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.dag_params import month_param
-from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_04_preprocessing.assets import FEATURES
-from zajecia_04_preprocessing.preprocess import (
-    QualityGateFailed,
-    months_to_process,
-    preprocess_month,
-)
 
 
 @dag(
@@ -45,21 +38,24 @@ from zajecia_04_preprocessing.preprocess import (
     doc_md=__doc__,
 )
 def flights_preprocess():
+    # The pipeline's modules (pandas, pyarrow) are imported inside the tasks: Airflow
+    # parses this file again and again in fresh processes, and must do it fast.
     @task
     def months(params=None, triggering_asset_events=None) -> list[str]:
+        from zajecia_04_preprocessing.preprocess import months_to_process
+
         month = params.get("month")
         events = [] if month else list(triggering_asset_events[RAW_FLIGHTS])
-        try:
+        with fail_without_retry(ValueError):
             return months_to_process(month, events)
-        except ValueError as error:
-            raise AirflowFailException(str(error)) from error
 
     @task(outlets=[FEATURES], map_index_template="{{ task.op_kwargs['month'] }}")
     def build_month(month: str, outlet_events=None) -> dict:
-        try:
+        from zajecia_03_airflow_ingest.partitions import PartitionError
+        from zajecia_04_preprocessing.preprocess import QualityGateFailed, preprocess_month
+
+        with fail_without_retry(QualityGateFailed, PartitionError):
             manifest = preprocess_month(month, data_dir())
-        except (QualityGateFailed, PartitionError) as error:
-            raise AirflowFailException(str(error)) from error
         outlet_events[FEATURES].extra = manifest
         return manifest
 

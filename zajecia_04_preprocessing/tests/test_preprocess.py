@@ -2,9 +2,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from zajecia_03_airflow_ingest.config import IngestConfig
-from zajecia_03_airflow_ingest.ingest import ingest_month, ingest_reference
-from zajecia_03_airflow_ingest.partitions import Partition, PartitionError
+from kurs.testing.shared import private_copy
+from zajecia_03_airflow_ingest.partitions import PartitionError, raw_partition
+from zajecia_03_airflow_ingest.tests.shared_data import ingested_quarter
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.preprocess import (
     QualityGateFailed,
     months_to_process,
@@ -15,23 +16,20 @@ from zajecia_04_preprocessing.preprocess import (
 
 @pytest.fixture(scope="module")
 def raw_data(tmp_path_factory):
-    """January and February 2013 ingested from the package, as class 03 leaves them."""
-    data = tmp_path_factory.mktemp("data")
-    config = IngestConfig(data_dir=data)
-    ingest_reference(config)
-    for month in ("2013-01", "2013-02"):
-        ingest_month(month, config)
-    return data
+    """January–March 2013 ingested from the package, as class 03 leaves them (a copy)."""
+    return private_copy(
+        ingested_quarter(tmp_path_factory), tmp_path_factory.mktemp("preprocess") / "data"
+    )
 
 
 def test_month_of_features_with_manifest_and_report(raw_data):
     manifest = preprocess_month("2013-01", raw_data)
     assert manifest["rows"] == manifest["rows_in"] == 27_004
     assert manifest["target_rate"] == pytest.approx(0.2521, abs=1e-4)
-    raw = Partition.of(raw_data, "raw", "flights", "2013-01").manifest()
+    raw = raw_partition(raw_data, "flights", "2013-01").manifest()
     assert manifest["inputs"]["flights"] == raw["data_sha256"]
     assert (report_folder(raw_data, "2013-01") / "quality.md").is_file()
-    features = Partition.of(raw_data, "features", "flights", "2013-01").read()
+    features = features_partition(raw_data, "2013-01").read()
     assert features["month"].unique().tolist() == ["2013-01"]
 
 
@@ -45,16 +43,16 @@ def test_rerun_gives_identical_features(raw_data):
 def test_failed_gate_writes_the_report_but_no_features(raw_data, tmp_path):
     gates = tmp_path / "gates.yaml"
     gates.write_text("target_rate: [0.5, 0.9]\n")
-    Partition.of(raw_data, "features", "flights", "2013-02").remove()
+    features_partition(raw_data, "2013-02").remove()
     with pytest.raises(QualityGateFailed, match="odsetek lotów z problemem: 27,87%"):
         preprocess_month("2013-02", raw_data, gates)
-    assert not Partition.of(raw_data, "features", "flights", "2013-02").exists()
+    assert not features_partition(raw_data, "2013-02").exists()
     assert '"status": "failed"' in (report_folder(raw_data, "2013-02") / "quality.json").read_text()
 
 
 def test_missing_input_partition(raw_data):
-    with pytest.raises(PartitionError, match="month=2013-03"):
-        preprocess_month("2013-03", raw_data)
+    with pytest.raises(PartitionError, match="month=2013-04"):
+        preprocess_month("2013-04", raw_data)
 
 
 def test_months_from_the_param_or_the_asset_events():

@@ -18,21 +18,13 @@ Produkuje zasób `flight_delay_model` (w `extra` wersja i metryki).
 
 import pendulum
 from airflow.sdk import Param, dag, task
-from airflow.sdk.exceptions import AirflowFailException
 
-from zajecia_02_eda.data import LOCAL_TZ
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.dag_params import month_param
-from zajecia_03_airflow_ingest.partitions import PartitionError
+from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.months import LOCAL_TZ
+from kurs.repository import data_dir
 from zajecia_05_model.assets import MODEL
-from zajecia_05_model.config import load_config
-from zajecia_05_model.pipeline import (
-    QualityGateFailed,
-    check_quality_gate,
-    register_candidate,
-    train_candidate,
-)
-from zajecia_05_model.registry import Registry
+
+SETTINGS_PARAMS = ("train_start", "train_end", "min_auc_gain")
 
 
 @dag(
@@ -51,27 +43,37 @@ from zajecia_05_model.registry import Registry
     doc_md=__doc__,
 )
 def flights_train():
+    # scikit-learn, skops and the registry are imported inside the tasks: Airflow parses
+    # this file again and again in fresh processes, and must do it fast.
     @task
     def train(params=None, run_id=None) -> dict:
-        settings = {name: params.get(name) for name in ("train_start", "train_end", "min_auc_gain")}
-        try:
-            config = load_config(settings)
-            return train_candidate(config, data_dir(), run_id.replace(":", "_").replace("+", "_"))
-        except (ValueError, PartitionError) as error:
-            raise AirflowFailException(str(error)) from error
+        from zajecia_03_airflow_ingest.partitions import PartitionError
+        from zajecia_05_model.candidate import train_candidate
+        from zajecia_05_model.config import load_config
+
+        with fail_without_retry(ValueError, PartitionError):
+            config = load_config({name: params.get(name) for name in SETTINGS_PARAMS})
+            name = run_id.replace(":", "_").replace("+", "_")
+            return train_candidate(config, data_dir(), name)
 
     @task
     def quality_gate(summary: dict) -> dict:
-        try:
-            check_quality_gate(summary)
-        except QualityGateFailed as error:
-            raise AirflowFailException(str(error)) from error
+        from zajecia_05_model.candidate import (
+            QualityGateFailed,
+            candidate_metadata,
+            check_quality_gate,
+        )
+
+        with fail_without_retry(QualityGateFailed):
+            check_quality_gate(candidate_metadata(summary["candidate"]))
         return summary
 
     @task(outlets=[MODEL])
     def register(summary: dict, outlet_events=None) -> str:
-        registry = Registry(data_dir())
-        version = register_candidate(summary["candidate"], registry)
+        from zajecia_05_model.candidate import register_candidate
+        from zajecia_05_model.registry import Registry
+
+        version = register_candidate(summary["candidate"], Registry(data_dir()))
         outlet_events[MODEL].extra = {"version": version, **summary}
         return version
 

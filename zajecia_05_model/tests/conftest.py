@@ -3,7 +3,7 @@ from dataclasses import replace
 import pytest
 
 from zajecia_05_model.config import TrainConfig
-from zajecia_05_model.testing import write_synthetic_features
+from zajecia_05_model.tests.synthetic import write_synthetic_features
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from airflow.models.asset import AssetEvent
 from airflow.utils.session import create_session
 from sqlalchemy import select
 
-from zajecia_03_airflow_ingest.config import data_dir
+from kurs.repository import data_dir
 from zajecia_05_model.registry import Registry
 
 

@@ -1,8 +1,10 @@
+import hashlib
 import json
 import os
 import threading
 
 import pytest
+import skops.io
 from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -50,11 +52,34 @@ def test_changed_model_file_is_refused(registry, model):
         registry.load("v0001")
 
 
-def test_untrusted_types_are_refused_even_with_a_matching_checksum(registry):
+def test_untrusted_types_are_refused_even_with_a_matching_checksum(registry, model):
     dangerous = Pipeline([("run", FunctionTransformer(func=os.system))])
-    registry.register(dangerous, {})
+    with pytest.raises(RegistryError, match=r"niezaufane typy w pliku: .*system"):
+        registry.register(dangerous, {})
+    assert registry.versions() == []
+    # A version folder changed by hand, checksum included, is refused when loaded.
+    registry.register(model, {})
+    folder = registry.versions_dir / "v0001"
+    data = skops.io.dumps(dangerous)
+    metadata = registry.metadata("v0001") | {"model_sha256": hashlib.sha256(data).hexdigest()}
+    for name, content in (("model.skops", data), ("metadata.json", json.dumps(metadata).encode())):
+        (folder / name).chmod(0o644)
+        (folder / name).write_bytes(content)
     with pytest.raises(RegistryError, match=r"niezaufane typy w pliku: .*system"):
         registry.load("v0001")
+
+
+def test_moving_an_alias_verifies_the_checksum_without_loading_the_model(
+    registry, model, monkeypatch
+):
+    registry.register(model, {})
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(skops.io, "loads", refuse)
+    assert registry.promote("v0001") is None
+    assert registry.aliases() == {"production": "v0001"}
 
 
 def test_aliases_promote_and_rollback(registry, model):

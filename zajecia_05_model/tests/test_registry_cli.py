@@ -1,16 +1,18 @@
 import pytest
 from sklearn.dummy import DummyClassifier
 
+from kurs.exit_codes import ERROR, OK
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.registry_cli import EXIT_ERROR, EXIT_OK, main, model_summary
+from zajecia_05_model.registry_cli import main, model_summary
+from zajecia_05_model.tests.synthetic import model_metadata
 
-METADATA = {
-    "train_months": ["2013-01", "2013-06"],
-    "validation_month": "2013-06",
-    "threshold": 0.45,
-    "code_version": "abc",
-    "metrics": {"validation": {"hist_gradient_boosting": {"roc_auc": 0.788}}, "backtest": {}},
-}
+METADATA = model_metadata(
+    {"roc_auc": 0.788},
+    train_months=["2013-01", "2013-06"],
+    validation_month="2013-06",
+    threshold=0.45,
+    code_version="abc",
+)
 
 
 @pytest.fixture
@@ -28,28 +30,28 @@ def run(data_dir, *args):
 
 
 def test_list_and_show(data_dir, capsys):
-    assert run(data_dir, "list") == EXIT_OK
+    assert run(data_dir, "list") == OK
     out = capsys.readouterr().out
     assert "v0001" in out and "production" in out and "0,788" in out
-    assert run(data_dir, "show", "production") == EXIT_OK
+    assert run(data_dir, "show", "production") == OK
     assert "flights_delay v0001" in capsys.readouterr().out
 
 
 def test_promote_then_rollback(data_dir, capsys):
-    assert run(data_dir, "promote", "v0002") == EXIT_OK
+    assert run(data_dir, "promote", "v0002") == OK
     assert "production: v0001 → v0002" in capsys.readouterr().out
-    assert run(data_dir, "rollback") == EXIT_OK
+    assert run(data_dir, "rollback") == OK
     assert Registry(data_dir).aliases()["production"] == "v0001"
 
 
 def test_errors_are_messages_with_exit_code(data_dir, capsys):
-    assert run(data_dir, "promote", "v0042") == EXIT_ERROR
+    assert run(data_dir, "promote", "v0042") == ERROR
     assert "nie ma wersji 'v0042'" in capsys.readouterr().err
-    assert run(data_dir, "rollback", "--alias", "staging") == EXIT_ERROR
+    assert run(data_dir, "rollback", "--alias", "staging") == ERROR
 
 
 def test_empty_registry(tmp_path, capsys):
-    assert run(tmp_path, "list") == EXIT_OK
+    assert run(tmp_path, "list") == OK
     assert "pusty" in capsys.readouterr().out
 
 

@@ -5,8 +5,10 @@ import pytest
 
 from zajecia_02_eda.data import LEAKAGE_COLUMNS
 from zajecia_03_airflow_ingest.partitions import PartitionError
+from zajecia_04_preprocessing.feature_partitions import load_features
 from zajecia_04_preprocessing.features import FEATURES, TARGET
-from zajecia_05_model.train import BASELINES, MAIN_MODEL, build_models, load_features, train
+from zajecia_05_model.metadata import BASELINES, MAIN_MODEL
+from zajecia_05_model.train import build_models, train
 
 
 def test_training_validates_on_the_last_month_and_backtests_later_ones(features_dir, small_config):

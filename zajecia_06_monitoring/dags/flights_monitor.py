@@ -10,8 +10,8 @@ oknie treningowym modelu produkcyjnego.
    danych treningowych, jakość (ROC AUC, PR AUC, kalibracja) względem karty modelu, status
    ok / warning / alert z progów w `monitoring.yaml`; raport HTML i `summary.json` w
    `monitoring/month=RRRR-MM/`;
-3. `raise_alert` — przy statusie `alert` emituje zasób `model_alert` (ponowny trening,
-   zajęcia 09); bez alertu zadanie jest pomijane i zdarzenia nie ma.
+3. `raise_alert` — przy statusie `alert` emituje zasób `model_alert` (na niego może czekać
+   ponowny trening); bez alertu zadanie jest pomijane i zdarzenia nie ma.
 
 Parametr `labels_available=false` symuluje miesiąc, którego wyników jeszcze nie znamy:
 wtedy status wynika tylko z dryfu i nie może być alertem.
@@ -19,16 +19,13 @@ wtedy status wynika tylko z dryfu i nie może być alertem.
 
 import pendulum
 from airflow.sdk import Param, dag, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 
-from zajecia_02_eda.data import LOCAL_TZ
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.dag_params import month_param
-from zajecia_03_airflow_ingest.partitions import PartitionError
+from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.months import LOCAL_TZ
+from kurs.repository import data_dir
 from zajecia_04_preprocessing.assets import FEATURES
-from zajecia_05_model.registry import RegistryError
 from zajecia_06_monitoring.assets import MODEL_ALERT
-from zajecia_06_monitoring.monthly import alert, monitor_and_report, months_to_monitor
 
 
 @dag(
@@ -44,14 +41,18 @@ from zajecia_06_monitoring.monthly import alert, monitor_and_report, months_to_m
     doc_md=__doc__,
 )
 def flights_monitor():
+    # The monitoring code (scikit-learn, scipy, matplotlib) is imported inside the tasks:
+    # Airflow parses this file again and again in fresh processes, and must do it fast.
     @task
     def months(params=None, triggering_asset_events=None) -> list[str]:
+        from zajecia_05_model.metadata import MetadataError
+        from zajecia_05_model.registry import RegistryError
+        from zajecia_06_monitoring.monitor import months_to_monitor
+
         month = params.get("month")
         events = [] if month else list(triggering_asset_events[FEATURES])
-        try:
+        with fail_without_retry(ValueError, RegistryError, MetadataError):
             chosen = months_to_monitor(month, events, data_dir())
-        except (ValueError, RegistryError) as error:
-            raise AirflowFailException(str(error)) from error
         if not chosen:
             raise AirflowSkipException(
                 "nowe miesiące należą do okna treningowego: nic do monitorowania"
@@ -60,14 +61,19 @@ def flights_monitor():
 
     @task(map_index_template="{{ task.op_kwargs['month'] }}")
     def monitor(month: str, params=None) -> dict:
-        try:
+        from zajecia_03_airflow_ingest.partitions import PartitionError
+        from zajecia_05_model.metadata import MetadataError
+        from zajecia_05_model.registry import RegistryError
+        from zajecia_06_monitoring.monitor import monitor_and_report
+
+        with fail_without_retry(PartitionError, RegistryError, MetadataError):
             return monitor_and_report(month, data_dir(), bool(params["labels_available"]))
-        except (PartitionError, RegistryError) as error:
-            raise AirflowFailException(str(error)) from error
 
     # all_done: a month that failed must not hide an alert found in another month.
     @task(outlets=[MODEL_ALERT], trigger_rule="all_done")
     def raise_alert(summaries: list[dict], outlet_events=None) -> dict:
+        from zajecia_06_monitoring.monitor import alert
+
         extra = alert([summary for summary in summaries if summary])
         if extra is None:
             raise AirflowSkipException("brak alertu")

@@ -2,11 +2,11 @@ from dataclasses import replace
 
 import pytest
 
-from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_04_preprocessing.feature_partitions import features_partition
+from zajecia_05_model.candidate import register_candidate, train_candidate
 from zajecia_05_model.config import TrainConfig
-from zajecia_05_model.pipeline import register_candidate, train_candidate
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.testing import synthetic_month, write_synthetic_features
+from zajecia_05_model.tests.synthetic import synthetic_month, write_synthetic_features
 
 SMALL = replace(
     TrainConfig(),
@@ -19,7 +19,7 @@ SMALL = replace(
 def prepare(data_dir, flip_march: bool = False):
     """Synthetic January–March and a production model trained on January–February."""
     write_synthetic_features(data_dir, ("2013-01", "2013-02"))
-    Partition.of(data_dir, "features", "flights", "2013-03").write(
+    features_partition(data_dir, "2013-03").write(
         synthetic_month("2013-03", seed=2, flip=flip_march), {}
     )
     register_candidate(train_candidate(SMALL, data_dir, "model")["candidate"], Registry(data_dir))

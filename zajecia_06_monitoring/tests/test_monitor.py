@@ -3,8 +3,15 @@ import json
 import pandas as pd
 import pytest
 
-from zajecia_06_monitoring.monitor import MonthResult, decide_status, history, load_thresholds
-from zajecia_06_monitoring.monthly import alert, monitor_and_report, months_to_monitor, status_line
+from zajecia_06_monitoring.monitor import (
+    MonthResult,
+    alert,
+    history,
+    monitor_and_report,
+    months_to_monitor,
+    status_line,
+)
+from zajecia_06_monitoring.status import decide_status, load_thresholds
 
 THRESHOLDS = load_thresholds()
 

@@ -1,17 +1,16 @@
 import pytest
 
+from zajecia_05_model.tests.shared_data import trained_quarter
 from zajecia_07_docker.app import create_app
 from zajecia_07_docker.server import ApiServer
 from zajecia_07_docker.settings import ApiSettings
-from zajecia_07_docker.testing import build_real_registry, flights_of
+from zajecia_07_docker.tests.flights import flights_of
 
 
 @pytest.fixture(scope="session")
 def real_data(tmp_path_factory):
-    """A data folder: real features of 2013-01…03 and a production model (about 10 s)."""
-    folder = tmp_path_factory.mktemp("real_data")
-    build_real_registry(folder)
-    return folder
+    """Real features of 2013-01…03 and a production model (shared; do not change it)."""
+    return trained_quarter(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +27,11 @@ def client(real_data):
 
 
 @pytest.fixture(scope="session")
-def server(real_data):
+def server(real_data, tmp_path_factory):
     """The API under a real gunicorn on 127.0.0.1, shared by the tests of this class."""
-    with ApiServer(real_data, env={"API_MAX_BATCH": "50", "API_MAX_BODY_BYTES": "65536"}) as api:
+    with ApiServer(
+        real_data,
+        env={"API_MAX_BATCH": "50", "API_MAX_BODY_BYTES": "65536"},
+        log_path=tmp_path_factory.mktemp("logs") / "api.log",
+    ) as api:
         yield api

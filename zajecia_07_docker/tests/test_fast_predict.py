@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from zajecia_05_model.registry import Registry
 from zajecia_07_docker.fast_predict import BinnedForest, CompiledForest, UnsupportedModel
 from zajecia_07_docker.served_model import ServedModel, features_table
-from zajecia_07_docker.testing import flights_of
+from zajecia_07_docker.tests.flights import flights_of
 
 TOLERANCE = 1e-9
 

@@ -34,7 +34,7 @@ def test_example_flight_is_valid_and_values_become_floats():
 
 
 def test_real_flights_of_a_month_are_all_valid(real_data):
-    from zajecia_07_docker.testing import flights_of
+    from zajecia_07_docker.tests.flights import flights_of
 
     flights = flights_of(real_data)
     assert len(flights) > 20_000

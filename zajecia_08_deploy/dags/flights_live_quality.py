@@ -27,11 +27,9 @@ import pendulum
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from zajecia_02_eda.data import LOCAL_TZ
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.dag_params import month_param
-from zajecia_03_airflow_ingest.partitions import PartitionError
-from zajecia_08_deploy.live_quality import NoPredictionsError, live_quality, month_predictions
+from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.months import LOCAL_TZ
+from kurs.repository import data_dir
 
 
 def _month(params) -> str:
@@ -50,19 +48,23 @@ def _month(params) -> str:
     doc_md=__doc__,
 )
 def flights_live_quality():
+    # The live quality code (pandas, scikit-learn) is imported inside the tasks: Airflow
+    # parses this file again and again in fresh processes, and must do it fast.
     @task
     def check_log(params=None) -> int:
-        try:
-            return len(month_predictions(_month(params)))
-        except NoPredictionsError as error:
-            raise AirflowFailException(str(error)) from error
+        from zajecia_08_deploy.live_quality import NoPredictionsError, month_predictions
+        from zajecia_08_deploy.prediction_log import log_path
+
+        with fail_without_retry(NoPredictionsError):
+            return len(month_predictions(_month(params), log_path(data_dir())))
 
     @task
     def report(params=None) -> dict:
-        try:
+        from zajecia_03_airflow_ingest.partitions import PartitionError
+        from zajecia_08_deploy.live_quality import live_quality
+
+        with fail_without_retry(PartitionError):  # a damaged partition: no retry helps
             return live_quality(_month(params), data_dir())
-        except PartitionError as error:  # a damaged partition: no retry helps
-            raise AirflowFailException(str(error)) from error
 
     check_log() >> report()
 

@@ -1,9 +1,9 @@
-import shutil
 from dataclasses import replace
 
 import pytest
 
-from zajecia_07_docker.testing import TEST_TRAINING, build_real_registry, train_and_register
+from kurs.testing.shared import once_per_session, private_copy
+from zajecia_05_model.tests.shared_data import TEST_TRAINING, train_and_register, trained_quarter
 
 # A second, different model: the candidate that deployments promote.
 CANDIDATE_TRAINING = replace(
@@ -14,15 +14,15 @@ CANDIDATE_TRAINING = replace(
 @pytest.fixture(scope="session")
 def two_versions(tmp_path_factory):
     """Real features of 2013-01…03; v0001 in production, v0002 registered (staging)."""
-    folder = tmp_path_factory.mktemp("two_versions")
-    build_real_registry(folder)
-    train_and_register(folder, CANDIDATE_TRAINING, "candidate")
-    return folder
+
+    def build(folder):
+        private_copy(trained_quarter(tmp_path_factory), folder)
+        train_and_register(folder, CANDIDATE_TRAINING, "candidate")
+
+    return once_per_session(tmp_path_factory, "two_versions", build)
 
 
 @pytest.fixture
 def data(two_versions, tmp_path):
     """A private copy of ``two_versions``: tests promote, roll back and tamper freely."""
-    folder = tmp_path / "data"
-    shutil.copytree(two_versions, folder, ignore=shutil.ignore_patterns("logs", "prediction_log"))
-    return folder
+    return private_copy(two_versions, tmp_path / "data")

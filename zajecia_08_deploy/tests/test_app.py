@@ -7,7 +7,7 @@ import pytest
 from zajecia_05_model.registry import MODEL_FILE, Registry
 from zajecia_07_docker.served_model import ModelSlot
 from zajecia_07_docker.settings import ApiSettings
-from zajecia_07_docker.testing import flights_of
+from zajecia_07_docker.tests.flights import flights_of
 from zajecia_08_deploy import metrics
 from zajecia_08_deploy.app import create_app
 from zajecia_08_deploy.hot_swap import AliasWatcher

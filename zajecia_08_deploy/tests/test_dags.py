@@ -1,35 +1,34 @@
 """flights_live_quality through real Airflow: the report, and the runs that must fail."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from airflow.dag_processing.dagbag import DagBag
 from sklearn.dummy import DummyClassifier
 
-from zajecia_03_airflow_ingest.airflow_env import dag_folders
-from zajecia_03_airflow_ingest.backfill import load_dag, run_month
-from zajecia_03_airflow_ingest.config import data_dir
-from zajecia_03_airflow_ingest.partitions import Partition
+from kurs.backfill import load_dag, run_month
+from kurs.repository import data_dir
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.features import TARGET
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.testing import synthetic_month
-from zajecia_05_model.train import MAIN_MODEL
+from zajecia_05_model.tests.synthetic import model_metadata, synthetic_month
 from zajecia_07_docker.events import PredictionEvent
-from zajecia_08_deploy.prediction_log import PredictionLog
-from zajecia_08_deploy.traffic import flight_ids
+from zajecia_08_deploy.flight_ids import flight_ids
+from zajecia_08_deploy.prediction_log import PredictionLog, log_path
+
+DAGS = Path(__file__).resolve().parents[1] / "dags"
 
 
 def prepare(month: str) -> None:
     """In the run's data folder: the month's features, model v0001, and its logged traffic."""
     frame = synthetic_month(month, rows=200)
-    Partition.of(data_dir(), "features", "flights", month).write(frame, {})
+    features_partition(data_dir(), month).write(frame, {})
     validation = {"roc_auc": 0.8, "pr_auc": 0.6, "brier": 0.15}
-    Registry(data_dir()).register(
-        DummyClassifier(), {"metrics": {"validation": {MAIN_MODEL: validation}}}
-    )
+    Registry(data_dir()).register(DummyClassifier(), model_metadata(validation))
     probabilities = np.where(frame[TARGET] == 1, 0.7, 0.3).tolist()
-    PredictionLog().append(  # the default path, as the API writes it
+    PredictionLog(log_path(data_dir())).append(  # the default path, as the API writes it
         PredictionEvent(
             "replay-1",
             "v0001",
@@ -52,8 +51,9 @@ def states(run) -> dict[str, str]:
 
 
 def test_manual_dag_with_a_month_param():
-    folder = next(f for f in dag_folders() if f.parent.name == "zajecia_08_deploy")
-    dag = DagBag(dag_folder=folder).dags["flights_live_quality"]
+    bag = DagBag(dag_folder=DAGS)
+    assert not bag.import_errors
+    dag = bag.dags["flights_live_quality"]
     assert dag.schedule is None
     assert "month" in dag.params
     assert [task.task_id for task in dag.topological_sort()] == ["check_log", "report"]
@@ -93,7 +93,7 @@ def test_run_without_a_month_fails(run_dag, default_log):
 @pytest.mark.slow
 def test_damaged_features_fail_the_report(run_dag, default_log):
     prepare("2013-03")
-    partition = Partition.of(data_dir(), "features", "flights", "2013-03")
+    partition = features_partition(data_dir(), "2013-03")
     (partition.folder / partition.manifest()["data_file"]).write_bytes(b"damaged")
     run = run_dag("flights_live_quality", "2013-03")
     assert states(run) == {"check_log": "success", "report": "failed"}

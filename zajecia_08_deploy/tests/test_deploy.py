@@ -4,14 +4,15 @@ import json
 
 import pytest
 
+from zajecia_05_model.metadata import MAIN_MODEL
 from zajecia_05_model.registry import MODEL_FILE, Registry
-from zajecia_05_model.train import MAIN_MODEL
+from zajecia_05_model.tests.shared_data import SERVED_MONTH
 from zajecia_07_docker.schema import example_flight
-from zajecia_07_docker.testing import SERVED_MONTH
 from zajecia_08_deploy.cli import main
 from zajecia_08_deploy.deploy import deploy, quality_gate, staging_smoke_test
+from zajecia_08_deploy.flight_ids import flight_ids
 from zajecia_08_deploy.service import production_server
-from zajecia_08_deploy.traffic import flight_ids, month_requests
+from zajecia_08_deploy.traffic import month_requests
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from zajecia_05_model.registry import MODEL_FILE, Registry
-from zajecia_07_docker.testing import flights_of
+from zajecia_07_docker.tests.flights import flights_of
 from zajecia_08_deploy.deploy import wait_for_version
 from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import replay

@@ -7,20 +7,14 @@ import pandas as pd
 import pytest
 from sklearn.dummy import DummyClassifier
 
-from zajecia_03_airflow_ingest.partitions import Partition
+from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.features import TARGET
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.testing import synthetic_month
-from zajecia_05_model.train import MAIN_MODEL
+from zajecia_05_model.tests.synthetic import model_metadata, synthetic_month
 from zajecia_07_docker.events import PredictionEvent
-from zajecia_08_deploy.live_quality import (
-    NoPredictionsError,
-    flight_month,
-    live_quality,
-    report_folder,
-)
+from zajecia_08_deploy.flight_ids import flight_ids, flight_month
+from zajecia_08_deploy.live_quality import NoPredictionsError, live_quality, report_folder
 from zajecia_08_deploy.prediction_log import PredictionLog
-from zajecia_08_deploy.traffic import flight_ids
 
 MONTH = "2013-03"
 THRESHOLD = 0.5
@@ -32,14 +26,14 @@ def month_flights(tmp_path):
     """20 synthetic flights of March with both outcomes, written as the month's features."""
     frame = synthetic_month(MONTH, rows=20, seed=3)
     assert 0 < frame[TARGET].sum() < len(frame)
-    Partition.of(tmp_path, "features", "flights", MONTH).write(frame, {})
+    features_partition(tmp_path, MONTH).write(frame, {})
     return frame
 
 
 @pytest.fixture
 def registry(tmp_path):
     """Version v0001 in the registry with known validation metrics."""
-    metadata = {"threshold": THRESHOLD, "metrics": {"validation": {MAIN_MODEL: VALIDATION}}}
+    metadata = model_metadata(VALIDATION, threshold=THRESHOLD)
     Registry(tmp_path).register(DummyClassifier(), metadata)
     return Registry(tmp_path)
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from zajecia_07_docker.testing import flights_of
+from zajecia_07_docker.tests.flights import flights_of
 from zajecia_08_deploy.prediction_log import PredictionLog
 from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import replay

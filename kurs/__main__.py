@@ -1,0 +1,3 @@
+from kurs.runner import main
+
+raise SystemExit(main())

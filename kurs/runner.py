@@ -1,0 +1,173 @@
+"""The whole course, class by class, on the embedded data: what ``make run`` executes.
+
+Every class folder with a ``step.py`` contributes one step: a ``TITLE``, an ``ACTION`` and
+a function ``run(context) -> list[Path]`` that rebuilds the class's deliverable and
+returns what it produced. The runner finds the steps in class order — nothing lists them
+by hand — resolves the data folder once and passes it to every step. Steps run in class
+order because each builds on the previous ones; the first failure stops the run, so a
+broken class never feeds the next one. A class without a step is listed with the status
+from its README, so the output doubles as a map of the course.
+
+    python -m kurs [--only 1 2 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from kurs import exit_codes
+from kurs.polish import seconds
+from kurs.repository import REPO_ROOT, class_folders, class_number, data_dir
+
+INDENT = " " * 8
+STATUS_LINE = re.compile(r"^> Status: \*\*(.+?)\*\*", re.M)
+PREPARING = "w przygotowaniu"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a step gets: the data folder of this run, and where its progress lines go."""
+
+    data_dir: Path
+    report: Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    action: str
+    run: Callable[[RunContext], list[Path]]
+
+
+@dataclass(frozen=True)
+class Course:
+    """The classes found in the repository: their steps, and the status of the others."""
+
+    steps: tuple[Step, ...]
+    without_step: dict[int, str]
+    class_count: int
+
+
+def readme_status(folder: Path) -> str:
+    """The status a class README declares (``> Status: **gotowe**``), or what is missing."""
+    readme = Path(folder) / "README.md"
+    match = STATUS_LINE.search(readme.read_text(encoding="utf-8")) if readme.is_file() else None
+    return match[1] if match else "brak statusu w README"
+
+
+def discover(root: Path = REPO_ROOT) -> Course:
+    """Import the ``step`` module of every class folder under ``root`` that has one.
+
+    Raises:
+        AttributeError: a ``step.py`` without ``TITLE``, ``ACTION`` or ``run``.
+    """
+    steps, without_step = [], {}
+    folders = class_folders(root)
+    for folder in folders:
+        number = class_number(folder)
+        if (folder / "step.py").is_file():
+            module = importlib.import_module(f"{folder.name}.step")
+            steps.append(Step(number, module.TITLE, module.ACTION, module.run))
+        else:
+            without_step[number] = readme_status(folder)
+    return Course(tuple(steps), without_step, len(folders))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _without_step_lines(without_step: dict[int, str]) -> list[str]:
+    by_status: dict[str, list[int]] = {}
+    for number, status in sorted(without_step.items()):
+        by_status.setdefault(status, []).append(number)
+    lines = []
+    for status, numbers in by_status.items():
+        listed = ", ".join(f"{number:02d}" for number in numbers)
+        why = "jeszcze bez kodu" if status == PREPARING else "bez kroku w make run"
+        lines.append(f"{status[0].upper()}{status[1:]} ({why}): zajęcia {listed}.")
+    return lines
+
+
+def _run_step(step: Step, class_count: int, folder: Path, out: TextIO) -> list[Path]:
+    """One step with its progress line; details it reports go indented under it."""
+    print(f"[{step.number:02d}/{class_count}] {step.title}: {step.action} … ", end="", file=out)
+    out.flush()
+    details = 0
+
+    def report(line: str) -> None:
+        nonlocal details
+        print(("\n" if details == 0 else "") + INDENT + line, file=out)
+        out.flush()
+        details += 1
+
+    def finish(verdict: str) -> None:
+        took = seconds(time.perf_counter() - started)
+        print(f"{INDENT if details else ''}{verdict} ({took})", file=out)
+
+    started = time.perf_counter()
+    try:
+        outputs = step.run(RunContext(folder, report))
+    except Exception:
+        finish("BŁĄD")
+        raise
+    finish("ok")
+    return outputs
+
+
+def run(course: Course, folder: Path, out: TextIO = sys.stdout) -> int:
+    """Run the course's steps in order on the data folder ``folder``; return the exit code."""
+    started = time.perf_counter()
+    produced: list[tuple[Step, list[Path]]] = []
+    for step in course.steps:
+        try:
+            produced.append((step, _run_step(step, course.class_count, folder, out)))
+        except Exception as error:
+            print(f"\n{type(error).__name__}: {error}", file=out)
+            print(
+                f"\nPrzerwano na zajęciach {step.number:02d}; kolejne nie były uruchamiane.",
+                file=out,
+            )
+            return exit_codes.ERROR
+
+    print(f"\nGotowe w {seconds(time.perf_counter() - started)}. Wyniki:", file=out)
+    for step, outputs in produced:
+        for index, path in enumerate(outputs):
+            label = f"{step.number:02d} {step.title}" if index == 0 else ""
+            print(f"  {label:<26} {_relative(path)}", file=out)
+    if course.without_step:
+        print("", *_without_step_lines(course.without_step), sep="\n", file=out)
+    return exit_codes.OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    course = discover()
+    parser = argparse.ArgumentParser(
+        prog="python -m kurs",
+        description="Cały kurs po kolei na wbudowanych danych (make run).",
+    )
+    parser.add_argument(
+        "--only",
+        type=int,
+        nargs="+",
+        metavar="NR",
+        choices=[step.number for step in course.steps],
+        help="uruchom tylko te zajęcia (numery)",
+    )
+    args = parser.parse_args(argv)
+    if args.only:
+        chosen = tuple(step for step in course.steps if step.number in args.only)
+        course = Course(chosen, course.without_step, course.class_count)
+    return run(course, data_dir())

@@ -1,0 +1,62 @@
+"""Settings from three places, in one order: defaults, then environment, then overrides.
+
+Every class with settings (ingest, training, the API) declares them in one table,
+``name -> (environment variable, parser)``; :func:`read_settings` applies the order and
+names the setting in every error, so a typo or a bad value never passes silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def number(kind: type, low: float | None = None, high: float | None = None, above: bool = False):
+    """A parser of ``kind`` (int or float) that also checks the range, for ``read_settings``."""
+
+    def parse(value: Any) -> float:
+        try:
+            parsed = kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"niepoprawna wartość {value!r}") from None
+        if not math.isfinite(parsed) or (
+            low is not None and (parsed <= low if above else parsed < low)
+        ):
+            raise ValueError(f"musi być {'>' if above else '≥'} {low}, jest {value!r}")
+        if high is not None and parsed > high:
+            raise ValueError(f"musi być ≤ {high}, jest {value!r}")
+        return parsed
+
+    return parse
+
+
+def read_settings(
+    table: Mapping[str, tuple[str, Callable[[Any], Any]]],
+    overrides: Mapping[str, Any] | None,
+    environ: Mapping[str, str],
+    what: str,
+) -> dict[str, Any]:
+    """Parsed settings: an environment variable first, then an override (``None`` = not set).
+
+    Args:
+        table: setting name -> (environment variable, parser raising ValueError).
+        what: the kind of settings, for messages ("pobierania", "treningu").
+
+    Raises:
+        ValueError: an unknown setting or a bad value; the message names the setting.
+    """
+    unknown = sorted(set(overrides or {}) - set(table))
+    if unknown:
+        raise ValueError(f"nieznane ustawienie {what}: '{unknown[0]}'")
+    raw = {name: environ.get(variable) or None for name, (variable, _) in table.items()}
+    raw |= {name: value for name, value in (overrides or {}).items() if value is not None}
+    settings = {}
+    for name, value in raw.items():
+        if value is None:
+            continue
+        try:
+            settings[name] = table[name][1](value)
+        except ValueError as error:  # every parser's message says what is wrong
+            raise ValueError(f"ustawienie '{name}': {error}") from None
+    return settings

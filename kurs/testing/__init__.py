@@ -1,0 +1,5 @@
+"""Test infrastructure shared by the classes' test suites: pytest plugins and helpers.
+
+Registered in ``pyproject.toml`` (``-p kurs.testing.airflow``, ``-p kurs.testing.docker``),
+so every class's tests can use their fixtures.
+"""

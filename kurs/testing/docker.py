@@ -1,0 +1,198 @@
+"""pytest plugin and helpers: Docker files checked without a Docker engine.
+
+No Docker engine runs on the course machines, so the classes' Docker files are checked
+statically: a Dockerfile with hadolint and by reading its instructions, a compose file
+against the Compose specification (check-jsonschema's vendored schema). The commands a
+container runs are then run here, outside Docker, by each class's tests.
+
+* :func:`hadolint` — lint one Dockerfile;
+* :class:`Dockerfile` — a Dockerfile's stages and instructions, its ``ENV``, its
+  exec-form ``CMD`` and ``HEALTHCHECK``;
+* ``compose_report`` (fixture) — the schema check of every ``docker-compose.yml`` of the
+  repository in one run (check-jsonschema takes seconds to start);
+* :func:`container_command` — a container's command run here until it answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+import pytest
+import yaml
+
+BIN = Path(sys.executable).parent
+Instruction = tuple[str, str]
+
+
+def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+
+
+def hadolint(path: Path) -> subprocess.CompletedProcess:
+    """hadolint's verdict on a Dockerfile (``returncode`` 0: no findings)."""
+    return run(str(BIN / "hadolint"), str(path))
+
+
+def exec_form(args: str) -> list[str]:
+    """The command of an exec-form ``CMD``/``ENTRYPOINT`` (a JSON list)."""
+    command = json.loads(args)
+    assert isinstance(command, list), "exec form: a JSON list"
+    return command
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    """The instructions of a Dockerfile, per build stage; comments dropped, lines joined.
+
+    ``preamble`` holds what comes before the first ``FROM`` (the ``ARG``s it may use).
+    """
+
+    preamble: list[Instruction]
+    stages: list[list[Instruction]]
+
+    @classmethod
+    def read(cls, path: Path) -> Dockerfile:
+        text = Path(path).read_text()
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        preamble: list[Instruction] = []
+        stages: list[list[Instruction]] = []
+        for line in re.sub(r"\\\n", " ", code).splitlines():
+            keyword, _, arguments = line.strip().partition(" ")
+            if keyword.upper() == "FROM":
+                stages.append([])
+            if keyword:
+                (stages[-1] if stages else preamble).append((keyword.upper(), arguments.strip()))
+        return cls(preamble, stages)
+
+    @property
+    def final(self) -> list[Instruction]:
+        return self.stages[-1]
+
+    @staticmethod
+    def arguments(stage: list[Instruction], keyword: str) -> list[str]:
+        return [args for key, args in stage if key == keyword]
+
+    def all_arguments(self, keyword: str) -> list[str]:
+        return [args for stage in self.stages for args in self.arguments(stage, keyword)]
+
+    def copied_sources(self, stage: list[Instruction] | None = None) -> list[str]:
+        """What ``COPY`` takes from the build context (``--from`` copies left out)."""
+        sources = []
+        for args in self.arguments(stage, "COPY") if stage else self.all_arguments("COPY"):
+            words = shlex.split(args)
+            if not any(word.startswith("--from") for word in words):
+                sources += [word for word in words[:-1] if not word.startswith("--")]
+        return sources
+
+    def environment(self, stage: list[Instruction] | None = None) -> dict[str, str]:
+        """The ENV values of a stage (the final one by default), ARG defaults substituted;
+        PATH is the container's own and left out."""
+        known: dict[str, str] = {}
+        env: dict[str, str] = {}
+        for keyword, args in stage or self.final:
+            if keyword not in ("ARG", "ENV"):
+                continue
+            for item in shlex.split(args):
+                name, _, value = item.partition("=")
+                value = Template(value).safe_substitute(known)
+                known[name] = value
+                if keyword == "ENV":
+                    env[name] = value
+        env.pop("PATH", None)
+        return env
+
+    def command(self) -> list[str]:
+        """The final stage's ``CMD`` (exec form)."""
+        return exec_form(self.arguments(self.final, "CMD")[-1])
+
+    def healthcheck(self) -> list[str]:
+        """The command of the final stage's ``HEALTHCHECK`` (exec form)."""
+        (healthcheck,) = self.arguments(self.final, "HEALTHCHECK")
+        return exec_form(healthcheck.split(" CMD ", 1)[1])
+
+
+@dataclass(frozen=True)
+class ComposeReport:
+    """check-jsonschema's JSON report on several compose files."""
+
+    report: dict
+    broken: Path
+
+    def errors(self, path: Path) -> list[dict]:
+        """The schema errors of one file; parse errors count as errors too."""
+        found = [e for e in self.report["parse_errors"] if e.get("filename") == str(path)]
+        return found + [e for e in self.report["errors"] if e["filename"] == str(path)]
+
+
+def compose_files(root: Path) -> list[Path]:
+    return sorted(Path(root).glob("*/docker-compose.yml"))
+
+
+@pytest.fixture(scope="session")
+def compose_report(tmp_path_factory: pytest.TempPathFactory) -> ComposeReport:
+    """The Compose-specification check of every compose file of the repository, plus a
+    copy of the first one broken by a typo (``comand``, ``imgae``) that it must catch."""
+    from kurs.repository import REPO_ROOT
+
+    files = compose_files(REPO_ROOT)
+    broken = tmp_path_factory.mktemp("compose") / "docker-compose.yml"
+    broken.write_text("services:\n  api:\n    imgae: python:3.11\n    comand: [run]\n")
+    result = run(
+        str(BIN / "check-jsonschema"),
+        "--output-format",
+        "json",
+        "--builtin-schema",
+        "vendor.compose-spec",
+        *map(str, [*files, broken]),
+    )
+    return ComposeReport(json.loads(result.stdout), broken)
+
+
+def compose_service(path: Path, name: str) -> dict:
+    return yaml.safe_load(Path(path).read_text())["services"][name]
+
+
+def answers(url: str, timeout: float = 2.0) -> int | None:
+    """The HTTP status of ``GET url``, or ``None`` when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@contextmanager
+def container_command(
+    command: list[str], env: dict[str, str], cwd: Path, ready_url: str, log_path: Path
+) -> Iterator[subprocess.Popen]:
+    """Run a container's command here, outside Docker, until ``ready_url`` answers 200.
+
+    The process is killed on the way out if the test did not stop it itself.
+    """
+    with Path(log_path).open("wb") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120  # a busy 2-core machine loads two workers slowly
+        while answers(ready_url) != 200:
+            assert process.poll() is None, Path(log_path).read_text()
+            assert time.monotonic() < deadline, Path(log_path).read_text()
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -1,0 +1,69 @@
+"""Class 08 in ``make run``: a candidate deployed during a month of traffic, live quality,
+the production metrics, and a rollback to where the run started."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kurs.backfill import run_backfill
+from kurs.runner import RunContext
+from zajecia_05_model.registry import Registry
+from zajecia_08_deploy.deploy import wait_for_version
+from zajecia_08_deploy.live_quality import report_folder, summary_lines
+from zajecia_08_deploy.metrics import metric_lines
+from zajecia_08_deploy.prediction_log import log_path
+from zajecia_08_deploy.production import replay_with_deployment
+from zajecia_08_deploy.service import production_server
+
+TITLE = "Wdrożenie i produkcja"
+ACTION = "kandydat 2013-02…2013-07, ruch 2013-08, promocja, jakość, rollback"
+
+
+def run(
+    context: RunContext,
+    window: tuple[str, str] = ("2013-02", "2013-07"),
+    month: str = "2013-08",
+    limit: int | None = None,
+    min_auc_gain: float | None = None,
+) -> list[Path]:
+    """Train a candidate on ``window``, deploy it during ``month``'s traffic, roll back.
+
+    ``min_auc_gain`` overrides the quality gate's margin for the candidate (None: the
+    default of class 05).
+
+    Raises:
+        RuntimeError: the candidate was not deployed, a request failed, or the rollback
+            did not reach the running API.
+    """
+    report, folder = context.report, context.data_dir
+    start, end = window
+    conf = {"train_start": start, "train_end": end, "min_auc_gain": min_auc_gain}
+    run_backfill("flights_train", (end,), folder, report, conf)
+    registry = Registry(folder)
+    candidate = registry.resolve("staging")
+    with production_server(folder) as server:
+        _, ready = server.call("GET", "/ready")
+        report(
+            f"API produkcyjne (2 workery) serwuje {ready['model_version']}; kandydat {candidate}"
+        )
+        result, deployment = replay_with_deployment(
+            server.base_url, folder, candidate, month, limit, report
+        )
+        run_backfill("flights_live_quality", (month,), folder, report)
+        report_json = report_folder(folder, month) / "report.json"
+        for line in summary_lines(json.loads(report_json.read_text(encoding="utf-8"))):
+            report(line)
+        for line in metric_lines(server.call("GET", "/metrics")[1]):
+            report(line)
+        if not deployment.promoted:
+            raise RuntimeError(f"kandydat {candidate} nie został wdrożony — kontrole wyżej")
+        # Back to the version of this run's start: the next `make run` starts the same way.
+        previous = registry.rollback()
+        switched = wait_for_version(server.base_url, previous)
+        report(
+            f"rollback: production → {previous}; API przełączone: {'tak' if switched else 'NIE'}"
+        )
+    if result.ok != result.sent or not switched:
+        raise RuntimeError("ruch albo rollback nie powiodły się — szczegóły wyżej")
+    return [report_folder(folder, month) / "report.html", log_path(folder)]

@@ -1,0 +1,89 @@
+"""The monitoring stack's files (API + Prometheus + Grafana) and how the tests read them.
+
+No Docker engine runs on the course machines, so the stack is checked statically: the
+compose file against the Compose specification, and the files of the three services
+against each other — a port, a path, a datasource uid or a metric name that changes in
+one place and not in the other breaks a test instead of an empty Grafana panel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+CLASS_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = CLASS_DIR.parent
+COMPOSE_FILE = CLASS_DIR / "docker-compose.yml"
+DOCKERFILE = CLASS_DIR / "Dockerfile"
+MONITORING = CLASS_DIR / "monitoring"
+PROMETHEUS_CONFIG = MONITORING / "prometheus.yml"
+PROVISIONING = MONITORING / "grafana" / "provisioning"
+DASHBOARD_DIR = MONITORING / "grafana" / "dashboards"
+DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
+# Pipeline outputs (gitignored): bind-mounted from here, but absent in a fresh clone.
+DATA_DIR = (REPO_ROOT / "data").resolve()
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def service(name: str) -> dict:
+    return compose()["services"][name]
+
+
+def mounts(spec: dict) -> list[dict]:
+    """The service's volumes in one form: type, source, target, read_only."""
+    result = []
+    for volume in spec.get("volumes", []):
+        if isinstance(volume, str):
+            source, target, *mode = volume.split(":")
+            kind = "bind" if source.startswith((".", "/")) else "volume"
+            volume = {"type": kind, "source": source, "target": target, "read_only": mode == ["ro"]}
+        result.append({"read_only": False, **volume})
+    return result
+
+
+def bind_mounts(spec: dict) -> list[tuple[Path, dict]]:
+    return [
+        ((COMPOSE_FILE.parent / m["source"]).resolve(), m)
+        for m in mounts(spec)
+        if m["type"] == "bind"
+    ]
+
+
+def mount_of(spec: dict, container_path: str) -> dict:
+    """The mount that holds a path inside the container (the deepest one)."""
+    path = PurePosixPath(container_path)
+    holding = [m for m in mounts(spec) if path.is_relative_to(m["target"])]
+    assert holding, f"{container_path} is on no mount"
+    return max(holding, key=lambda m: len(PurePosixPath(m["target"]).parts))
+
+
+def host_path(spec: dict, container_path: str) -> Path:
+    mount = mount_of(spec, container_path)
+    assert mount["type"] == "bind", f"{container_path} is not on a bind mount"
+    inside = PurePosixPath(container_path).relative_to(mount["target"])
+    return (COMPOSE_FILE.parent / mount["source"]).resolve() / inside
+
+
+def container_port(spec: dict) -> int:
+    (mapping,) = spec["ports"]
+    return int(str(mapping).split(":")[-1])
+
+
+def load_dashboards() -> list[dict]:
+    return [json.loads(path.read_text()) for path in DASHBOARDS]
+
+
+def panels_of(dashboard: dict) -> list[dict]:
+    """Every panel, those inside (collapsed) rows included; rows themselves excluded."""
+    found = []
+    for panel in dashboard.get("panels", []):
+        if panel["type"] == "row":
+            found.extend(panels_of(panel))
+        else:
+            found.append(panel)
+    return found

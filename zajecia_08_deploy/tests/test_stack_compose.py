@@ -1,0 +1,134 @@
+"""The monitoring stack's compose file: valid, its mounts and images, and the API service."""
+
+import ast
+import importlib.util
+import re
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from kurs.testing.docker import Dockerfile
+from zajecia_08_deploy import prediction_log
+from zajecia_08_deploy.tests.stack_files import (
+    COMPOSE_FILE,
+    DATA_DIR,
+    DOCKERFILE,
+    REPO_ROOT,
+    bind_mounts,
+    compose,
+    container_port,
+    host_path,
+    mount_of,
+    mounts,
+    service,
+)
+
+PINNED_TAG = re.compile(r"^v?\d+\.\d+\.\d+$")
+
+
+def is_pinned(image: str) -> bool:
+    name, _, tag = image.rpartition(":")
+    return bool(name) and "/" not in tag and bool(PINNED_TAG.match(tag))
+
+
+def test_compose_file_follows_the_specification(compose_report):
+    assert compose_report.errors(COMPOSE_FILE) == []
+
+
+def test_bind_mounted_paths_exist_in_the_repository():
+    for name, spec in compose()["services"].items():
+        for source, mount in bind_mounts(spec):
+            assert source.is_relative_to(REPO_ROOT), f"{name}: {source} is outside the repo"
+            if source.is_relative_to(DATA_DIR):
+                continue  # written by the pipelines, not kept in git
+            assert source.exists(), f"{name}: {mount['source']} does not exist"
+            # Configuration comes from the repository; a container must not change it.
+            assert mount["read_only"], f"{name}: {mount['source']} should be mounted :ro"
+
+
+def test_named_volumes_are_declared():
+    stack = compose()
+    used = {
+        m["source"]
+        for spec in stack["services"].values()
+        for m in mounts(spec)
+        if m["type"] == "volume"
+    }
+    assert used
+    assert used <= set(stack.get("volumes") or {})
+
+
+def test_pulled_images_are_pinned_to_exact_versions():
+    images = [spec["image"] for spec in compose()["services"].values() if "build" not in spec]
+    assert len(images) >= 2
+    for image in images:
+        assert is_pinned(image), image
+
+
+@pytest.mark.parametrize(
+    ("image", "pinned"),
+    [
+        ("grafana/grafana:12.4.3", True),
+        ("prom/prometheus:v3.13.2", True),
+        ("grafana/grafana:latest", False),
+        ("grafana/grafana", False),
+        ("prom/prometheus:v3", False),
+        ("localhost:5000/grafana", False),
+    ],
+)
+def test_pin_check(image, pinned):
+    assert is_pinned(image) is pinned
+
+
+def test_api_runs_the_production_image_built_on_the_class_07_image():
+    base, api = service("api-image"), service("api")
+    assert base["build"]["dockerfile"] == "zajecia_07_docker/Dockerfile"
+    assert base["scale"] == 0, "the base image is built, never started"
+    assert api["build"]["dockerfile"] == "zajecia_08_deploy/Dockerfile"
+    assert (COMPOSE_FILE.parent / api["build"]["context"]).resolve() == REPO_ROOT
+    context = api["build"]["args"]["API_IMAGE"]
+    assert api["build"]["additional_contexts"][context] == "service:api-image"
+    assert "command" not in api, "the image's CMD runs the production app"
+    command = Dockerfile.read(DOCKERFILE).command()
+    assert command[:3] == ["gunicorn", "--config", "zajecia_08_deploy/gunicorn.conf.py"]
+    assert (REPO_ROOT / command[2]).is_file()
+    module, attribute = command[3].split(":")
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin
+    tree = ast.parse(Path(spec.origin).read_text())
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert attribute in assigned
+
+
+def test_api_port_is_the_same_everywhere():
+    api = service("api")
+    port = container_port(api)
+    assert api["environment"]["API_BIND"] == f"0.0.0.0:{port}"
+    assert f"127.0.0.1:{port}/health" in " ".join(api["healthcheck"]["test"])
+
+
+def test_metric_files_live_inside_a_tmpfs():
+    # gunicorn.conf.py deletes and recreates the folder at start: a mount point itself
+    # cannot be deleted, so the folder must be below the tmpfs, not the tmpfs.
+    api = service("api")
+    folder = PurePosixPath(api["environment"]["PROMETHEUS_MULTIPROC_DIR"])
+    tmpfs = api["tmpfs"] if isinstance(api["tmpfs"], list) else [api["tmpfs"]]
+    assert any(folder.is_relative_to(t) and folder != PurePosixPath(t) for t in tmpfs)
+
+
+def test_registry_is_read_only_and_the_prediction_log_writable():
+    api = service("api")
+    environment = api["environment"]
+    registry = mount_of(api, environment["MLOPS_DATA_DIR"])
+    assert registry["read_only"]
+    assert host_path(api, environment["MLOPS_DATA_DIR"]) == DATA_DIR
+    log = environment["PREDICTION_LOG_PATH"]
+    assert not mount_of(api, log)["read_only"]
+    # On the host the log is where the live quality job looks for it by default.
+    assert host_path(api, log) == prediction_log.log_path(DATA_DIR, environ={})
