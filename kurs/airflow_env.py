@@ -79,10 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     bundles.add_argument("root", type=Path, help="katalog repozytorium (w kontenerze: montowany)")
     bundles.add_argument("--refresh-interval", type=int, default=30, metavar="S")
     args = parser.parse_args(argv)
-    if not args.root.is_dir():
-        print(f"Błąd: {args.root} nie jest katalogiem repozytorium", file=sys.stderr)
+    root = args.root.resolve()
+    bundles = bundle_config(root, args.refresh_interval) if root.is_dir() else []
+    if not bundles:
+        # A container started with a wrong mount must not come up with no DAGs and no error.
+        print(
+            f"Błąd: w {root} nie ma folderów zajecia_NN_*/dags (czy to repozytorium kursu?)",
+            file=sys.stderr,
+        )
         return exit_codes.ERROR
-    print(json.dumps(bundle_config(args.root, args.refresh_interval)))
+    print(json.dumps(bundles))
     return exit_codes.OK
 
 

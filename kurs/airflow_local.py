@@ -11,6 +11,7 @@ Login: user ``admin``; the password is generated once into
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
@@ -44,7 +45,14 @@ def standalone_environment(home: Path) -> dict[str, str]:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(
+        prog="python -m kurs.airflow_local",
+        description=(
+            "Airflow na tym komputerze (make airflow): UI na http://127.0.0.1:8080, baza "
+            "metadanych w $MLOPS_DATA_DIR/airflow, DAG-i wszystkich zajęć."
+        ),
+    ).parse_args(argv)
     home = data_dir() / "airflow"
     password = ensure_password(home / "passwords.json")
     print(

@@ -25,12 +25,18 @@ from pathlib import Path
 
 from kurs import exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
-from kurs.months import MONTHS_2013, month_start
+from kurs.months import MONTHS_2013, month_start, parse_month
 from kurs.polish import seconds
 from kurs.repository import data_dir as configured_data_dir
 
 LOG_NAME = "backfill.log"
 ERROR_MARK = "BŁĄD"
+# The module's own name: under `python -m kurs.backfill`, __name__ is "__main__".
+MODULE = "kurs.backfill"
+# Set for the child process of run_backfill: the one that runs the DAG itself. Not
+# AIRFLOW_HOME: a student may have exported their own, without the course's DAG bundles.
+CHILD_MARK = "MLOPS_BACKFILL_CHILD"
+FAILED_STATES = ("failed", "upstream_failed")
 
 
 def load_dag(dag_id: str):
@@ -64,6 +70,31 @@ def run_month(dag, month: str, conf: dict | None = None):
     """
     start = month_start(month)
     return dag.test(logical_date=start, run_after=start, run_conf={"month": month, **(conf or {})})
+
+
+def run_problem(run) -> str:
+    """What went wrong in a finished DAG run, in Polish; empty when nothing did.
+
+    Airflow calls a run successful when its last tasks succeeded, even if an earlier task
+    failed under a final task with ``trigger_rule="all_done"``; and a month outside the
+    DAG's schedule gives a run without any task. Both are failures here.
+    """
+    instances = run.get_task_instances()
+    if not instances:
+        return "żadne zadanie się nie wykonało (miesiąc poza harmonogramem DAG-a?)"
+    failed = sorted({ti.task_id for ti in instances if ti.state in FAILED_STATES})
+    if run.state != "success" and not failed:
+        failed = sorted({ti.task_id for ti in instances if ti.state != "success"})
+    return f"zadania {', '.join(failed)} nie powiodły się" if failed else ""
+
+
+def month(text: str) -> str:
+    """``--months``: each a ``YYYY-MM`` month, checked before Airflow starts."""
+    try:
+        parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def run_conf(text: str) -> dict:
@@ -101,13 +132,7 @@ def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> i
         for month in months:
             started = time.perf_counter()
             try:
-                run = run_month(dag, month, conf)
-                failed = [ti.task_id for ti in run.get_task_instances() if ti.state != "success"]
-                problem = (
-                    f"zadania {', '.join(failed)} nie powiodły się"
-                    if run.state != "success"
-                    else ""
-                )
+                problem = run_problem(run_month(dag, month, conf))
             except Exception as error:
                 problem = f"{type(error).__name__}: {error}"
             took = seconds(time.perf_counter() - started)
@@ -127,7 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Uruchamia DAG dla kolejnych miesięcy przez Airflow (dag.test).",
     )
     parser.add_argument("dag_id")
-    parser.add_argument("--months", nargs="+", default=list(MONTHS_2013), metavar="RRRR-MM")
+    parser.add_argument(
+        "--months", nargs="+", type=month, default=list(MONTHS_2013), metavar="RRRR-MM"
+    )
     parser.add_argument(
         "--conf",
         type=run_conf,
@@ -135,8 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help='parametry przebiegu (obiekt JSON), np. \'{"train_start": "2013-02"}\'',
     )
     args = parser.parse_args(argv)
-    if "AIRFLOW_HOME" not in os.environ:
-        # Started by hand: the same command again, in a child with Airflow's environment.
+    if CHILD_MARK not in os.environ:
+        # Started by hand: the same command again, in a child with the course's Airflow.
         try:
             run_backfill(args.dag_id, args.months, configured_data_dir(), print, args.conf)
         except RuntimeError:
@@ -167,9 +194,14 @@ def run_backfill(
         RuntimeError: a month (or the start) failed; the message is the child's error line.
     """
     home = Path(data_dir) / "airflow"
-    command = [sys.executable, "-m", __name__, dag_id, "--months", *months]
+    command = [sys.executable, "-m", MODULE, dag_id, "--months", *months]
     command += ["--conf", json.dumps(conf or {})]
-    environment = {**os.environ, **airflow_environment(home), "MLOPS_DATA_DIR": str(data_dir)}
+    environment = {
+        **os.environ,
+        **airflow_environment(home),
+        "MLOPS_DATA_DIR": str(data_dir),
+        CHILD_MARK: "1",
+    }
     error = ""
     with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child:
         for line in child.stdout:

@@ -18,7 +18,7 @@ import importlib
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -64,8 +64,17 @@ def readme_status(folder: Path) -> str:
     return match[1] if match else "brak statusu w README"
 
 
-def discover(root: Path = REPO_ROOT) -> Course:
+def classes_with_steps(root: Path = REPO_ROOT) -> list[int]:
+    """The numbers of the classes under ``root`` that have a ``step.py`` (nothing imported)."""
+    return [class_number(f) for f in class_folders(root) if (f / "step.py").is_file()]
+
+
+def discover(root: Path = REPO_ROOT, only: Collection[int] | None = None) -> Course:
     """Import the ``step`` module of every class folder under ``root`` that has one.
+
+    Args:
+        only: import just these classes' steps (a step imports its class's libraries,
+            which takes seconds); the others are left out of the course.
 
     Raises:
         AttributeError: a ``step.py`` without ``TITLE``, ``ACTION`` or ``run``.
@@ -74,11 +83,11 @@ def discover(root: Path = REPO_ROOT) -> Course:
     folders = class_folders(root)
     for folder in folders:
         number = class_number(folder)
-        if (folder / "step.py").is_file():
+        if not (folder / "step.py").is_file():
+            without_step[number] = readme_status(folder)
+        elif only is None or number in only:
             module = importlib.import_module(f"{folder.name}.step")
             steps.append(Step(number, module.TITLE, module.ACTION, module.run))
-        else:
-            without_step[number] = readme_status(folder)
     return Course(tuple(steps), without_step, len(folders))
 
 
@@ -153,7 +162,6 @@ def run(course: Course, folder: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    course = discover()
     parser = argparse.ArgumentParser(
         prog="python -m kurs",
         description="Cały kurs po kolei na wbudowanych danych (make run).",
@@ -163,11 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         nargs="+",
         metavar="NR",
-        choices=[step.number for step in course.steps],
+        choices=classes_with_steps(),
         help="uruchom tylko te zajęcia (numery)",
     )
     args = parser.parse_args(argv)
-    if args.only:
-        chosen = tuple(step for step in course.steps if step.number in args.only)
-        course = Course(chosen, course.without_step, course.class_count)
-    return run(course, data_dir())
+    return run(discover(only=args.only), data_dir())

@@ -30,7 +30,6 @@ from pathlib import Path
 from string import Template
 
 import pytest
-import yaml
 
 BIN = Path(sys.executable).parent
 Instruction = tuple[str, str]
@@ -158,10 +157,6 @@ def compose_report(tmp_path_factory: pytest.TempPathFactory) -> ComposeReport:
         *map(str, [*files, broken]),
     )
     return ComposeReport(json.loads(result.stdout), broken)
-
-
-def compose_service(path: Path, name: str) -> dict:
-    return yaml.safe_load(Path(path).read_text())["services"][name]
 
 
 def answers(url: str, timeout: float = 2.0) -> int | None:

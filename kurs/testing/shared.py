@@ -1,7 +1,7 @@
 """Expensive test data built once per test session and shared by the classes' tests.
 
 A real month of flights takes seconds to ingest and preprocess, and a real model seconds
-to train. Each class's tests that need them call a builder (``tests/data.py`` of the
+to train. Each class's tests that need them call a builder (``tests/shared_data.py`` of the
 class that owns the step), and the builder goes through :func:`once_per_session`: the
 first call builds into the session's temporary folder, later calls — from any class's
 tests — get the same folder. Shared folders are read-only by convention: a test that

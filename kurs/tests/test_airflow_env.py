@@ -32,5 +32,6 @@ def test_command_prints_the_bundle_list_for_a_mounted_repository(tmp_path, capsy
     root = make_tree(tmp_path)
     assert main(["bundles", str(root), "--refresh-interval", "5"]) == exit_codes.OK
     assert json.loads(capsys.readouterr().out) == bundle_config(root, refresh_interval_s=5)
-    assert main(["bundles", str(root / "brak")]) == exit_codes.ERROR
-    assert "nie jest katalogiem" in capsys.readouterr().err
+    for wrong in (root / "brak", root / "inne"):
+        assert main(["bundles", str(wrong)]) == exit_codes.ERROR
+        assert "nie ma folderów zajecia_NN_*/dags" in capsys.readouterr().err

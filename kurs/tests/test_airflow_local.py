@@ -4,6 +4,8 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
+
 from kurs import airflow_local
 from kurs.airflow_env import airflow_environment, dag_folders
 from kurs.airflow_local import ensure_password, standalone_environment
@@ -44,10 +46,17 @@ def test_main_prints_the_login_and_starts_standalone(tmp_path, monkeypatch, caps
     monkeypatch.setattr(
         airflow_local.os, "execve", lambda exe, argv, env: started.update(argv=argv, env=env)
     )
-    airflow_local.main()
+    airflow_local.main([])
     password = json.loads((tmp_path / "airflow" / "passwords.json").read_text())["admin"]
     assert (
         f"http://127.0.0.1:8080  (użytkownik: admin, hasło: {password})" in capsys.readouterr().out
     )
     assert started["argv"][1:] == ["-m", "airflow", "standalone"]
     assert started["env"]["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def test_help_describes_instead_of_starting(capsys, monkeypatch):
+    monkeypatch.setattr(airflow_local.os, "execve", lambda *args: pytest.fail("started Airflow"))
+    with pytest.raises(SystemExit) as exit_:
+        airflow_local.main(["--help"])
+    assert exit_.value.code == 0 and "127.0.0.1:8080" in capsys.readouterr().out

@@ -1,26 +1,48 @@
 import argparse
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
 
 from kurs import exit_codes
-from kurs.backfill import main, run_conf
+from kurs.backfill import main, month, run_conf, run_problem
 
 
 @pytest.mark.slow
-def test_a_failed_month_stops_the_backfill_with_its_line(tmp_path, monkeypatch, capsys):
-    """Started by hand, without Airflow's environment: the command runs itself in a child
-    with it. A month without raw data fails there; its line says so, Airflow logs aside.
+def test_a_failed_month_stops_the_backfill_with_its_line(tmp_path):
+    """The command as a README shows it, started by hand — even with an AIRFLOW_HOME of the
+    student's own: it runs itself in a child with the course's Airflow. A month without raw
+    data fails there; its line says so, Airflow logs aside.
 
     The successful path runs in the step tests of the classes with DAGs.
     """
-    monkeypatch.delenv("AIRFLOW_HOME")
-    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
-    assert main(["flights_preprocess", "--months", "2013-02", "2013-03"]) == exit_codes.ERROR
-    lines = capsys.readouterr().out.splitlines()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
+    command = ["-m", "kurs.backfill", "flights_preprocess", "--months", "2013-02", "2013-03"]
+    result = subprocess.run(
+        [sys.executable, *command],
+        env={**env, "AIRFLOW_HOME": str(tmp_path / "moj-airflow"), "MLOPS_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == exit_codes.ERROR, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
     assert len(lines) == 1  # March never started
     assert lines[0].startswith("2013-02 … BŁĄD") and "zadania build_month" in lines[0]
     assert "PartitionError" in (tmp_path / "airflow" / "logs" / "backfill.log").read_text()
     assert not (tmp_path / "features").exists()
+    assert not (tmp_path / "moj-airflow").exists()  # the course's Airflow ran, not theirs
+
+
+@pytest.mark.parametrize("text", ["2013-13", "2013-1", "lipiec"])
+def test_a_bad_month_is_refused_before_airflow_starts(text, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["flights_ingest", "--months", "2013-01", text])
+    assert exit_.value.code == exit_codes.USAGE
+    assert f"niepoprawny miesiąc '{text}'" in capsys.readouterr().err
+    assert month("2013-07") == "2013-07"
 
 
 @pytest.mark.parametrize(
@@ -38,3 +60,27 @@ def test_run_conf_refuses_what_is_not_a_params_object(text, message):
 
 def test_run_conf_gives_the_params():
     assert run_conf('{"train_start": "2013-02"}') == {"train_start": "2013-02"}
+
+
+def finished(state: str, **tasks: str) -> SimpleNamespace:
+    instances = [SimpleNamespace(task_id=name, state=s) for name, s in tasks.items()]
+    return SimpleNamespace(state=state, get_task_instances=lambda: instances)
+
+
+@pytest.mark.parametrize(
+    ("run", "problem"),
+    [
+        (finished("success", a="success", b="skipped"), ""),
+        (finished("failed", a="success", b="failed", c="upstream_failed"), "zadania b, c nie"),
+        # A final task with trigger_rule="all_done" makes Airflow call this run a success.
+        (
+            finished("success", months="failed", monitor="upstream_failed", alert="skipped"),
+            "zadania monitor, months nie",
+        ),
+        (finished("failed", a="success", b="running"), "zadania b nie"),
+        (finished("success"), "żadne zadanie się nie wykonało"),
+    ],
+)
+def test_a_run_is_ok_only_when_its_tasks_ran_and_none_failed(run, problem):
+    found = run_problem(run)
+    assert found.startswith(problem) and bool(found) == bool(problem)

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from kurs import runner
-from kurs.runner import Course, Step, discover, main, run
+from kurs import exit_codes, runner
+from kurs.runner import Course, Step, classes_with_steps, discover, main, run
 
 
 def test_every_class_has_a_step_or_a_readme_status():
@@ -89,7 +89,9 @@ def test_first_failure_stops_the_run(tmp_path):
     assert calls == []
 
 
-def recording_course(ran: list) -> Course:
+def recording_discover(ran: list):
+    """``discover`` with steps that record their class and data folder instead of running."""
+
     def recorder(number):
         def step(context):
             ran.append((number, context.data_dir))
@@ -97,22 +99,32 @@ def recording_course(ran: list) -> Course:
 
         return step
 
-    real = discover()
-    fake = tuple(Step(s.number, s.title, s.action, recorder(s.number)) for s in real.steps)
-    return Course(fake, real.without_step, real.class_count)
+    def discover_(only=None):
+        real = discover(only=only)
+        fake = tuple(Step(s.number, s.title, s.action, recorder(s.number)) for s in real.steps)
+        return Course(fake, real.without_step, real.class_count)
+
+    return discover_
 
 
 def test_only_runs_the_chosen_classes_on_the_data_folder_resolved_once(
     tmp_path, monkeypatch, capsys
 ):
     ran = []
-    monkeypatch.setattr(runner, "discover", lambda: recording_course(ran))
+    monkeypatch.setattr(runner, "discover", recording_discover(ran))
     monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
     assert main(["--only", "2", "5"]) == 0
     assert ran == [(2, tmp_path.resolve()), (5, tmp_path.resolve())]
 
 
+def test_only_imports_just_the_chosen_steps():
+    course = discover(only=[1])
+    assert [step.number for step in course.steps] == [1]
+    assert classes_with_steps()[:8] == list(range(1, 9))
+
+
 def test_only_rejects_a_class_without_a_step(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         main(["--only", "9"])
+    assert exit_.value.code == exit_codes.USAGE
     assert "invalid choice" in capsys.readouterr().err
