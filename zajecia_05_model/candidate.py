@@ -105,12 +105,14 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
 
     The model file goes into the registry as it is — hashed and its types checked, never
     loaded. Idempotent: a retried task whose candidate was registered already gets that
-    version back instead of a duplicate.
+    version back instead of a duplicate, and ``staging`` points at it again, so that
+    ``staging`` always names the version the latest run registered.
     """
     candidate = Path(candidate)
     for version in registry.versions():
         if registry.metadata(version).get("candidate") == candidate.name:
             shutil.rmtree(candidate, ignore_errors=True)
+            registry.promote(version, "staging")
             return version
     metadata = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
     files = {

@@ -78,10 +78,14 @@ def test_registering_the_same_candidate_twice_gives_one_version(features_dir, sm
     copy = features_dir / "copy"
     shutil.copytree(candidate, copy)
     first = register_candidate(candidate, registry)
+    other = register_candidate(
+        train_candidate(small_config, features_dir, "run-8")["candidate"], registry
+    )
     # The task is retried after registering (its candidate folder may still be there).
     shutil.copytree(copy, candidate)
     assert register_candidate(candidate, registry) == first
-    assert registry.versions() == [first]
+    assert registry.versions() == [first, other]
+    assert registry.aliases()["staging"] == first  # what this run registered
 
 
 def test_registration_stores_the_candidate_file_as_it_is_and_never_loads_it(
