@@ -13,7 +13,6 @@ manifest, not in the data.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from kurs.atomic_io import exclusive_lock, write_bytes_atomic, write_text_atomic
+from kurs.checksum import sha256_bytes
 from kurs.jsonio import dumps
 
 DATA_PREFIX = "data-"
@@ -61,7 +61,7 @@ class Partition:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         data = buffer.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         name = f"{DATA_PREFIX}{digest[:16]}.parquet"
         full = {
             **manifest,
@@ -104,7 +104,7 @@ class Partition:
         manifest = self.manifest()
         path = self.folder / manifest["data_file"]
         data = path.read_bytes() if path.is_file() else b""
-        if hashlib.sha256(data).hexdigest() != manifest["data_sha256"]:
+        if sha256_bytes(data) != manifest["data_sha256"]:
             raise PartitionError(f"{path}: brak pliku albo suma kontrolna niezgodna z manifestem")
         return pd.read_parquet(io.BytesIO(data)), manifest
 
