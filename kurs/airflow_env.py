@@ -14,12 +14,12 @@ bundles the same way when they start::
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 from kurs import exit_codes
+from kurs.cli import PolishArgumentParser
 from kurs.repository import REPO_ROOT, class_folders
 
 LOCAL_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
@@ -70,7 +70,7 @@ def airflow_environment(home: Path, quiet: bool = True) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m kurs.airflow_env",
         description="Lista paczek DAG-ów (folder dags/ każdych zajęć) w formacie Airflow.",
     )

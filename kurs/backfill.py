@@ -6,6 +6,12 @@ scheduler, without starting the scheduler. ``make run`` runs every class's DAGs 
 
     python -m kurs.backfill flights_ingest [--months 2013-01 2013-02 ...] [--conf JSON]
 
+The months must be months of the data set (2013); any other is refused before Airflow
+starts (exit code ``USAGE``). Each run gets its month as the ``month`` param: the first
+item of the DAGs' rule for which month a run processes (:func:`kurs.dag_tasks.run_month`).
+A DAG without a ``month`` param (``flights_train``) ignores it: its run is only labelled
+with the month; its window comes from its own params (``--conf``).
+
 Airflow's own output goes to ``$AIRFLOW_HOME/logs/backfill.log``; the terminal gets one
 line per month. Airflow must be configured before it is imported, so :func:`run_backfill`
 runs this command in a child process with the course's Airflow environment; started by
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,7 +32,8 @@ from pathlib import Path
 
 from kurs import exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
-from kurs.months import MONTHS_2013, month_start, parse_month
+from kurs.cli import PolishArgumentParser, month_argument
+from kurs.months import MONTHS_2013, month_start
 from kurs.polish import seconds
 from kurs.repository import data_dir as configured_data_dir
 
@@ -37,6 +45,11 @@ MODULE = "kurs.backfill"
 # AIRFLOW_HOME: a student may have exported their own, without the course's DAG bundles.
 CHILD_MARK = "MLOPS_BACKFILL_CHILD"
 FAILED_STATES = ("failed", "upstream_failed")
+# The last line of a Python traceback in Airflow's log: the exception and its message.
+TRACEBACK_END = re.compile(
+    r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)+(?P<error>[\w.]+): (?P<message>.*)$",
+    re.M,
+)
 
 
 def load_dag(dag_id: str):
@@ -63,10 +76,10 @@ def run_month(dag, month: str, conf: dict | None = None):
     """One ``dag.test()`` run for ``month``; return the finished DAG run.
 
     The month goes in the run's configuration (the DAGs' ``month`` param), and the
-    logical date is the month's first day, as for a scheduled run. ``dag.test()`` would
-    infer a manual run's data interval as the month *before* its logical date, so the
-    tasks take an explicit ``month`` param first. A fixed ``run_after`` gives the same
-    run id on a re-run: the old run is replaced, not duplicated.
+    logical date is the month's first day, as for a scheduled run. ``dag.test()`` makes a
+    manual run, which gets its month from that param only (:func:`kurs.dag_tasks.run_month`).
+    A fixed ``run_after`` gives the same run id on a re-run: the old run is replaced, not
+    duplicated.
     """
     start = month_start(month)
     return dag.test(logical_date=start, run_after=start, run_conf={"month": month, **(conf or {})})
@@ -88,13 +101,18 @@ def run_problem(run) -> str:
     return f"zadania {', '.join(failed)} nie powiodły się" if failed else ""
 
 
-def month(text: str) -> str:
-    """``--months``: each a ``YYYY-MM`` month, checked before Airflow starts."""
-    try:
-        parse_month(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
+def task_error(log_text: str) -> str:
+    """The last exception that a traceback in Airflow's log ends with; empty when none.
+
+    A task's error goes to the log, not to its task instance: this is how the month's
+    line can say what happened (``brak partycji …``) instead of only which task failed.
+    The message of ``AirflowFailException`` is the task's own (Polish) text.
+    """
+    found = list(TRACEBACK_END.finditer(log_text))
+    if not found:
+        return ""
+    error, message = found[-1]["error"].rsplit(".", 1)[-1], found[-1]["message"]
+    return message if error == "AirflowFailException" else f"{error}: {message}"
 
 
 def run_conf(text: str) -> dict:
@@ -130,13 +148,19 @@ def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> i
             )
             raise
         for month in months:
-            started = time.perf_counter()
+            started, logged = time.perf_counter(), log_path.stat().st_size
             try:
                 problem = run_problem(run_month(dag, month, conf))
             except Exception as error:
                 problem = f"{type(error).__name__}: {error}"
             took = seconds(time.perf_counter() - started)
             if problem:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                with log_path.open("rb") as written:  # what this month's run logged
+                    written.seek(logged)
+                    if cause := task_error(written.read().decode("utf-8", "replace")):
+                        problem = f"{problem}: {cause}"
                 print(
                     f"{month} … {ERROR_MARK} ({took}): {problem}; szczegóły w {log_path}",
                     file=progress,
@@ -147,18 +171,24 @@ def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> i
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m kurs.backfill",
         description="Uruchamia DAG dla kolejnych miesięcy przez Airflow (dag.test).",
     )
-    parser.add_argument("dag_id")
+    parser.add_argument("dag_id", metavar="DAG", help="np. flights_ingest")
     parser.add_argument(
-        "--months", nargs="+", type=month, default=list(MONTHS_2013), metavar="RRRR-MM"
+        "--months",
+        nargs="+",
+        type=month_argument,
+        default=list(MONTHS_2013),
+        metavar="RRRR-MM",
+        help="miesiące danych (2013); domyślnie wszystkie 12",
     )
     parser.add_argument(
         "--conf",
         type=run_conf,
         default={},
+        metavar="JSON",
         help='parametry przebiegu (obiekt JSON), np. \'{"train_start": "2013-02"}\'',
     )
     args = parser.parse_args(argv)

@@ -29,6 +29,21 @@ def parse_month(month: str) -> tuple[int, int]:
     return int(year), int(number)
 
 
+def data_month(month: str) -> str:
+    """``month`` itself when the data set has it (:data:`MONTHS_2013`).
+
+    Raises:
+        ValueError: not ``YYYY-MM``, or a month outside the data set; the caller names the
+            parameter.
+    """
+    parse_month(month)
+    if month not in MONTHS_2013:
+        raise ValueError(
+            f"miesiąc {month} jest poza danymi kursu ({MONTHS_2013[0]}…{MONTHS_2013[-1]})"
+        )
+    return month
+
+
 def month_of(moment: datetime) -> str:
     """``YYYY-MM`` of a moment in New York time."""
     return moment.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%Y-%m")

@@ -8,22 +8,27 @@ order because each builds on the previous ones; the first failure stops the run,
 broken class never feeds the next one. A class without a step is listed with the status
 from its README, so the output doubles as a map of the course.
 
+A step may declare what it reads from the earlier steps, ``NEEDS = {"raw/flights": 3}``
+(a path in the data folder → the class whose step writes it). Run on a data folder
+without it (``--only 4`` on empty data), the step stops before it starts and the message
+names the missing folder and the command that builds it.
+
     python -m kurs [--only 1 2 ...]
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import sys
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from kurs import exit_codes
+from kurs.cli import PolishArgumentParser
 from kurs.polish import seconds
 from kurs.repository import REPO_ROOT, class_folders, class_number, data_dir
 
@@ -40,12 +45,34 @@ class RunContext:
     report: Callable[[str], None]
 
 
+class MissingInputs(RuntimeError):
+    """A step's inputs from earlier classes are not in the data folder; the message says
+    which and what to run first."""
+
+
 @dataclass(frozen=True)
 class Step:
     number: int
     title: str
     action: str
     run: Callable[[RunContext], list[Path]]
+    # What the step reads from earlier steps: a path in the data folder → their class.
+    needs: Mapping[str, int] = field(default_factory=dict)
+
+    def check_inputs(self, data_dir: Path) -> None:
+        """Raises :class:`MissingInputs` when a path of ``needs`` is not in ``data_dir``."""
+        missing = {
+            path: number for path, number in self.needs.items() if not (data_dir / path).exists()
+        }
+        if not missing:
+            return
+        listed = ", ".join(f"{path}/ (zajęcia {number:02d})" for path, number in missing.items())
+        earlier = " ".join(str(number) for number in sorted(set(missing.values())))
+        raise MissingInputs(
+            f"W folderze danych {data_dir} brakuje wyników wcześniejszych zajęć: {listed}. "
+            f"Uruchom najpierw ich krok: python -m kurs --only {earlier} (albo cały kurs: "
+            "make run); inny folder danych wskazuje MLOPS_DATA_DIR."
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +114,8 @@ def discover(root: Path = REPO_ROOT, only: Collection[int] | None = None) -> Cou
             without_step[number] = readme_status(folder)
         elif only is None or number in only:
             module = importlib.import_module(f"{folder.name}.step")
-            steps.append(Step(number, module.TITLE, module.ACTION, module.run))
+            needs = getattr(module, "NEEDS", {})
+            steps.append(Step(number, module.TITLE, module.ACTION, module.run, needs))
     return Course(tuple(steps), without_step, len(folders))
 
 
@@ -128,6 +156,7 @@ def _run_step(step: Step, class_count: int, folder: Path, out: TextIO) -> list[P
 
     started = time.perf_counter()
     try:
+        step.check_inputs(folder)
         outputs = step.run(RunContext(folder, report))
     except Exception:
         finish("BŁĄD")
@@ -144,7 +173,9 @@ def run(course: Course, folder: Path, out: TextIO = sys.stdout) -> int:
         try:
             produced.append((step, _run_step(step, course.class_count, folder, out)))
         except Exception as error:
-            print(f"\n{type(error).__name__}: {error}", file=out)
+            # A missing input's message is whole: what is missing and what to run first.
+            named = isinstance(error, MissingInputs)
+            print(f"\n{error if named else f'{type(error).__name__}: {error}'}", file=out)
             print(
                 f"\nPrzerwano na zajęciach {step.number:02d}; kolejne nie były uruchamiane.",
                 file=out,
@@ -162,7 +193,7 @@ def run(course: Course, folder: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m kurs",
         description="Cały kurs po kolei na wbudowanych danych (make run).",
     )

@@ -6,11 +6,11 @@ python -m zajecia_01_planowanie render [backlog.yaml] [--out-dir DIR]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from kurs import exit_codes
+from kurs.cli import PolishArgumentParser
 from zajecia_01_planowanie.backlog import BacklogError, load_backlog
 from zajecia_01_planowanie.sprint_plan import write_plan
 
@@ -52,7 +52,7 @@ def _report(backlog_path: Path, error: BacklogError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m zajecia_01_planowanie",
         description="Walidacja backlogu i plan sprintów (zajęcia 01).",
     )

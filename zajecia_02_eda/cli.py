@@ -5,13 +5,13 @@ python -m zajecia_02_eda [--timeout SECONDS]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from kurs import exit_codes
+from kurs.cli import PolishArgumentParser
 from zajecia_02_eda.notebook import execute_in_place
 
 CLASS_DIR = Path(__file__).resolve().parent
@@ -25,7 +25,7 @@ def run_eda(timeout: int = 600) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m zajecia_02_eda",
         description="Wykonuje eda.ipynb od zera i eksportuje eda.html (zajęcia 02).",
     )

@@ -24,7 +24,8 @@ class IngestConfig:
 
     ``source`` is ``package`` (default, offline), ``file:///folder`` or
     ``http(s)://host/folder/``: a location holding the five files under the names
-    below. ``flights_file`` and ``weather_file`` may contain ``{month}`` (e.g.
+    below, each CSV or Parquet, plain or compressed (see ``validation.read_raw``).
+    ``flights_file`` and ``weather_file`` may contain ``{month}`` (e.g.
     ``flights-{month}.csv``) when the source publishes one file per month.
     """
 
@@ -32,6 +33,9 @@ class IngestConfig:
     source: str = "package"
     flights_file: str = "flights.csv.zip"
     weather_file: str = "weather.csv"
+    planes_file: str = "planes.csv"
+    airports_file: str = "airports.csv"
+    airlines_file: str = "airlines.csv"
     max_bad_share: float = 0.01
     timeout_s: float = 30.0
     retries: int = 3
@@ -47,15 +51,16 @@ class IngestConfig:
             max_bytes=self.max_bytes,
         )
 
+    def _file(self, table: str) -> str:
+        return getattr(self, f"{table}_file")
+
     def file_name(self, table: str, month: str) -> str:
-        names = {"flights": self.flights_file, "weather": self.weather_file}
-        return names.get(table, f"{table}.csv").format(month=month)
+        """The source's file name of ``table`` (one of the five), for ``month`` if monthly."""
+        return self._file(table).format(month=month)
 
     def is_monthly(self, table: str) -> bool:
         """Whether the source publishes this table as one file per month."""
-        return "{month}" in {"flights": self.flights_file, "weather": self.weather_file}.get(
-            table, ""
-        )
+        return "{month}" in self._file(table)
 
 
 def _checksums(value: Any) -> dict[str, str]:
@@ -73,6 +78,9 @@ SETTINGS = {
     "source": ("MLOPS_INGEST_SOURCE", str),
     "flights_file": ("MLOPS_INGEST_FLIGHTS_FILE", str),
     "weather_file": ("MLOPS_INGEST_WEATHER_FILE", str),
+    "planes_file": ("MLOPS_INGEST_PLANES_FILE", str),
+    "airports_file": ("MLOPS_INGEST_AIRPORTS_FILE", str),
+    "airlines_file": ("MLOPS_INGEST_AIRLINES_FILE", str),
     "max_bad_share": ("MLOPS_INGEST_MAX_BAD_SHARE", number(float, 0, 1)),
     "timeout_s": ("MLOPS_INGEST_TIMEOUT_S", number(float, 0, above=True)),
     "retries": ("MLOPS_INGEST_RETRIES", number(int, 0)),

@@ -1,11 +1,12 @@
 """Ingest: fetch a month's flights and weather (and the reference tables), validate, store.
 
 For every table the steps are the same: fetch the file from the configured source,
-check its expected SHA-256 if one is configured, read it as text, keep the rows of the
-run's month, validate them, and write the good rows to ``raw/`` and the bad ones to
-``quarantine/`` with their reasons. A run whose share of bad rows passes
-``max_bad_share`` fails, leaves the previous partition and its quarantine as they were,
-and puts the rejected rows with their reasons in ``rejected/``.
+check its expected SHA-256 if one is configured, read it as text (CSV or Parquet, plain
+or compressed), keep the rows of the run's month, validate them, and write the good rows
+to ``raw/`` with the table's one schema and the bad ones to ``quarantine/`` with their
+reasons. A run whose share of bad rows passes ``max_bad_share`` fails, leaves the
+previous partition and its quarantine as they were, and puts the rejected rows with
+their reasons in ``rejected/``.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def _rows_of_month(raw: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.Data
     """The month's rows of a whole-year file, and the rows no month can be assigned to."""
     year, number = (str(part) for part in parse_month(month))
     # Text comparisons: a whole-year file has ten times the rows of a month, and
-    # comparing text is much faster than parsing every value as a number first.
-    years = raw["year"].str.strip()
-    months = raw["month"].str.strip().str.lstrip("0")
+    # comparing text is much faster than parsing every value as a number first. An
+    # integer column written from floats (a column with gaps, in pandas) reads "2013.0".
+    years = raw["year"].str.strip().str.removesuffix(".0")
+    months = raw["month"].str.strip().str.removesuffix(".0").str.lstrip("0")
     assignable = years.str.fullmatch(r"\d{4}") & months.isin([str(m) for m in range(1, 13)])
     in_month = (years == year) & (months == number)
     return raw[in_month.fillna(False)], raw[~assignable.fillna(False)]

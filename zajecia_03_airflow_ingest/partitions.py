@@ -8,22 +8,27 @@ the old partition intact (plus an unreferenced file that the next write removes)
 
 Re-writing a partition with the same rows gives a byte-identical data file: rows keep
 a deterministic order, the index is not stored, and the write time lives in the
-manifest, not in the data.
+manifest, not in the data. A partition with a schema (every raw partition: one per
+table, :func:`zajecia_03_airflow_ingest.validation.raw_schema`) casts the rows to it
+before writing, so the stored types never depend on where the rows came from.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kurs.atomic_io import exclusive_lock, write_bytes_atomic, write_text_atomic
 from kurs.checksum import sha256_bytes
 from kurs.jsonio import dumps
+from zajecia_03_airflow_ingest.validation import raw_schema
 
 DATA_PREFIX = "data-"
 MANIFEST_FILE = "_manifest.json"
@@ -35,16 +40,32 @@ class PartitionError(RuntimeError):
     """A partition is missing, incomplete or does not match its manifest."""
 
 
+class SchemaMismatch(PartitionError, ValueError):
+    """Rows that do not fit the partition's schema; the message names the column. Nothing
+    is written (a ValueError: writing the same rows again would not help)."""
+
+
 @dataclass(frozen=True)
 class Partition:
-    """A partition folder: ``data_dir/layer/table/month=YYYY-MM`` (or a reference table)."""
+    """A partition folder: ``data_dir/layer/table/month=YYYY-MM`` (or a reference table).
+
+    ``schema``: the Arrow schema every write is cast to; ``None`` keeps the frame's types.
+    """
 
     folder: Path
+    schema: pa.Schema | None = field(default=None, compare=False)
 
     @classmethod
-    def of(cls, data_dir: Path, layer: str, table: str, month: str | None = None) -> Partition:
+    def of(
+        cls,
+        data_dir: Path,
+        layer: str,
+        table: str,
+        month: str | None = None,
+        schema: pa.Schema | None = None,
+    ) -> Partition:
         folder = Path(data_dir) / layer / table
-        return cls(folder / f"month={month}" if month else folder)
+        return cls(folder / f"month={month}" if month else folder, schema)
 
     @property
     def manifest_path(self) -> Path:
@@ -57,9 +78,20 @@ class Partition:
         return self.manifest_path.is_file()
 
     def write(self, frame: pd.DataFrame, manifest: dict) -> dict:
-        """Write the rows, then the manifest (row count, checksum, schema, time)."""
+        """Write the rows, then the manifest (row count, checksum, schema, time).
+
+        The manifest's ``schema`` holds the pandas dtypes a reader gets, and
+        ``arrow_schema`` the stored Arrow types, column by column.
+
+        Raises:
+            SchemaMismatch: the partition has a schema and a column is missing, extra, or
+                has values its type cannot hold (an overflow, a finer timestamp).
+        """
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self.schema is not None:
+            table = self._cast(table)
         buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
+        pq.write_table(table, buffer)
         data = buffer.getvalue()
         digest = sha256_bytes(data)
         name = f"{DATA_PREFIX}{digest[:16]}.parquet"
@@ -68,7 +100,11 @@ class Partition:
             "rows": len(frame),
             "data_file": name,
             "data_sha256": digest,
-            "schema": {column: str(dtype) for column, dtype in frame.dtypes.items()},
+            "schema": {
+                column: str(dtype)
+                for column, dtype in table.schema.empty_table().to_pandas().dtypes.items()
+            },
+            "arrow_schema": {column.name: str(column.type) for column in table.schema},
             "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         with self._lock():
@@ -76,6 +112,28 @@ class Partition:
             write_text_atomic(self.manifest_path, dumps(full))
             self._remove_data_files(keep=name)
         return full
+
+    def _cast(self, table: pa.Table) -> pa.Table:
+        """``table`` with the partition's schema: its columns, order, types and metadata."""
+        names = set(self.schema.names)
+        missing = [name for name in self.schema.names if name not in table.column_names]
+        extra = [name for name in table.column_names if name not in names]
+        if missing or extra:
+            raise SchemaMismatch(
+                f"{self.folder}: kolumny niezgodne ze schematem partycji — "
+                f"brak: {', '.join(missing) or '—'}; nadmiarowe: {', '.join(extra) or '—'}"
+            )
+        columns = []
+        for column in self.schema:
+            values = table.column(column.name)
+            try:  # a safe cast: refuses overflows and truncated timestamps
+                columns.append(values.cast(column.type))
+            except pa.ArrowException as error:
+                raise SchemaMismatch(
+                    f"{self.folder}: kolumna {column.name} typu {values.type} nie daje się "
+                    f"zapisać jako {column.type} ({error})"
+                ) from None
+        return pa.Table.from_arrays(columns, schema=self.schema)
 
     def _remove_data_files(self, keep: str | None = None) -> None:
         for path in self.folder.glob(f"{DATA_PREFIX}*.parquet"):
@@ -114,5 +172,6 @@ class Partition:
 
 
 def raw_partition(data_dir: Path, table: str, month: str | None = None) -> Partition:
-    """The validated rows of ``table`` (for ``month``, or a reference table without one)."""
-    return Partition.of(data_dir, RAW, table, month)
+    """The validated rows of ``table`` (for ``month``, or a reference table without one),
+    written with the table's one raw schema."""
+    return Partition.of(data_dir, RAW, table, month, raw_schema(table))

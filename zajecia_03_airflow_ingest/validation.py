@@ -5,23 +5,59 @@ file. Each column is converted to the dtype declared in ``zajecia_02_eda.data.TA
 a value that does not convert, a missing required value or a broken rule marks the row
 as bad, and every reason the row has is written next to it. Good rows get their
 declared dtypes; bad rows keep their original text, so nothing is lost.
+
+Sources send the same data in many encodings: CSV or Parquet, compressed or not,
+timestamps in seconds to nanoseconds, integers with gaps as floats, text as categories.
+All of it is read as text and converted here, and :func:`raw_schema` is the one schema
+every raw partition of a table is written with, whatever the source's encoding.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
+import lzma
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from kurs.months import LOCAL_TZ, parse_month
 from zajecia_02_eda.data import ORIGINS, TABLES, with_scheduled_departure
 
 NA_VALUES = ["", "NA"]
+# Raw partitions keep every timestamp in UTC with microseconds, the unit pandas gives the
+# ISO text of the package; a source with nanoseconds must not change the stored type.
+TIMESTAMP_UNIT = "us"
+TIMESTAMP_DTYPE = f"datetime64[{TIMESTAMP_UNIT}, UTC]"
+PARQUET_MAGIC = b"PAR1"
+# Compressed files are recognised by their first bytes, whatever their names say.
+DECOMPRESSORS: dict[bytes, Callable[[bytes], bytes]] = {
+    b"\x1f\x8b": gzip.decompress,
+    b"BZh": bz2.decompress,
+    b"\xfd7zXZ\x00": lzma.decompress,
+}
+# Folders and the resource forks that macOS adds to the zip files it creates.
+ZIP_EXTRAS = ("__MACOSX/",)
+# What a broken, truncated or unsupported file raises while unpacked and parsed (an
+# unsupported Parquet codec is an ArrowNotImplementedError, not a ValueError).
+UNREADABLE = (
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,
+    lzma.LZMAError,
+    zipfile.BadZipFile,
+    pa.ArrowException,
+)
 
 
 class SchemaError(ValueError):
@@ -47,33 +83,121 @@ class Validated:
         return len(self.quarantine) / total if total else 0.0
 
 
-def read_raw(path: Path, table: str) -> pd.DataFrame:
-    """Read a CSV file (plain or a one-file zip) with every declared column as text.
+def canonical_dtypes(table: str) -> dict[str, str]:
+    """The pandas dtypes of a raw partition of ``table``, in column order.
+
+    The types of ``TABLES`` (class 02), except that categories are stored as text (a
+    category's codes depend on which values a month has) and timestamps as
+    :data:`TIMESTAMP_DTYPE`; flights add ``sched_dep_utc``.
 
     Raises:
-        SchemaError: the file is not a readable CSV or lacks declared columns.
+        KeyError: an unknown table.
     """
+    spec = TABLES[table]
+    dtypes = {}
+    for column, dtype in spec.dtypes.items():
+        if column in spec.utc_columns:
+            dtypes[column] = TIMESTAMP_DTYPE
+        else:
+            dtypes[column] = "string" if dtype == "category" else dtype
+    if table == "flights":
+        dtypes["sched_dep_utc"] = TIMESTAMP_DTYPE
+    return dtypes
+
+
+@cache
+def raw_schema(table: str) -> pa.Schema:
+    """The Arrow schema (with the pandas metadata that restores the dtypes) of every raw
+    partition of ``table``; :func:`canonical_dtypes` written by pyarrow.
+
+    Raises:
+        KeyError: an unknown table.
+    """
+    empty = pd.DataFrame(
+        {column: pd.Series(dtype=dtype) for column, dtype in canonical_dtypes(table).items()}
+    )
+    return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def read_raw(path: Path, table: str) -> pd.DataFrame:
+    """Read a source file of ``table`` with every declared column as text.
+
+    The format comes from the content, not from the name: CSV or Parquet, plain,
+    compressed with gzip, bzip2 or xz, or the only file of a zip archive. Parquet values
+    become the text a CSV would hold (a null, ``NaN``, empty text and ``NA`` are all
+    missing, as in a CSV), so every encoding goes through the same checks.
+
+    Returns:
+        The declared columns as text; the index ``source_line`` is the line in a CSV
+        file (line 1 is the header) or the row number in a Parquet file (from 1).
+
+    Raises:
+        SchemaError: the file cannot be unpacked or parsed, lacks declared columns, or has
+            a column that cannot be read as text; the message names the file and column.
+    """
+    name = Path(path).name
     columns = list(TABLES[table].dtypes)
     try:
-        data = Path(path).read_bytes()
-        if zipfile.is_zipfile(io.BytesIO(data)):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                data = archive.read(archive.namelist()[0])
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype=str,
-            keep_default_na=False,
-            na_values=NA_VALUES,
-            engine="pyarrow",
-        )
-    except (OSError, ValueError, zipfile.BadZipFile, IndexError) as error:
-        raise SchemaError(f"{Path(path).name}: nie da się odczytać jako CSV ({error})") from None
+        data = _unpack(Path(path).read_bytes())
+        if data.startswith(PARQUET_MAGIC):
+            frame, first_line = _parquet_as_text(data, columns), 1
+        else:
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                na_values=NA_VALUES,
+                engine="pyarrow",
+            )
+            first_line = 2  # line 1 is the header
+    except SchemaError as error:
+        raise SchemaError(f"{name}: {error}") from None
+    except UNREADABLE as error:
+        raise SchemaError(f"{name}: nie da się odczytać jako CSV ani Parquet ({error})") from None
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise SchemaError(f"{Path(path).name}: brak kolumn {', '.join(missing)}")
+        raise SchemaError(f"{name}: brak kolumn {', '.join(missing)}")
     frame = frame[columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="source_line")  # line 1 is the header
+    frame.index = pd.RangeIndex(first_line, len(frame) + first_line, name="source_line")
     return frame
+
+
+def _unpack(data: bytes) -> bytes:
+    """The file inside a gzip, bzip2, xz or one-file zip container; other data as it is."""
+    for magic, decompress in DECOMPRESSORS.items():
+        if data.startswith(magic):
+            return decompress(data)
+    if data.startswith(PARQUET_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [
+            member
+            for member in archive.infolist()
+            if not member.is_dir() and not member.filename.startswith(ZIP_EXTRAS)
+        ]
+        if len(members) != 1:
+            names = ", ".join(member.filename for member in members) or "brak"
+            raise SchemaError(f"archiwum zip musi zawierać jeden plik, zawiera: {names}")
+        return archive.read(members[0])
+
+
+def _parquet_as_text(data: bytes, columns: list[str]) -> pd.DataFrame:
+    """The declared columns present in a Parquet file, as the text a CSV would hold."""
+    table = pq.read_table(io.BytesIO(data))
+    missing = pa.array(NA_VALUES)
+    text = {}
+    for column in (column for column in columns if column in table.column_names):
+        values = table.column(column)
+        if pa.types.is_floating(values.type):  # NaN is how many writers store a gap
+            values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
+        try:
+            values = values.cast(pa.string())
+        except pa.ArrowException:
+            raise SchemaError(
+                f"kolumna {column} typu {values.type} nie daje się odczytać jako tekst"
+            ) from None
+        text[column] = pc.if_else(pc.is_in(values, missing), pa.scalar(None, pa.string()), values)
+    return pa.table(text).to_pandas() if text else pd.DataFrame()
 
 
 def _hhmm(values: pd.Series, low: int, high: int) -> pd.Series:
@@ -200,6 +324,9 @@ def _convert(raw: pd.Series, dtype: str, utc: bool) -> tuple[pd.Series, pd.Serie
 def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validated:
     """Split raw text rows into typed valid rows and quarantined rows with reasons.
 
+    The valid rows have exactly :func:`canonical_dtypes`; the quarantined rows keep their
+    text, with the source line and a ``reason`` column.
+
     Args:
         raw: the output of :func:`read_raw` (text values, index = source line).
         table: a name from ``TABLES``.
@@ -218,6 +345,11 @@ def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validat
     for column, dtype in spec.dtypes.items():
         values, failed = _convert(raw[column], dtype, column in spec.utc_columns)
         flag(failed, f"{column}: niepoprawna wartość", raw[column])
+        if column in spec.utc_columns:
+            # Storing microseconds would silently change such a value (NaT != NaT, hence notna).
+            finer = values.notna() & (values != values.dt.floor(TIMESTAMP_UNIT))
+            flag(finer, f"{column}: dokładność większa niż mikrosekunda", raw[column])
+            values = values.dt.as_unit(TIMESTAMP_UNIT)
         required = dtype[0] == "i" or column in REQUIRED_TEXT[table]
         if required:
             flag(raw[column].isna(), f"{column}: brak wymaganej wartości")
@@ -236,13 +368,8 @@ def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validat
 
     bad = reasons != ""
     quarantine = raw[bad].assign(reason=reasons[bad].str.rstrip("; "))
-    valid = typed[~bad].astype(
-        {
-            c: ("string" if d == "category" else d)
-            for c, d in spec.dtypes.items()
-            if c not in spec.utc_columns
-        }
-    )
+    dtypes = canonical_dtypes(table)
+    valid = typed[~bad].astype({column: dtypes[column] for column in typed})
     if table == "flights":
         valid = with_scheduled_departure(valid)
-    return Validated(valid.reset_index(drop=True), quarantine.reset_index())
+    return Validated(valid.astype(dtypes).reset_index(drop=True), quarantine.reset_index())

@@ -12,6 +12,8 @@ from zajecia_04_preprocessing.preprocess import features_summary
 
 TITLE = "Airflow: przetwarzanie"
 ACTION = "flights_preprocess dla 12 miesięcy 2013"
+# Read from the data folder: the raw partitions written by the step of class 03.
+NEEDS = {"raw/flights": 3}
 
 
 def run(context: RunContext, months: Sequence[str] = MONTHS_2013) -> list[Path]:

@@ -32,6 +32,8 @@ class ModelMetadata:
         min_auc_gain: the quality gate's margin the model was trained with.
         score_reference: the validation scores as decile bins (``edges``, ``shares``), the
             reference of prediction drift.
+        libraries: library -> version at training; the registry refuses to load the model
+            with other versions of those that hold its fitted state (``library_versions``).
     """
 
     model_type: str

@@ -18,23 +18,36 @@ A model file is checked without running it: registering reads its bytes once, ha
 them and lists the types skops would create, refusing any outside ``TRUSTED_TYPES``;
 moving an alias verifies the SHA-256 against the metadata; loading does both and only
 then builds the model. A file whose contents changed is refused everywhere.
+
+A version saved with other versions of the libraries that hold a fitted model's state
+(``library_versions``) is refused too: by the versions its metadata records, before
+loading and before an alias moves to it, and by scikit-learn's own
+``InconsistentVersionWarning`` while loading. ``MLOPS_ALLOW_LIBRARY_MISMATCH=1`` (or
+``allow_library_mismatch=True``) loads it anyway, with a warning in the log.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import skops.io as sio
+from sklearn.exceptions import InconsistentVersionWarning
 
 from kurs.atomic_io import exclusive_lock, write_text_atomic
 from kurs.checksum import sha256_bytes
 from kurs.jsonio import dumps
+from zajecia_05_model import library_versions
+from zajecia_05_model.library_versions import Mismatch
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -56,6 +69,10 @@ TRUSTED_TYPES = (
 
 class RegistryError(RuntimeError):
     """The registry cannot do what was asked; the message says why (in Polish)."""
+
+
+class LibraryMismatch(RegistryError):
+    """A version saved with library versions other than the installed ones."""
 
 
 @dataclass(frozen=True)
@@ -175,18 +192,59 @@ class Registry:
             )
         return data
 
-    def load(self, name: str) -> LoadedModel:
-        """Load a version (or an alias's version) after checking it was not changed.
+    def load(self, name: str, allow_library_mismatch: bool | None = None) -> LoadedModel:
+        """Load a version (or an alias's version) after checking it was not changed and
+        that the installed libraries are the ones it was saved with.
+
+        Args:
+            allow_library_mismatch: load a version saved with other library versions
+                anyway (logged as a warning); ``None``: as ``MLOPS_ALLOW_LIBRARY_MISMATCH``
+                says (``1`` allows).
 
         Raises:
-            RegistryError: unknown version or alias, a changed model file, or a type
-                outside ``TRUSTED_TYPES`` in the file.
+            LibraryMismatch: other library versions, by the metadata or by scikit-learn's
+                warning while loading; the message names both versions and what to do.
+            RegistryError: unknown version or alias, a changed model file, a type outside
+                ``TRUSTED_TYPES`` in the file, or a bad ``MLOPS_ALLOW_LIBRARY_MISMATCH``.
         """
         version = self.resolve(name)
+        allow = self._allow(allow_library_mismatch)
         data = self.verified_bytes(version)
         self._check_types(data, version)
-        model = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        self._check_libraries(version, self.library_mismatches(version), allow)
+        # scikit-learn warns, and only warns, when an estimator comes from another version.
+        # catch_warnings is process-wide: what other threads warn meanwhile is issued again.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InconsistentVersionWarning)
+            model = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        self._check_libraries(version, library_versions.warned_mismatches(caught), allow)
         return LoadedModel(version, model, self.metadata(version))
+
+    def library_mismatches(self, version: str) -> list[Mismatch]:
+        """The libraries whose installed version differs from the one ``version`` records."""
+        return library_versions.recorded_mismatches(self.metadata(version).get("libraries") or {})
+
+    def _allow(self, allow_library_mismatch: bool | None) -> bool:
+        if allow_library_mismatch is not None:
+            return allow_library_mismatch
+        try:
+            return library_versions.override_from_env()
+        except ValueError as error:
+            raise RegistryError(str(error)) from None
+
+    def _check_libraries(self, version: str, mismatches: list[Mismatch], allow: bool) -> None:
+        if not mismatches:
+            return
+        what = f"model {self.root.name} {version}"
+        if not allow:
+            code = self.metadata(version).get("code_version", "nieznana")
+            raise LibraryMismatch(library_versions.refusal(what, mismatches, code))
+        log.warning(
+            "%s: other library versions than installed (%s), used anyway because of %s",
+            what,
+            ", ".join(map(str, mismatches)),
+            library_versions.OVERRIDE_VARIABLE,
+        )
 
     def _alias_path(self, alias: str) -> Path:
         if not ALIAS_PATTERN.match(alias):
@@ -210,23 +268,35 @@ class Registry:
             p.stem: self._alias(p.stem)["version"] for p in sorted(self.aliases_dir.glob("*.json"))
         }
 
-    def promote(self, version: str, alias: str = "production") -> str | None:
-        """Point ``alias`` at ``version`` (its checksum verified first); return the previous one."""
+    def promote(
+        self, version: str, alias: str = "production", allow_library_mismatch: bool | None = None
+    ) -> str | None:
+        """Point ``alias`` at ``version`` (its checksum and recorded library versions
+        verified first, see :meth:`load`); return the previous one."""
         self.verified_bytes(version)  # refuses a missing or changed version before anything moves
+        self._check_libraries(
+            version, self.library_mismatches(version), self._allow(allow_library_mismatch)
+        )
         with self._locked():
             current = self._alias(alias) or {"version": None, "history": []}
             if current["version"] != version:  # promoting the current one again is a no-op
                 self._set_alias(alias, [*current["history"], version])
             return current["version"]
 
-    def rollback(self, alias: str = "production") -> str:
-        """Point ``alias`` back at the version it had before the last promotion."""
+    def rollback(
+        self, alias: str = "production", allow_library_mismatch: bool | None = None
+    ) -> str:
+        """Point ``alias`` back at the version it had before the last promotion (verified
+        as by :meth:`promote`)."""
+        allow = self._allow(allow_library_mismatch)
         with self._locked():
             current = self._alias(alias)
             if not current or len(current["history"]) < 2:
                 raise RegistryError(f"alias '{alias}' nie ma poprzedniej wersji do przywrócenia")
             history = current["history"][:-1]
-            self.verified_bytes(history[-1])  # never roll back onto a changed or missing file
+            # Never roll back onto a changed or missing file, or one the API would refuse.
+            self.verified_bytes(history[-1])
+            self._check_libraries(history[-1], self.library_mismatches(history[-1]), allow)
             self._set_alias(alias, history)
             return history[-1]
 

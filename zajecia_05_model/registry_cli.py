@@ -8,13 +8,14 @@ python -m zajecia_05_model rollback [--alias production]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from kurs import exit_codes
+from kurs.cli import PolishArgumentParser
 from kurs.polish import decimal
 from kurs.repository import data_dir
+from zajecia_05_model.library_versions import OVERRIDE_VARIABLE
 from zajecia_05_model.metadata import MetadataError, ModelMetadata
 from zajecia_05_model.registry import CARD_FILE, Registry, RegistryError
 
@@ -34,10 +35,21 @@ def model_summary(registry: Registry, alias: str = "staging") -> str:
     )
 
 
+def require_registry(registry: Registry) -> None:
+    """Raises :class:`RegistryError` naming the folder and the next step when the registry
+    does not exist — a data folder before training, or the wrong data folder."""
+    if not registry.root.is_dir():
+        raise RegistryError(
+            f"brak rejestru modeli w {registry.root}. Model rejestruje trening z zajęć 05: "
+            "make run albo python -m kurs --only 5 (po krokach 03–04); inny folder danych "
+            "wskazuje --data-dir albo MLOPS_DATA_DIR"
+        )
+
+
 def list_versions(registry: Registry) -> int:
     aliases = registry.aliases()
     if not registry.versions():
-        print("Rejestr jest pusty.")
+        print(f"Rejestr {registry.root} nie ma jeszcze żadnej wersji modelu.")
         return exit_codes.OK
     print(
         f"{'wersja':<8} {'zarejestrowana':<26} {'okno':<17} {'AUC wal.':>8} {'AUC test':>8}  aliasy"
@@ -70,6 +82,14 @@ def show(registry: Registry, name: str) -> int:
         f"kod: {meta.code_version}"
     )
     print(f"  karta modelu: {registry.versions_dir / version / CARD_FILE}")
+    libraries = ", ".join(f"{lib} {number}" for lib, number in sorted(meta.libraries.items()))
+    print(f"  biblioteki przy treningu: {libraries or 'nie zapisano'}")
+    if mismatches := registry.library_mismatches(version):
+        print(
+            f"  UWAGA: inne wersje niż zainstalowane: {', '.join(map(str, mismatches))} — "
+            f"rejestr nie wczyta tej wersji bez {OVERRIDE_VARIABLE}=1 "
+            "(albo wytrenuj ją ponownie: make run)"
+        )
     return exit_codes.OK
 
 
@@ -86,16 +106,16 @@ def rollback(registry: Registry, alias: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = PolishArgumentParser(
         prog="python -m zajecia_05_model", description="Rejestr modeli (zajęcia 05)."
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="domyślnie $MLOPS_DATA_DIR")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="wersje, metryki i aliasy")
     show_parser = commands.add_parser("show", help="szczegóły wersji lub aliasu")
-    show_parser.add_argument("name")
+    show_parser.add_argument("name", metavar="WERSJA_LUB_ALIAS", help="np. v0002 albo production")
     promote_parser = commands.add_parser("promote", help="ustaw alias na wersję")
-    promote_parser.add_argument("version")
+    promote_parser.add_argument("version", metavar="WERSJA", help="np. v0002")
     promote_parser.add_argument("--alias", default="production")
     rollback_parser = commands.add_parser("rollback", help="przywróć poprzednią wersję aliasu")
     rollback_parser.add_argument("--alias", default="production")
@@ -103,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     registry = Registry(args.data_dir or data_dir())
     try:
+        require_registry(registry)
         if args.command == "list":
             return list_versions(registry)
         if args.command == "show":

@@ -1,7 +1,10 @@
 """The monthly monitoring report: one HTML page (Polish) with figures, next to summary.json.
 
 The page's prose is in ``templates/report.html.j2``; this module draws the figures and
-prepares the tables' cells.
+prepares the tables' cells. A month's page depends only on what was known when that
+month was monitored — no time stamp, no path, no later month — so monitoring the same
+months again writes the same bytes; :func:`publish` copies them into ``raporty/`` of this
+class, the copy that is committed and graded.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from kurs.atomic_io import write_text_atomic
+from kurs.atomic_io import write_bytes_atomic, write_text_atomic
 from kurs.figures import png_data_uri
 from kurs.polish import decimal, integer, percent
 from kurs.templates import render as render_template
@@ -22,6 +25,8 @@ from zajecia_05_model.evaluate import bin_shares
 if TYPE_CHECKING:
     from zajecia_06_monitoring.monitor import MonthResult
 
+# The committed copy of the reports (see publish): make run writes it, git keeps it.
+PUBLISHED = Path(__file__).resolve().parent / "raporty"
 STATUS_COLORS = {"ok": "#2a9d8f", "warning": "#e9c46a", "alert": "#b00020"}
 TOP_DRIFTED = 6
 DPI = 90
@@ -106,8 +111,18 @@ def predictions(result: MonthResult) -> Figure:
 
 
 def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
-    """All monitored months in calendar order, this month's entry from ``result``."""
-    by_month = {summary["month"]: summary for summary in months}
+    """The months monitored with this model up to this one, in calendar order; this
+    month's entry from ``result``.
+
+    Later months (left in the data folder by an earlier run) and months of other model
+    versions are left out: the page shows what was known when its month was monitored,
+    against this model's validation, and stays the same however many months follow.
+    """
+    by_month = {
+        summary["month"]: summary
+        for summary in months
+        if summary["month"] < result.month and summary["model_version"] == result.model_version
+    }
     by_month[result.month] = result.summary()
     return [by_month[month] for month in sorted(by_month)]
 
@@ -177,3 +192,26 @@ def write_report(result: MonthResult, data_dir: Path, months: list[dict]) -> Pat
     return write_text_atomic(
         report_folder(data_dir, result.month) / "report.html", render(result, months)
     )
+
+
+def publish(data_dir: Path, months: list[str], destination: Path = PUBLISHED) -> list[Path]:
+    """Copy the reports of ``months`` into ``destination`` as ``RRRR-MM.html`` and
+    ``RRRR-MM.json`` (the page and ``summary.json``), byte for byte; return the paths.
+
+    Raises:
+        FileNotFoundError: a month has not been monitored in ``data_dir`` yet; checked
+            for every month before anything is written.
+    """
+    copies = {
+        Path(destination) / f"{month}{suffix}": report_folder(data_dir, month) / name
+        for month in months
+        for name, suffix in (("report.html", ".html"), ("summary.json", ".json"))
+    }
+    for source in copies.values():
+        if not source.is_file():
+            month = source.parent.name.removeprefix("month=")
+            raise FileNotFoundError(
+                f"brak raportu monitoringu {source}: miesiąc {month} nie był monitorowany; "
+                f"uruchom: python -m kurs.backfill flights_monitor --months {month}"
+            )
+    return [write_bytes_atomic(target, source.read_bytes()) for target, source in copies.items()]

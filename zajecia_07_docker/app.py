@@ -4,9 +4,9 @@
 
 ``create_app`` builds one application: the routes of ``routes.py``, JSON errors for
 every failure (a client never gets an HTML page or a bare 500), a request id on every
-response, and the model slot. It is extended without being edited: a caller may pass its
-own model slot and ``on_prediction`` listeners (metrics, a prediction log) and add
-Flask's own hooks.
+response, a body left unread discarded before the answer (``body.py``), and the model
+slot. It is extended without being edited: a caller may pass its own model slot and
+``on_prediction`` listeners (metrics, a prediction log) and add Flask's own hooks.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
 from zajecia_05_model.registry import Registry
+from zajecia_07_docker.body import discard_unread
 from zajecia_07_docker.errors import ApiError, error_response
 from zajecia_07_docker.events import PredictionEvent
 from zajecia_07_docker.routes import api
@@ -30,9 +31,11 @@ log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Messages of the statuses Werkzeug raises itself, and the field each one is about.
 HTTP_ERRORS = {
+    400: ("niepoprawne żądanie HTTP", "request"),
     404: ("nie ma takiego zasobu", "path"),
     405: ("ta metoda HTTP nie jest obsługiwana pod tym adresem", "method"),
     413: ("ciało żądania jest większe niż dopuszczalne", "body"),
+    500: ("błąd wewnętrzny serwera", "server"),
 }
 
 
@@ -72,6 +75,12 @@ def create_app(
     @app.after_request
     def return_request_id(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+    @app.after_request
+    def finish_reading_body(response):
+        # An answer given before the body was read must still reach the client.
+        discard_unread(request)
         return response
 
     @app.errorhandler(ApiError)

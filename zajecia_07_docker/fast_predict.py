@@ -5,16 +5,21 @@ DataFrame, running the ColumnTransformer and the trees' parallel loop costs tens
 milliseconds, nearly all of it overhead. :class:`CompiledForest` reads the fitted trees
 once and evaluates all of them together with a few array operations per request:
 
-1. every split node of every tree compares one number with its threshold. The row
-   becomes one vector ``x`` such that each node reads its own slot of it:
-   numeric features appear twice — with missing values as ``-inf`` (for nodes that send
+1. every numeric split compares one number of the row with its threshold. Each numeric
+   feature has two copies — with missing values as ``-inf`` (for splits that send
    missing values left: ``-inf <= t`` is true) and as ``nan`` (for the others:
    ``nan <= t`` is false, even for the threshold ``inf`` that splits "known vs
-   missing"). Categorical splits become 0/1 slots, looked up per category once at load
-   time;
-2. all node decisions are computed at once, giving each node its next node (a leaf
-   points at itself), and the trees are walked level by level together;
-3. the leaf values are summed with the baseline and put through the logistic function.
+   missing"). The splits are numbered by the copy they read, so the numbers to compare
+   are one ``np.repeat`` of the row's copies, and one ``np.where`` gives every numeric
+   split its next node;
+2. the next nodes of the categorical splits do not depend on anything but the category:
+   they are looked up per category once at load time, from the trees' bitsets;
+3. a leaf points at itself; with every node's next node known, the trees are walked
+   level by level together, and the leaf values are summed with the baseline and put
+   through the logistic function.
+
+Only the splits are compared (about half the nodes), without a gather by index: on a
+model of 250 trees (15 250 nodes) this is about twice as fast as comparing every node.
 
 For a batch, :class:`BinnedForest` does what the classifier does during training:
 it maps the rows once to the model's own bins (one byte per value) and runs the trees'
@@ -41,6 +46,8 @@ from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 # Bits per word of the trees' category bitsets (uint32), and categories per bitset.
 WORD_BITS = 32
 MAX_CATEGORIES = 256
+# The column of a missing (or unknown) category in the tables of categorical splits.
+MISSING = -1
 
 
 class UnsupportedModel(ValueError):
@@ -60,6 +67,21 @@ def _parts(pipeline: Pipeline) -> tuple[ColumnTransformer, HistGradientBoostingC
             "HistGradientBoostingClassifier z cechami kategorycznymi"
         )
     return encoder, model
+
+
+def _left_by_code(trees: list, tree_of: np.ndarray, nodes: np.ndarray, splits) -> np.ndarray:
+    """Per categorical split, whether raw category code c goes left (column c); the last
+    column (``MISSING``) is for a missing category."""
+    codes = np.arange(MAX_CATEGORIES)
+    words, bits = codes // WORD_BITS, codes % WORD_BITS
+    known = np.array(
+        [
+            trees[tree_of[node]].raw_left_cat_bitsets[nodes["bitset_idx"][node]][words] >> bits & 1
+            for node in splits
+        ],
+        dtype=bool,
+    ).reshape(len(splits), MAX_CATEGORIES)
+    return np.column_stack((known, nodes["missing_go_to_left"][splits] == 1))
 
 
 def _logistic(raw: np.ndarray | float) -> np.ndarray | float:
@@ -87,103 +109,86 @@ class BinnedForest:
 
 
 class CompiledForest:
+    """One flight at a time, with a few numpy operations (see the module docstring)."""
+
     def __init__(self, pipeline: Pipeline):
         encoder, model = _parts(pipeline)
         names = [name.split("__", 1)[1] for name in encoder.get_feature_names_out()]
         is_categorical = dict(zip(names, model.is_categorical_, strict=True))
         self.categorical = [name for name in names if is_categorical[name]]
         self.numeric = [name for name in names if not is_categorical[name]]
-        # The classifier's own preprocessing puts the categorical columns first.
-        tree_columns = {name: i for i, name in enumerate(self.categorical + self.numeric)}
         self.baseline = float(np.ravel(model._baseline_prediction)[0])
-        self._compile([predictors[0] for predictors in model._predictors], tree_columns)
-        self._category_slots = self._category_tables(pipeline, tree_columns)
-
-    def _compile(self, trees: list, tree_columns: dict[str, int]) -> None:
+        trees = [predictors[0] for predictors in model._predictors]
         sizes = [len(tree.nodes) for tree in trees]
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         nodes = np.concatenate([tree.nodes for tree in trees])
+        shift = np.repeat(starts, sizes)
+        left, right = nodes["left"] + shift, nodes["right"] + shift
         leaf = nodes["is_leaf"].astype(bool)
         categorical = nodes["is_categorical"].astype(bool) & ~leaf
-        here = np.arange(len(nodes))
-        shift = np.repeat(starts, sizes)
-        self.left = np.where(leaf, here, nodes["left"] + shift).astype(np.intp)
-        self.right = np.where(leaf, here, nodes["right"] + shift).astype(np.intp)
-        # Tree column -> numeric slot: first copy (missing = -inf), second (missing = nan).
-        numeric_columns = np.array([tree_columns[n] for n in self.numeric])
-        slot_of_column = np.full(len(tree_columns), -1)
-        slot_of_column[numeric_columns] = np.arange(len(numeric_columns))
-        feature = nodes["feature_idx"].astype(np.intp)
-        missing_left = nodes["missing_go_to_left"].astype(bool)
+        # The classifier's own preprocessing puts the categorical columns first; numeric
+        # column i is read as copy i (missing = -inf) or i + width (missing = nan).
         width = len(self.numeric)
-        self.slot = np.where(missing_left, slot_of_column[feature], slot_of_column[feature] + width)
-        self.threshold = nodes["num_threshold"].astype(np.float64)
-        self.slot[leaf] = 0
-        # Categorical split k reads slot 2*width + k, holding 0 (go left) or 1 (go right);
-        # sorted by feature, so that each feature's splits take one contiguous block.
-        split_nodes = np.flatnonzero(categorical)
-        split_nodes = split_nodes[np.argsort(feature[split_nodes], kind="stable")]
-        self.slot[split_nodes] = 2 * width + np.arange(len(split_nodes))
-        self.threshold[split_nodes] = 0.5
-        self.roots = starts.astype(np.intp)
+        copy = nodes["feature_idx"].astype(np.intp) - len(self.categorical)
+        copy[nodes["missing_go_to_left"] == 0] += width
+        numeric = np.flatnonzero(~leaf & ~categorical)
+        numeric = numeric[np.argsort(copy[numeric], kind="stable")]
+        by_feature = np.flatnonzero(categorical)
+        by_feature = by_feature[np.argsort(nodes["feature_idx"][by_feature], kind="stable")]
+        # New node numbers: numeric splits (by copy), categorical splits (by feature), leaves.
+        order = np.concatenate((numeric, by_feature, np.flatnonzero(leaf)))
+        position = np.empty(len(nodes), dtype=np.intp)
+        position[order] = np.arange(len(nodes))
+        self._copies = np.bincount(copy[numeric], minlength=2 * width)
+        self._thresholds = nodes["num_threshold"][numeric].astype(np.float64)
+        self._left, self._right = position[left[numeric]], position[right[numeric]]
+        self._leaves = np.arange(len(numeric) + len(by_feature), len(nodes))
+        self.roots = position[starts]
         self.depth = int(nodes["depth"].max())
-        self.value = nodes["value"].astype(np.float64)
-        self._split_nodes = split_nodes
-        self._split_left_sets = self._left_sets(trees, starts, nodes, split_nodes)
-        self._split_missing_left = missing_left[split_nodes]
-        self._split_column = feature[split_nodes]
+        self.value = nodes["value"][order].astype(np.float64)
+        goes_left = _left_by_code(trees, np.repeat(np.arange(len(trees)), sizes), nodes, by_feature)
+        self._next_by_category = self._category_tables(
+            pipeline,
+            nodes["feature_idx"][by_feature],
+            goes_left,
+            position[left[by_feature]],
+            position[right[by_feature]],
+        )
 
-    @staticmethod
-    def _left_sets(trees, starts, nodes, split_nodes) -> list[np.ndarray]:
-        """For each categorical split, whether each raw category code goes left."""
-        tree_of = np.searchsorted(starts, split_nodes, side="right") - 1
-        codes = np.arange(MAX_CATEGORIES)
-        sets = []
-        for node, tree in zip(split_nodes, tree_of, strict=True):
-            bitset = trees[tree].raw_left_cat_bitsets[nodes["bitset_idx"][node]]
-            sets.append((bitset[codes // WORD_BITS] >> (codes % WORD_BITS)) & 1 == 1)
-        return sets
+    def _category_tables(self, pipeline, features, goes_left, left, right) -> list[dict]:
+        """Per categorical feature: category -> the next node of each split on it.
 
-    def _category_tables(self, pipeline: Pipeline, tree_columns: dict[str, int]) -> list[dict]:
-        """Per categorical feature: category -> the 0/1 decisions of its splits.
-
-        Each category's decisions are computed here once, through the same encoders as
-        the pipeline's; ``None`` stands for a missing or unknown category.
+        Computed once per category, through the same encoders as the pipeline's;
+        ``None`` stands for a missing or unknown category.
         """
-        model = pipeline.named_steps["model"]
         outer = pipeline.named_steps["features"].named_transformers_["categories"]
-        inner = model._preprocessor.named_transformers_["encoder"]
+        inner = pipeline.named_steps["model"]._preprocessor.named_transformers_["encoder"]
         tables = []
         for j, name in enumerate(self.categorical):
-            splits = np.flatnonzero(self._split_column == tree_columns[name])
+            mine = features == j
+            go_left, to_left, to_right = goes_left[mine], left[mine], right[mine]
             inner_codes = {code: i for i, code in enumerate(inner.categories_[j])}
             known = outer.categories_[list(outer.feature_names_in_).index(name)]
             table = {
-                category: self._decisions(splits, inner_codes.get(float(position)))
+                category: np.where(
+                    go_left[:, inner_codes.get(float(position), MISSING)], to_left, to_right
+                )
                 for position, category in enumerate(known)
             }
-            table[None] = self._decisions(splits, None)
+            table[None] = np.where(go_left[:, MISSING], to_left, to_right)
             tables.append(table)
         return tables
 
-    def _decisions(self, splits: np.ndarray, code: int | None) -> np.ndarray:
-        left = [
-            self._split_missing_left[k] if code is None else self._split_left_sets[k][code]
-            for k in splits
-        ]
-        return np.where(np.array(left, dtype=bool), 0.0, 1.0)
-
-    def _vector(self, flight: Mapping[str, object]) -> np.ndarray:
-        numbers = np.array([flight[name] for name in self.numeric], dtype=np.float64)
-        blocks = [np.where(np.isnan(numbers), -np.inf, numbers), numbers]
-        for name, table in zip(self.categorical, self._category_slots, strict=True):
-            blocks.append(table.get(flight[name], table[None]))
-        return np.concatenate(blocks)
-
     def predict_proba(self, flight: Mapping[str, object]) -> float:
         """Probability of the positive class for one flight (features by name)."""
-        x = self._vector(flight)
-        following = np.where(x[self.slot] <= self.threshold, self.left, self.right)
+        numbers = np.array([flight[name] for name in self.numeric], dtype=np.float64)
+        copies = np.concatenate((np.where(np.isnan(numbers), -np.inf, numbers), numbers))
+        compared = np.repeat(copies, self._copies)
+        blocks = [np.where(compared <= self._thresholds, self._left, self._right)]
+        for name, table in zip(self.categorical, self._next_by_category, strict=True):
+            blocks.append(table.get(flight[name], table[None]))
+        blocks.append(self._leaves)
+        following = np.concatenate(blocks)
         node = self.roots
         for _ in range(self.depth):
             node = following[node]

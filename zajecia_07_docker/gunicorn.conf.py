@@ -18,11 +18,22 @@ def _positive_int(variable: str, default: int) -> int:
 bind = os.environ.get("API_BIND", "127.0.0.1:8000")
 # Prediction is CPU-bound: about one worker per core. Each worker loads its own model.
 workers = _positive_int("API_WORKERS", 2)
-worker_class = "sync"
-# One thread per worker: scikit-learn's OpenMP threads in two workers on two cores would
-# fight over the cores (workers inherit the variable; numpy is imported after the fork).
+# Threads, not sync workers: a sync worker serves one connection at a time, so two idle
+# connections (opened, nothing sent) stall two sync workers until the timeout kills them.
+# Here a connection holds a thread only while it is sending: a silent one for at most
+# 5 s (gunicorn then parks it without a thread and closes it after `keepalive`), a
+# trickling one as long as it trickles. A worker answers at once while it has a free
+# thread, and the connections need not spread evenly: each worker gets enough threads
+# for the slow clients expected at once. Idle threads cost little memory; under the GIL
+# the predictions of one worker still take turns (throughput is as with sync workers).
+worker_class = "gthread"
+threads = _positive_int("API_THREADS", 64)
+# One OpenMP thread per worker: scikit-learn's OpenMP threads in two workers on two cores
+# would fight over the cores (workers inherit the variable; numpy is imported after the
+# fork).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-# A worker silent for this long is killed and replaced (a stuck request).
+# The worker's main loop reports it alive whatever its threads do; a worker silent for
+# this long (the whole process stuck) is killed and replaced.
 timeout = _positive_int("API_TIMEOUT_S", 30)
 # On SIGTERM (docker stop, a deploy) workers finish the requests they have first.
 graceful_timeout = _positive_int("API_GRACEFUL_TIMEOUT_S", 20)
@@ -36,6 +47,10 @@ accesslog = os.environ.get("API_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("API_LOG_LEVEL", "info")
 logger_class = "zajecia_07_docker.access_log.JsonAccessLogger"
+# No runtime control socket (gunicornc; gunicorn >= 25): its default path in $HOME is one
+# for all servers of a user (each new one takes it over, each one stopping removes it),
+# and a read-only container cannot create it (a warning at every start).
+control_socket_disable = True
 # The process title shows in ps/top which service a worker belongs to.
 proc_name = "flights-api"
 

@@ -99,42 +99,73 @@ def components(max_batch: int) -> dict:
     return {**_request_schemas(max_batch), **_answer_schemas()}
 
 
+# Tags group the operations in documentation and in generated clients (one module each).
+TAGS = [
+    {"name": "prognozy", "description": "Prognoza opóźnienia lotu."},
+    {"name": "stan", "description": "Czy usługa żyje, czy ma model i jaki."},
+    {"name": "dokumentacja", "description": "Opis API i formularz dla ludzi."},
+]
+
+
+def _operation(operation_id: str, tag: str, summary: str, responses: dict, **more) -> dict:
+    """One operation; ``operation_id`` names it in generated clients (``predict(...)``)."""
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": summary,
+        **more,
+        "responses": responses,
+    }
+
+
 def _paths() -> dict:
     status = _json(_ref("Status"), "Stan usługi.")
     page = {"description": "Strona HTML.", "content": {"text/html": {"schema": {"type": "string"}}}}
-    predict = {
-        "summary": "Prognoza dla jednego lotu albo partii lotów",
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"oneOf": [_ref("Flight"), _ref("Batch")]}}},
-        },
-        "responses": {
-            "200": _json({"oneOf": [_ref("Prediction"), _ref("BatchPrediction")]}, "Prognoza."),
-            **_errors("400", "413", "415", "422", "503"),
-        },
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"oneOf": [_ref("Flight"), _ref("Batch")]}}},
+    }
+    answers = {
+        "200": _json({"oneOf": [_ref("Prediction"), _ref("BatchPrediction")]}, "Prognoza."),
+        **_errors("400", "413", "415", "422", "503"),
     }
     return {
-        "/health": {"get": {"summary": "Czy proces żyje", "responses": {"200": status}}},
+        "/health": {"get": _operation("health", "stan", "Czy proces żyje", {"200": status})},
         "/ready": {
-            "get": {
-                "summary": "Czy model jest wczytany i gotowy",
-                "responses": {"200": status, "503": status},
-            }
+            "get": _operation(
+                "ready", "stan", "Czy model jest wczytany i gotowy", {"200": status, "503": status}
+            )
         },
         "/model": {
-            "get": {
-                "summary": "Model w użyciu: wersja, okno treningowe, metryki",
-                "responses": {"200": _json({"type": "object"}, "Opis modelu."), **_errors("503")},
-            }
+            "get": _operation(
+                "model_info",
+                "stan",
+                "Model w użyciu: wersja, okno treningowe, metryki",
+                {"200": _json({"type": "object"}, "Opis modelu."), **_errors("503")},
+            )
         },
-        "/predict": {"post": predict},
+        "/predict": {
+            "post": _operation(
+                "predict",
+                "prognozy",
+                "Prognoza dla jednego lotu albo partii lotów",
+                answers,
+                requestBody=body,
+            )
+        },
         "/openapi.json": {
-            "get": {
-                "summary": "Ten dokument",
-                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
-            }
+            "get": _operation(
+                "openapi",
+                "dokumentacja",
+                "Ten dokument",
+                {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+            )
         },
-        "/": {"get": {"summary": "Formularz do wypróbowania prognozy", "responses": {"200": page}}},
+        "/": {
+            "get": _operation(
+                "form", "dokumentacja", "Formularz do wypróbowania prognozy", {"200": page}
+            )
+        },
     }
 
 
@@ -151,6 +182,7 @@ def build_spec(max_batch: int, version: str) -> dict:
                 "rejestru (alias production)."
             ),
         },
+        "tags": TAGS,
         "paths": _paths(),
         "components": {"schemas": components(max_batch)},
     }

@@ -9,10 +9,11 @@ from importlib.metadata import version as package_version
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
+from zajecia_07_docker.body import read_body
 from zajecia_07_docker.errors import ApiError
 from zajecia_07_docker.events import PredictionEvent
 from zajecia_07_docker.openapi import build_spec
-from zajecia_07_docker.schema import FIELDS, FLIGHT_ID, example_flight, validate_flight
+from zajecia_07_docker.schema import FIELDS, example_flight, polish_number, validate_flight
 from zajecia_07_docker.served_model import ServedModel
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,13 @@ def health():
 
 @api.get("/ready")
 def ready():
-    model = _state()["slot"].current
+    slot = _state()["slot"]
+    model = slot.current
     if model is None:
         return jsonify(status="not_ready", reason=_not_ready_reason()), 503
-    return jsonify(status="ready", model_version=model.version)
+    # A version refused by a hot swap leaves the old one serving: say why it was refused.
+    refused = {"refused": slot.last_error} if slot.last_error else {}
+    return jsonify(status="ready", model_version=model.version, **refused)
 
 
 @api.get("/model")
@@ -57,6 +61,34 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} nie jest liczbą JSON")
 
 
+# Python's messages for bad JSON, as a person reads them here.
+JSON_MISTAKES = {
+    "Expecting value": "oczekiwano wartości",
+    "Expecting property name enclosed in double quotes": "oczekiwano nazwy pola w cudzysłowie",
+    "Expecting ':' delimiter": "oczekiwano dwukropka",
+    "Expecting ',' delimiter": "oczekiwano przecinka",
+    "Unterminated string starting at": "niezamknięty tekst",
+    "Invalid control character at": "znak sterujący wewnątrz tekstu",
+    "Invalid \\escape": "niepoprawna sekwencja \\",
+    "Invalid \\uXXXX escape": "niepoprawna sekwencja \\uXXXX",
+    "Extra data": "nadmiarowe dane po wartości",
+}
+
+
+def _json_mistake(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        what = JSON_MISTAKES.get(error.msg, error.msg)
+        return f"{what} (wiersz {error.lineno}, kolumna {error.colno})"
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start]
+        return f"niepoprawny tekst w {error.encoding} (bajt {byte:#04x} na pozycji {error.start})"
+    if isinstance(error, RecursionError):
+        return "zbyt głęboko zagnieżdżone tablice lub obiekty"
+    if str(error).startswith("Exceeds the limit"):
+        return "liczba całkowita ma za dużo cyfr"
+    return str(error)  # NaN or Infinity: already in Polish
+
+
 def _read_json() -> object:
     if not request.is_json:
         raise ApiError(
@@ -64,12 +96,13 @@ def _read_json() -> object:
             "oczekiwano Content-Type: application/json",
             [("Content-Type", f"otrzymano {request.mimetype or 'brak'}")],
         )
+    body = read_body(request, _state()["settings"].max_body_bytes)
     try:
         # NaN and Infinity are not JSON, although Python's parser accepts them.
-        return json.loads(request.get_data(cache=False), parse_constant=_reject_constant)
+        return json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise ApiError(
-            400, "ciało żądania nie jest poprawnym JSON", [("body", str(error))]
+            400, "ciało żądania nie jest poprawnym JSON", [("body", _json_mistake(error))]
         ) from None
 
 
@@ -147,8 +180,12 @@ def openapi():
     return jsonify(build_spec(_state()["settings"].max_batch, package_version("kurs-mlops")))
 
 
+@api.app_template_filter("pl")
+def polish(value: float | None) -> str:
+    """A number in a Polish form field: ``12,5``; empty for a missing value."""
+    return "" if value is None else polish_number(value)
+
+
 @api.get("/")
 def form():
-    return render_template(
-        "form.html", fields=FIELDS, flight_id=FLIGHT_ID, example=example_flight()
-    )
+    return render_template("form.html", fields=FIELDS, example=example_flight())

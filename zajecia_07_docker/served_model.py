@@ -41,9 +41,12 @@ class ServedModel:
 
     @classmethod
     def load(cls, registry: Registry, name: str) -> ServedModel:
-        """Load a version or alias; the registry verifies its checksum and types first.
+        """Load a version or alias; the registry verifies its checksum, types and the
+        library versions it was saved with first.
 
         Raises:
+            LibraryMismatch: saved with other library versions (unless
+                ``MLOPS_ALLOW_LIBRARY_MISMATCH=1``); ``/ready`` shows the message.
             RegistryError: unknown, changed or untrusted model file.
             MetadataError: metadata without the fields training writes.
             UnsupportedModel: a model the fast path cannot evaluate.

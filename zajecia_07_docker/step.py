@@ -12,6 +12,8 @@ from zajecia_07_docker.server import CLASS_DIR, ApiServer
 
 TITLE = "API i kontener"
 ACTION = "gunicorn z modelem production, loty z 2013-07"
+# Read from the data folder: features (class 04) and the model registry (class 05).
+NEEDS = {"features/flights": 4, "registry": 5}
 
 
 def run(context: RunContext, month: str = "2013-07", flights: int = 500) -> list[Path]:

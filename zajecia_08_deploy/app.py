@@ -3,12 +3,14 @@
     gunicorn --config zajecia_08_deploy/gunicorn.conf.py zajecia_08_deploy.wsgi:app
 
 Nothing of class 07 is edited: its factory takes a model slot and prediction listeners,
-and this module plugs in what production needs.
+and this module plugs in what production needs. A prediction that cannot be logged is
+still answered (availability first), but ``/ready`` answers 503 with the reason: live
+quality would miss it, so a deployment must not look healthy.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, jsonify, request
 
 from zajecia_05_model.registry import Registry
 from zajecia_07_docker.app import create_app as create_api
@@ -28,13 +30,15 @@ def create_app(
     slot = ModelSlot(Registry(settings.data_dir, settings.model_name), settings.model_alias)
     watcher = AliasWatcher(slot, watch_interval_s)
     watcher.start()
-    app = create_api(
-        settings,
-        slot,
-        on_prediction=(
-            metrics.logged(prediction_log or PredictionLog(log_path(settings.data_dir))),
-            metrics.count_predictions,
-        ),
-    )
+    log = prediction_log or PredictionLog(log_path(settings.data_dir))
+    app = create_api(settings, slot, on_prediction=(metrics.logged(log), metrics.count_predictions))
     metrics.install(app)
+
+    @app.before_request
+    def prediction_log_readiness():
+        if request.endpoint == "api.ready" and (problem := log.problem()):
+            reason = f"log predykcji {log.path} nie przyjmuje zapisów ({problem})"
+            return jsonify(status="not_ready", reason=reason), 503
+        return None
+
     return app

@@ -13,6 +13,10 @@ passes:
 Then the alias moves (atomically, class 05) and every running API picks the version up
 within a second (``hot_swap``). ``rollback()`` moves the alias back. A tampered version
 never gets that far: the registry refuses to load it, in staging and in production.
+
+The command line (``cli.py``) checks a running API given by ``--url`` before any of this,
+and moves the alias back when that API does not switch — a failed command leaves
+``production`` as it was.
 """
 
 from __future__ import annotations
@@ -144,11 +148,15 @@ def wait_for_version(base_url: str, version: str, timeout_s: float = WAIT_S) -> 
     """Whether every live worker of the API at ``base_url`` serves ``version``.
 
     Read from ``api_model_in_service`` in ``/metrics``: a version stays there while any
-    live worker serves it, so only ``{version}`` means that all of them switched.
+    live worker serves it, so only ``{version}`` means that all of them switched. An API
+    that does not answer (restarting, stopped) is asked again until ``timeout_s``.
     """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        status, exposition = call(base_url, "GET", "/metrics", timeout=5)
+        try:
+            status, exposition = call(base_url, "GET", "/metrics", timeout=5)
+        except OSError:
+            status, exposition = None, ""
         if status == 200 and versions_in_service(exposition) == {version}:
             return True
         time.sleep(0.2)

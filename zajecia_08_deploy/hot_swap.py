@@ -5,8 +5,10 @@ A background thread in every gunicorn worker looks at the alias file once per
 version next to the old one — checksum and trusted types verified by the registry,
 trees compiled — and only then replaces the model in the slot. Requests never wait for a
 load and never see a half-loaded model: each one uses the model it took at its start,
-old or new. A version that fails to load is refused; the old one keeps serving and the
-failure is counted (``api_model_load_failures_total``) and shown by ``/ready``.
+old or new. A version that fails to load — a changed file, an untrusted type, other
+library versions than it was saved with (class 05) — is refused; the old one keeps
+serving and the failure is counted (``api_model_load_failures_total``) and shown by
+``/ready`` (``refused``).
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ One SQLite file (``$MLOPS_DATA_DIR/prediction_log/predictions.sqlite3`` by defau
 ``PREDICTION_LOG_PATH`` to change it), one row per predicted flight: time, request id,
 the client's flight id, model version, the inputs (JSON), probability, decision,
 threshold and the request's latency. Every gunicorn worker appends through its own
-connection; WAL mode lets them write one after another while readers (the live quality
-job of this class) read a consistent snapshot. A request's rows are committed before its
-answer leaves the server, so an answered prediction is never missing from the log.
+connection, its threads one after another; WAL mode lets the workers write one after
+another while readers (the live quality job of this class) read a consistent snapshot.
+A request's rows are committed before its answer leaves the server, so an answered
+prediction is never missing from the log — or, when the log cannot be written, the API
+says so: :meth:`PredictionLog.problem` makes ``/ready`` answer 503 with the reason, and
+each lost request is counted (``api_prediction_log_failures_total``, alert
+``PredictionLogFailing``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,11 +73,28 @@ class PredictionLog:
         self.path = Path(path)
         self._connection: sqlite3.Connection | None = None
         self._pid: int | None = None
+        self._last_error: str | None = None
+        # The threads of a worker share its connection: one transaction at a time.
+        self._lock = threading.Lock()
+
+    def _create_group_writable(self) -> None:
+        # In the Docker stack the API (its image's user) and the repository's owner share
+        # the folder through its group (kurs/stack_folders.py): the file is created
+        # group-writable whatever the umask, and SQLite gives -wal and -shm its mode.
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o664)
+        except FileExistsError:
+            return
+        try:
+            os.fchmod(fd, 0o664)
+        finally:
+            os.close(fd)
 
     def _connect(self) -> sqlite3.Connection:
         # A connection must not cross a fork: gunicorn workers each open their own.
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._create_group_writable()
             # IMMEDIATE: a writer takes the write lock when its transaction begins, so it
             # waits (timeout) for the other workers; a deferred one that finds its snapshot
             # outdated fails at once with "database is locked", whatever the timeout.
@@ -95,7 +117,33 @@ class PredictionLog:
         """Log one answered request (the API calls this after each prediction)."""
         self.append(event)
 
+    def problem(self) -> str | None:
+        """Why predictions cannot be logged now, or None: the last write failed (until one
+        succeeds), or the log cannot be opened (its folder is missing and cannot be
+        created, is not writable, the file is not a database…)."""
+        with self._lock:
+            if self._last_error is None:
+                try:
+                    self._connect()
+                except (OSError, sqlite3.Error) as error:
+                    return f"{type(error).__name__}: {error}"
+            return self._last_error
+
     def append(self, event: PredictionEvent) -> None:
+        """Append one request's predictions in one transaction.
+
+        Raises:
+            OSError, sqlite3.Error: the log cannot be written (also kept for ``problem``).
+        """
+        with self._lock:
+            try:
+                self._append(event)
+            except (OSError, sqlite3.Error) as error:
+                self._last_error = f"{type(error).__name__}: {error}"
+                raise
+            self._last_error = None
+
+    def _append(self, event: PredictionEvent) -> None:
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         latency_ms = event.latency_s * 1000
         rows = [

@@ -18,6 +18,8 @@ from zajecia_08_deploy.service import production_server
 
 TITLE = "Wdrożenie i produkcja"
 ACTION = "kandydat 2013-02…2013-07, ruch 2013-08, promocja, jakość, rollback"
+# Read from the data folder: features (class 04) and the model registry (class 05).
+NEEDS = {"features/flights": 4, "registry": 5}
 
 
 def run(

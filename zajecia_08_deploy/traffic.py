@@ -10,6 +10,7 @@ the same partition, is what the live quality job joins with it later.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections import Counter
@@ -24,6 +25,42 @@ from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_07_docker.schema import FLIGHT_ID, flight_records
 from zajecia_07_docker.server import call
 from zajecia_08_deploy.flight_ids import flight_ids
+
+# How to start the production API when a command finds none at its --url.
+START_API = (
+    "uruchom API: .venv/bin/gunicorn --config zajecia_08_deploy/gunicorn.conf.py "
+    "zajecia_08_deploy.wsgi:app (albo docker compose up w zajecia_08_deploy) lub popraw --url"
+)
+
+
+def connection_error(error: OSError) -> str:
+    """Why a request got no answer, in Polish (the errno text of the system is English)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "połączenie odrzucone — nic nie nasłuchuje pod tym adresem"
+    if isinstance(error, TimeoutError):
+        return "brak odpowiedzi w limicie czasu"
+    if isinstance(error, ConnectionError):
+        return f"połączenie zerwane ({type(error).__name__})"
+    if isinstance(error, socket.gaierror):
+        return "nieznany host"
+    return f"błąd sieci ({type(error).__name__}: {error})"
+
+
+def api_problem(base_url: str, timeout_s: float = 5.0) -> str:
+    """Why the API at ``base_url`` cannot take traffic or follow a deployment; empty when
+    it answers ``/health`` and ``/metrics`` with 200.
+
+    ``/ready`` is not required: an API without a loadable model (503) is what a
+    deployment of a good version repairs.
+    """
+    for path in ("/health", "/metrics"):
+        try:
+            status, _ = call(base_url, "GET", path, timeout=timeout_s)
+        except OSError as error:
+            return f"API {base_url} nie odpowiada: {connection_error(error)}"
+        if status != 200:
+            return f"API {base_url} odpowiada na GET {path} statusem {status}"
+    return ""
 
 
 def month_requests(data_dir: Path, month: str, limit: int | None = None) -> list[dict]:
@@ -42,6 +79,7 @@ class ReplayResult:
     statuses: Counter = field(default_factory=Counter)
     versions: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)
     latencies_s: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -57,11 +95,26 @@ class ReplayResult:
         return (
             f"wysłano {integer(self.sent)} żądań w {decimal(self.seconds, 1)} s "
             f"({integer(round(self.sent / max(self.seconds, 1e-9)))}/s); "
-            f"200: {integer(self.ok)}, błędy: {integer(self.sent - self.ok)}; "
+            f"200: {integer(self.ok)}, błędy: {integer(self.sent - self.ok)}{self._causes()}; "
             f"p50 {decimal(self.percentile_ms(50), 1)} ms, "
             f"p99 {decimal(self.percentile_ms(99), 1)} ms; "
             f"odpowiedzi wersji: {versions or '—'}"
         )
+
+    def _causes(self, shown: int = 2) -> str:
+        """The most common reasons of the errors, e.g. `` (422 …: 3×)``; empty without errors."""
+        common = self.reasons.most_common(shown)
+        return (
+            f" ({'; '.join(f'{reason}: {integer(n)}×' for reason, n in common)})" if common else ""
+        )
+
+
+def _reason(status: int | None, answer: object) -> str:
+    """A failed request's reason in one line: the API's error message, or the network's."""
+    if status is None:
+        return str(answer)
+    message = answer.get("error", {}).get("message") if isinstance(answer, dict) else None
+    return f"HTTP {status}: {message or str(answer)[:80]}"
 
 
 def replay(
@@ -84,7 +137,7 @@ def replay(
         try:
             status, answer = call(base_url, "POST", "/predict", body, timeout=30)
         except OSError as error:
-            status, answer = None, f"{type(error).__name__}: {error}"
+            status, answer = None, connection_error(error)
         took = time.perf_counter() - started
         with lock:
             result.sent += 1
@@ -94,6 +147,7 @@ def replay(
                 result.versions[answer["model_version"]] += 1
             else:
                 result.failures.append(f"{body.get(FLIGHT_ID.name)}: {status} {answer}")
+                result.reasons[_reason(status, answer)] += 1
             sent = result.sent
         if on_sent:
             on_sent(sent)

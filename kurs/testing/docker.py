@@ -10,6 +10,9 @@ container runs are then run here, outside Docker, by each class's tests.
   exec-form ``CMD`` and ``HEALTHCHECK``;
 * ``compose_report`` (fixture) — the schema check of every ``docker-compose.yml`` of the
   repository in one run (check-jsonschema takes seconds to start);
+* :func:`compose_project` — what ``docker compose`` would make of a file: the project
+  name, the services (``include`` resolved), the real names of the volumes, the ports;
+* :func:`unset_value` — a compose value when its ``${VAR:-default}`` variables are unset;
 * :func:`container_command` — a container's command run here until it answers.
 """
 
@@ -157,6 +160,82 @@ def compose_report(tmp_path_factory: pytest.TempPathFactory) -> ComposeReport:
         *map(str, [*files, broken]),
     )
     return ComposeReport(json.loads(result.stdout), broken)
+
+
+@dataclass(frozen=True)
+class ComposeProject:
+    """A compose file as the Compose specification resolves it, without a Docker engine."""
+
+    name: str
+    services: dict[str, dict]
+    # Volume key in the file -> the volume's name on the engine.
+    volumes: dict[str, str]
+
+    def published_ports(self) -> dict[int, tuple[str, str]]:
+        """Host port -> (project, service) that publishes it."""
+        ports = {}
+        for service, spec in self.services.items():
+            for mapping in spec.get("ports", []):
+                if isinstance(mapping, dict):
+                    host = mapping.get("published")
+                else:
+                    parts = str(mapping).split(":")
+                    host = parts[-2] if len(parts) > 1 else None
+                if host:
+                    ports[int(host)] = (self.name, service)
+        return ports
+
+
+def unset_value(value: object) -> str:
+    """A compose value as Compose uses it on a fresh clone, no ``.env``: every
+    ``${NAME:-default}`` is its default, every other ``${NAME}`` empty."""
+    return re.sub(r"\$\{\w+(?::?-([^}]*))?\}", lambda m: m.group(1) or "", str(value))
+
+
+def project_name(folder: Path) -> str:
+    """The default project name of a compose file's folder: its name, lower case, only
+    ``a-z0-9_-`` (Compose's normalisation)."""
+    return re.sub(r"[^a-z0-9_-]", "", Path(folder).name.lower())
+
+
+def _model(path: Path) -> tuple[dict, dict, dict]:
+    """A compose file's own model, its services and its volumes, included files merged."""
+    import yaml
+
+    model = yaml.safe_load(path.read_text())
+    services = dict(model.get("services") or {})
+    volumes = dict(model.get("volumes") or {})
+    for entry in model.get("include", []):
+        paths = entry if isinstance(entry, str) else entry["path"]
+        for included in [paths] if isinstance(paths, str) else paths:
+            _, their_services, their_volumes = _model((path.parent / included).resolve())
+            for kind, ours, theirs in (
+                ("usługi", services, their_services),
+                ("wolumeny", volumes, their_volumes),
+            ):
+                if twice := ours.keys() & theirs.keys():
+                    raise ValueError(f"{kind} zdefiniowane dwa razy ({included}): {sorted(twice)}")
+                ours.update(theirs)
+    return model, services, volumes
+
+
+def compose_project(path: Path) -> ComposeProject:
+    """Resolve a compose file as ``docker compose -f path`` would (no ``-p``, no
+    ``COMPOSE_PROJECT_NAME``): the project is named by the file's top-level ``name`` or
+    else by its folder — an included file's ``name`` does not count — and the services
+    and volumes of included files join the project.
+
+    Raises:
+        ValueError: a service or volume defined twice (Compose refuses such a model).
+    """
+    path = Path(path).resolve()
+    model, services, volume_specs = _model(path)
+    name = model.get("name") or project_name(path.parent)
+    volumes = {}
+    for key, spec in volume_specs.items():
+        spec = spec or {}
+        volumes[key] = spec.get("name") or (key if spec.get("external") else f"{name}_{key}")
+    return ComposeProject(name, services, volumes)
 
 
 def answers(url: str, timeout: float = 2.0) -> int | None:

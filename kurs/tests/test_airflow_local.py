@@ -1,14 +1,21 @@
+import http.server
 import json
 import os
+import signal
+import socket
 import stat
+import subprocess
 import sys
-from pathlib import Path
+import threading
+import time
+from types import SimpleNamespace
 
+import psutil
 import pytest
 
-from kurs import airflow_local
+from kurs import airflow_local, exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
-from kurs.airflow_local import ensure_password, standalone_environment
+from kurs.airflow_local import READY, ensure_password, standalone_environment, stop
 
 
 def test_password_is_generated_once_and_private(tmp_path):
@@ -23,6 +30,9 @@ def test_password_is_generated_once_and_private(tmp_path):
 def test_standalone_listens_on_localhost_with_the_repository_dags(tmp_path):
     env = standalone_environment(tmp_path)
     assert env["AIRFLOW__API__HOST"] == "127.0.0.1" and env["AIRFLOW__API__PORT"] == "8080"
+    # Tasks find the API server on its port, whichever it is.
+    moved = standalone_environment(tmp_path, 8123)
+    assert moved["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:8123/execution/"
     assert "AIRFLOW__LOGGING__LOGGING_LEVEL" not in env  # students see Airflow's usual logs
     bundles = json.loads(env["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"])
     assert [b["kwargs"]["path"] for b in bundles] == [str(f) for f in dag_folders()]
@@ -39,24 +49,163 @@ def test_batch_environment_is_quiet_and_uses_sqlite_in_the_home(tmp_path):
     assert (tmp_path / "home").is_dir()
 
 
-def test_main_prints_the_login_and_starts_standalone(tmp_path, monkeypatch, capsys):
-    started = {}
-    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
-    # Stands in for exec: the real `airflow standalone` is a long-running server.
-    monkeypatch.setattr(
-        airflow_local.os, "execve", lambda exe, argv, env: started.update(argv=argv, env=env)
-    )
-    airflow_local.main([])
-    password = json.loads((tmp_path / "airflow" / "passwords.json").read_text())["admin"]
-    assert (
-        f"http://127.0.0.1:8080  (użytkownik: admin, hasło: {password})" in capsys.readouterr().out
-    )
-    assert started["argv"][1:] == ["-m", "airflow", "standalone"]
-    assert started["env"]["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
-
-
 def test_help_describes_instead_of_starting(capsys, monkeypatch):
-    monkeypatch.setattr(airflow_local.os, "execve", lambda *args: pytest.fail("started Airflow"))
+    monkeypatch.setattr(airflow_local, "serve", lambda *args: pytest.fail("started Airflow"))
     with pytest.raises(SystemExit) as exit_:
         airflow_local.main(["--help"])
     assert exit_.value.code == 0 and "127.0.0.1:8080" in capsys.readouterr().out
+
+
+def sleeper(ignore_sigterm: bool) -> subprocess.Popen:
+    """A process leading its own group, with a child in it, that may ignore SIGTERM."""
+    code = (
+        "import signal, subprocess, sys, time\n"
+        f"signal.signal(signal.SIGTERM, signal.{'SIG_IGN' if ignore_sigterm else 'SIG_DFL'})\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print('ok', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert process.stdout.readline() == "ok\n"  # its child exists
+    return process
+
+
+def group_members(pgid: int) -> list[psutil.Process]:
+    members = []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == pgid and process.status() != psutil.STATUS_ZOMBIE:
+                members.append(process)
+        except (ProcessLookupError, psutil.NoSuchProcess):
+            pass
+    return members
+
+
+def test_stop_kills_what_did_not_stop_in_time_with_its_whole_group():
+    obedient, stubborn = sleeper(False), sleeper(True)
+    started = time.monotonic()
+    killed = stop({"a": obedient, "b": stubborn}, SimpleNamespace(count=1), grace_s=1.0)
+    assert killed == ["b"]
+    assert 1.0 <= time.monotonic() - started < 5
+    # The children left in the groups (a task worker, a parser) are gone too.
+    assert group_members(obedient.pid) == [] and group_members(stubborn.pid) == []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def airflow_processes(home) -> list[psutil.Process]:
+    """The processes still running with ``home`` as their ``AIRFLOW_HOME``."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("AIRFLOW_HOME") == str(home):
+                found.append(process)
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            pass
+    return found
+
+
+def start_local_airflow(data_dir) -> subprocess.Popen:
+    """``python -m kurs.airflow_local`` on free ports, leading a process group as ``make``
+    does in a terminal, where Ctrl+C goes to the whole group. Its output, and that of
+    Airflow's components, goes to ``out.txt`` and ``err.txt`` in ``data_dir``."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
+    env |= {
+        "MLOPS_DATA_DIR": str(data_dir),
+        # The log servers of the scheduler and the triggerer: free ports as well.
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+    }
+    with (data_dir / "out.txt").open("w") as out, (data_dir / "err.txt").open("w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kurs.airflow_local", "--port", str(free_port())],
+            env=env,
+            stdout=out,
+            stderr=err,
+            process_group=0,
+        )
+
+
+def wait_for_output(airflow: subprocess.Popen, data_dir, text: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while text not in (data_dir / "out.txt").read_text():
+        if airflow.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"brak „{text}”:\n{(data_dir / 'err.txt').read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def stopped(airflow: subprocess.Popen, data_dir, signal_number: int) -> tuple[float, str]:
+    """Send ``signal_number`` to the group, wait; the seconds it took and all output."""
+    stopping = time.monotonic()
+    os.killpg(airflow.pid, signal_number)
+    try:
+        airflow.wait(timeout=30)
+    finally:
+        if airflow.poll() is None:
+            os.killpg(airflow.pid, signal.SIGKILL)
+            airflow.wait()
+    took = time.monotonic() - stopping
+    return took, (data_dir / "out.txt").read_text() + (data_dir / "err.txt").read_text()
+
+
+@pytest.mark.slow
+def test_one_ctrl_c_stops_every_airflow_process_quickly_and_quietly(tmp_path):
+    airflow = start_local_airflow(tmp_path)
+    wait_for_output(airflow, tmp_path, READY, timeout_s=300)
+    assert len(airflow_processes(tmp_path / "airflow")) >= 4  # components and their workers
+    took, output = stopped(airflow, tmp_path, signal.SIGINT)  # Ctrl+C in a terminal
+    assert airflow.returncode == exit_codes.OK, output[-3000:]
+    assert took <= airflow_local.STOP_GRACE_S + 5
+    assert "Airflow zatrzymany" in output and "Traceback" not in output
+    assert airflow_processes(tmp_path / "airflow") == []
+
+
+def test_sigterm_while_starting_stops_at_once(tmp_path, monkeypatch, capsys):
+    """The same for SIGTERM (``kill``, a closing terminal), here while the metadata
+    database is being migrated; the process's own signal handlers come back after."""
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    # `airflow db migrate` runs for seconds: the signal comes in the middle of it.
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    assert airflow_local.main(["--port", str(free_port())]) == exit_codes.OK
+    out = capsys.readouterr().out
+    assert "Zatrzymanie: Ctrl+C" in out and "Airflow zatrzymany" in out
+    assert airflow_processes(tmp_path / "airflow") == []
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+
+
+class Health(http.server.BaseHTTPRequestHandler):
+    report = b""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(self.report)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        (b'{"scheduler": {"status": "healthy"}, "triggerer": {"status": "healthy"}}', True),
+        (b'{"scheduler": {"status": "healthy"}, "triggerer": {"status": null}}', False),
+        (b"<html>", False),
+    ],
+)
+def test_ready_when_every_component_reports_healthy(report, expected):
+    handler = type("Answer", (Health,), {"report": report})
+    with http.server.HTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.handle_request).start()
+        assert airflow_local.healthy(f"http://127.0.0.1:{server.server_port}/") is expected
+
+
+def test_nobody_listening_is_not_ready():
+    assert not airflow_local.healthy(f"http://127.0.0.1:{free_port()}/")

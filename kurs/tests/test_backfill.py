@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from kurs import exit_codes
-from kurs.backfill import main, month, run_conf, run_problem
+from kurs.backfill import main, run_conf, run_problem, task_error
 
 
 @pytest.mark.slow
@@ -31,6 +31,8 @@ def test_a_failed_month_stops_the_backfill_with_its_line(tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) == 1  # March never started
     assert lines[0].startswith("2013-02 … BŁĄD") and "zadania build_month" in lines[0]
+    # The cause, not only the task: the task's own message, from Airflow's log.
+    assert f"nie powiodły się: brak partycji {tmp_path}/raw/flights/month=2013-02" in lines[0]
     assert "PartitionError" in (tmp_path / "airflow" / "logs" / "backfill.log").read_text()
     assert not (tmp_path / "features").exists()
     assert not (tmp_path / "moj-airflow").exists()  # the course's Airflow ran, not theirs
@@ -42,7 +44,42 @@ def test_a_bad_month_is_refused_before_airflow_starts(text, capsys):
         main(["flights_ingest", "--months", "2013-01", text])
     assert exit_.value.code == exit_codes.USAGE
     assert f"niepoprawny miesiąc '{text}'" in capsys.readouterr().err
-    assert month("2013-07") == "2013-07"
+
+
+def test_a_month_outside_the_data_is_refused_before_airflow_starts(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as exit_:
+        main(["flights_ingest", "--months", "2013-12", "2014-01"])
+    assert exit_.value.code == exit_codes.USAGE
+    err = capsys.readouterr().err
+    assert (
+        "błąd: argument --months: miesiąc 2014-01 jest poza danymi kursu (2013-01…2013-12)" in err
+    )
+    assert not any(tmp_path.iterdir())  # nothing ran
+
+
+TRACEBACKS = """\
+2013-11-30T17:36:35Z [error    ] Task failed with exception     [task]
+Traceback (most recent call last):
+  File "partitions.py", line 95, in manifest
+    raise PartitionError(f"brak partycji {self.folder}")
+zajecia_03_airflow_ingest.partitions.PartitionError: brak partycji raw/flights/month=2013-01
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "kurs/dag_tasks.py", line 38, in fail_without_retry
+    raise AirflowFailException(str(error)) from error
+airflow.sdk.exceptions.AirflowFailException: brak partycji raw/flights/month=2013-01
+"""
+
+
+def test_task_error_is_the_last_exception_of_the_log():
+    assert task_error(TRACEBACKS) == "brak partycji raw/flights/month=2013-01"
+    assert task_error(TRACEBACKS.rsplit("\n\n", 1)[0]) == (
+        "PartitionError: brak partycji raw/flights/month=2013-01"
+    )
+    assert task_error("2013-11-30T17:36:35Z [warning] Nic: się nie stało\n") == ""
 
 
 @pytest.mark.parametrize(

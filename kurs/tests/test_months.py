@@ -2,7 +2,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kurs.months import MONTHS_2013, month_of, month_start, months_between, parse_month
+from kurs.months import (
+    MONTHS_2013,
+    data_month,
+    month_of,
+    month_start,
+    months_between,
+    parse_month,
+)
 
 
 def test_month_of_uses_new_york_time():
@@ -30,3 +37,13 @@ def test_months_between_crosses_years():
 
 def test_the_data_set_covers_2013():
     assert months_between("2013-01", "2013-12") == MONTHS_2013
+
+
+def test_data_month_is_a_month_of_the_data_set():
+    assert data_month("2013-07") == "2013-07"
+    with pytest.raises(
+        ValueError, match=r"miesiąc 2014-01 jest poza danymi kursu \(2013-01…2013-12\)"
+    ):
+        data_month("2014-01")
+    with pytest.raises(ValueError, match="niepoprawny miesiąc"):
+        data_month("2013-7")

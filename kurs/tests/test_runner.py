@@ -127,4 +127,30 @@ def test_only_rejects_a_class_without_a_step(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--only", "9"])
     assert exit_.value.code == exit_codes.USAGE
-    assert "invalid choice" in capsys.readouterr().err
+    assert "argument --only: niepoprawny wybór: 9 (do wyboru: 1, 2" in capsys.readouterr().err
+
+
+def test_a_step_on_data_without_its_inputs_says_what_to_run_first(tmp_path):
+    """``--only 4`` on empty data: the step does not start; the message names the missing
+    folder, the class that writes it and the command to run."""
+    ran = []
+    steps = (
+        Step(4, "Airflow: przetwarzanie", "backfill", ran.append, {"raw/flights": 3}),
+        Step(5, "Airflow: trening", "backfill", ran.append, {"features/flights": 4}),
+    )
+    out = io.StringIO()
+    assert run(Course(steps, {}, 11), tmp_path, out) == exit_codes.ERROR
+    assert ran == []
+    assert "[04/11] Airflow: przetwarzanie: backfill … BŁĄD" in out.getvalue()
+    assert (
+        f"W folderze danych {tmp_path} brakuje wyników wcześniejszych zajęć: raw/flights/ "
+        "(zajęcia 03). Uruchom najpierw ich krok: python -m kurs --only 3"
+    ) in out.getvalue()
+    (tmp_path / "raw" / "flights").mkdir(parents=True)
+    steps[0].check_inputs(tmp_path)
+
+
+def test_the_steps_declare_what_they_read_from_earlier_classes():
+    needs = {step.number: step.needs for step in discover().steps}
+    assert needs[4] == {"raw/flights": 3}
+    assert all(number < step for step, need in needs.items() for number in need.values())

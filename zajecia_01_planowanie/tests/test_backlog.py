@@ -27,7 +27,7 @@ def test_project_backlog_is_valid_and_covers_every_class():
 
 def test_missing_field_names_task_and_field(raw_backlog):
     del raw_backlog["tasks"][1]["estimate"]
-    assert problems_of(raw_backlog) == ["zadanie T2, pole 'estimate': brak wymaganego pola"]
+    assert problems_of(raw_backlog) == ["tasks[1].estimate (zadanie T2): brak wymaganego pola"]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_missing_field_names_task_and_field(raw_backlog):
 )
 def test_wrong_types_and_values(raw_backlog, field, value, expected):
     raw_backlog["tasks"][2][field] = value
-    assert problems_of(raw_backlog) == [f"zadanie T3, pole '{field}': {expected}"]
+    assert problems_of(raw_backlog) == [f"tasks[2].{field} (zadanie T3): {expected}"]
 
 
 def test_all_problems_are_reported_at_once(raw_backlog):
@@ -57,17 +57,20 @@ def test_all_problems_are_reported_at_once(raw_backlog):
     raw_backlog["sprint_capacity"] = 0
     problems = problems_of(raw_backlog)
     assert len(problems) == 3
-    assert "backlog, pole 'sprint_capacity': musi być dodatnia" in problems
+    assert "sprint_capacity: musi być dodatnia" in problems
 
 
 def test_task_without_id_is_named_by_position(raw_backlog):
     del raw_backlog["tasks"][1]["id"]
-    assert problems_of(raw_backlog) == ["zadanie nr 2, pole 'id': brak wymaganego pola"]
+    assert problems_of(raw_backlog) == [
+        "tasks[1].id: brak wymaganego pola",
+        "tasks[2].depends_on[0] (zadanie T3): nieznane zadanie 'T2'",
+    ]
 
 
 def test_task_that_is_not_a_mapping(raw_backlog):
     raw_backlog["tasks"].append("T4 Zrobić wszystko")
-    assert problems_of(raw_backlog)[0].startswith("zadanie nr 4: oczekiwano mapy")
+    assert problems_of(raw_backlog)[0].startswith("tasks[3]: oczekiwano mapy")
 
 
 def test_duplicate_ids(raw_backlog):
@@ -75,8 +78,9 @@ def test_duplicate_ids(raw_backlog):
     raw_backlog["tasks"][2]["depends_on"] = []
     raw_backlog["epics"][1]["id"] = "E01"
     assert problems_of(raw_backlog) == [
-        "epik E01, pole 'id': identyfikator powtarza się",
-        "zadanie T1, pole 'id': identyfikator powtarza się",
+        "epics[1].id (epik E01): identyfikator powtarza się (pierwszy raz w epics[0])",
+        "tasks[2].id (zadanie T1): identyfikator powtarza się (pierwszy raz w tasks[0])",
+        "tasks[2].epic (zadanie T1): nieznany epik 'E02'",
     ]
 
 
@@ -84,28 +88,30 @@ def test_unknown_dependency_and_epic(raw_backlog):
     raw_backlog["tasks"][2]["depends_on"] = ["T9"]
     raw_backlog["tasks"][2]["epic"] = "E99"
     assert problems_of(raw_backlog) == [
-        "zadanie T3, pole 'epic': nieznany epik 'E99'",
-        "zadanie T3, pole 'depends_on': nieznane zadanie 'T9'",
+        "tasks[2].epic (zadanie T3): nieznany epik 'E99'",
+        "tasks[2].depends_on[0] (zadanie T3): nieznane zadanie 'T9'",
     ]
 
 
 def test_dependency_on_a_later_sprint(raw_backlog):
     raw_backlog["tasks"][0]["depends_on"] = ["T3"]
     problems = problems_of(raw_backlog)
-    assert "zadanie T1, pole 'depends_on': 'T3' jest w późniejszym sprincie (2 > 1)" in problems
+    assert (
+        "tasks[0].depends_on[0] (zadanie T1): 'T3' jest w późniejszym sprincie (2 > 1)" in problems
+    )
 
 
 def test_dependency_cycle_is_shown_as_a_path(raw_backlog):
     raw_backlog["tasks"][0]["depends_on"] = ["T2"]
     assert problems_of(raw_backlog) == [
-        "zadanie T1, pole 'depends_on': cykl zależności: T1 → T2 → T1"
+        "tasks[0].depends_on (zadanie T1): cykl zależności: T1 → T2 → T1"
     ]
 
 
 def test_self_dependency(raw_backlog):
     raw_backlog["tasks"][0]["depends_on"] = ["T1"]
     assert problems_of(raw_backlog) == [
-        "zadanie T1, pole 'depends_on': zadanie zależy samo od siebie"
+        "tasks[0].depends_on[0] (zadanie T1): zadanie zależy samo od siebie"
     ]
 
 
@@ -113,16 +119,17 @@ def test_sprint_over_capacity(raw_backlog):
     raw_backlog["tasks"][2]["sprint"] = 1
     raw_backlog["tasks"][2]["estimate"] = 1
     assert problems_of(raw_backlog) == [
-        "sprint 1, pole 'estimate': suma 9 SP przekracza pojemność sprintu (8 SP)"
+        "tasks (sprint 1): suma 9 SP przekracza pojemność sprintu (sprint_capacity: 8 SP)"
     ]
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ([], "backlog: oczekiwano mapy z polami projektu"),
-        (None, "backlog: oczekiwano mapy z polami projektu"),
-        ({"project": "P", "sprint_capacity": 5, "epics": [], "tasks": None}, "wymagana niepusta"),
+        ([], "backlog: oczekiwano mapy z polami project, sprint_capacity, epics, tasks"),
+        (None, "backlog: oczekiwano mapy z polami project, sprint_capacity, epics, tasks"),
+        ({"project": "P", "sprint_capacity": 5, "epics": [], "tasks": []}, "wymagana niepusta"),
+        ({"project": "P", "sprint_capacity": 5, "epics": [], "tasks": None}, "tasks: brak"),
     ],
 )
 def test_wrong_top_level(raw, expected):

@@ -18,8 +18,8 @@ def test_validate_lists_every_problem(raw_backlog, write_backlog, capsys):
     assert main(["validate", str(write_backlog(raw_backlog))]) == ERROR
     err = capsys.readouterr().err
     assert "ma błędy (2)" in err
-    assert "zadanie T1, pole 'sprint': brak wymaganego pola" in err
-    assert "zadanie T2, pole 'estimate'" in err
+    assert "tasks[0].sprint (zadanie T1): brak wymaganego pola" in err
+    assert "tasks[1].estimate (zadanie T2)" in err
 
 
 def test_render_writes_plan_and_chart(raw_backlog, write_backlog, tmp_path, capsys):
@@ -55,4 +55,6 @@ def test_unknown_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["publish"])
     assert exit_.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err
+    assert "niepoprawny wybór: 'publish' (do wyboru: 'validate', 'render')" in (
+        capsys.readouterr().err
+    )

@@ -9,7 +9,9 @@ styczeń…grudzień po kolei.
 2. `monthly_tables` — loty i pogoda z miesiąca przebiegu: walidacja, złe wiersze do
    kwarantanny z powodem, partycja `raw/<tabela>/month=RRRR-MM/` z manifestem.
 
-Ręczne uruchomienie dla wybranego miesiąca: parametr `month` (`RRRR-MM`).
+Który miesiąc: parametr `month` (`RRRR-MM`), a bez niego — w przebiegu z harmonogramu —
+miesiąc jego interwału danych. Przebieg ręczny **musi** mieć `month`; miesiąc spoza danych
+(2013) jest odrzucany (reguła wspólna dla DAG-ów kursu: `kurs/dag_tasks.py`).
 Źródło wybiera parametr `source` albo zmienna `MLOPS_INGEST_SOURCE`: `package`
 (domyślnie, offline), `file:///folder` lub `https://…/`. Zły plik lub za dużo złych
 wierszy kończy zadanie **bez ponowień**; błędy sieci są ponawiane.
@@ -22,10 +24,9 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
-from airflow.sdk.exceptions import AirflowFailException
 
-from kurs.dag_tasks import fail_without_retry, month_param
-from kurs.months import LOCAL_TZ, month_of
+from kurs.dag_tasks import fail_without_retry, month_param, run_month
+from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
 
@@ -68,15 +69,10 @@ def flights_ingest():
             return ingest.ingest_reference(_config(params))
 
     @task(outlets=[RAW_FLIGHTS])
-    def monthly_tables(data_interval_start=None, params=None, outlet_events=None) -> dict:
+    def monthly_tables(dag_run=None, params=None, outlet_events=None) -> dict:
         from zajecia_03_airflow_ingest import ingest
 
-        if params.get("month"):
-            month = params["month"]
-        elif data_interval_start is not None:
-            month = month_of(data_interval_start)
-        else:  # a manual run triggered without a logical date has no data interval
-            raise AirflowFailException("brak miesiąca: podaj parametr month (RRRR-MM)")
+        month = run_month(params, dag_run)
         with fail_without_retry(*ingest.PERMANENT_ERRORS):
             manifests = ingest.ingest_month(month, _config(params))
         outlet_events[RAW_FLIGHTS].extra = manifests["flights"]

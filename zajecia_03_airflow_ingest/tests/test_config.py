@@ -25,6 +25,14 @@ def test_monthly_file_names(tmp_path):
     assert config.is_monthly("flights") and not config.is_monthly("weather")
 
 
+def test_reference_tables_are_named_by_settings_too(tmp_path):
+    environ = {"MLOPS_INGEST_PLANES_FILE": "planes.parquet"}
+    config = load_config(tmp_path, {"airlines_file": "airlines.csv.gz"}, environ=environ)
+    assert config.file_name("planes", "") == "planes.parquet"
+    assert config.file_name("airlines", "") == "airlines.csv.gz"
+    assert config.file_name("airports", "") == "airports.csv"
+
+
 def test_checksums_from_text_and_mapping(tmp_path):
     environ = {"MLOPS_INGEST_SHA256": "weather.csv=ABC, planes.csv=def"}
     assert load_config(tmp_path, environ=environ).checksums == {

@@ -11,6 +11,7 @@ from airflow.sdk import CronDataIntervalTimetable
 from airflow.utils.session import create_session
 from sqlalchemy import select
 
+from kurs.backfill import load_dag, task_error
 from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.partitions import raw_partition
 
@@ -64,3 +65,23 @@ def test_bad_settings_fail_the_run_without_retries(run_dag):
     states = {ti.task_id: (ti.state, ti.try_number) for ti in run.get_task_instances()}
     assert states["reference_tables"] == ("failed", 1)
     assert not raw_partition(data_dir(), "flights", "2013-02").exists()
+
+
+@pytest.mark.slow
+def test_a_manual_run_takes_its_month_from_the_month_param_only(run_dag, capfd):
+    """The rule of kurs/dag_tasks.py: a manual run for 2013-03-01 without ``month`` gets
+    February's data interval from Airflow — it is refused instead of ingesting February;
+    a month outside the data is refused naming the param. Neither is retried."""
+    dag = load_dag("flights_ingest")
+    march = datetime(2013, 3, 1, tzinfo=NEW_YORK)
+    for conf, message in (
+        ({}, "brak miesiąca: przebieg typu manual bez parametru month"),
+        ({"month": "2014-01"}, "parametr month: miesiąc 2014-01 jest poza danymi kursu"),
+    ):
+        run = dag.test(logical_date=march, run_after=march, run_conf=conf)
+        assert run.data_interval_start == datetime(2013, 2, 1, tzinfo=NEW_YORK)
+        states = {ti.task_id: (ti.state, ti.try_number) for ti in run.get_task_instances()}
+        assert run.state == "failed" and states["monthly_tables"] == ("failed", 1)
+        captured = capfd.readouterr()
+        assert task_error(captured.out + captured.err).startswith(message)
+    assert not (data_dir() / "raw" / "flights").exists()

@@ -19,7 +19,7 @@ Produkuje zasób `flight_features` — jedno zdarzenie na miesiąc, w `extra` ma
 import pendulum
 from airflow.sdk import dag, task
 
-from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.dag_tasks import fail_without_retry, month_param, run_month
 from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
@@ -32,7 +32,9 @@ from zajecia_04_preprocessing.assets import FEATURES
     start_date=pendulum.datetime(2013, 1, 1, tz=LOCAL_TZ),
     catchup=False,
     params={
-        "month": month_param(),
+        "month": month_param(
+            "RRRR-MM; puste = miesiące ze zdarzeń zasobu (przebieg ręczny: wymagany)"
+        ),
     },
     tags=["zajecia_04", "preprocessing"],
     doc_md=__doc__,
@@ -41,10 +43,10 @@ def flights_preprocess():
     # The pipeline's modules (pandas, pyarrow) are imported inside the tasks: Airflow
     # parses this file again and again in fresh processes, and must do it fast.
     @task
-    def months(params=None, triggering_asset_events=None) -> list[str]:
+    def months(params=None, dag_run=None, triggering_asset_events=None) -> list[str]:
         from zajecia_04_preprocessing.preprocess import months_to_process
 
-        month = params.get("month")
+        month = run_month(params, dag_run, required=False)
         events = [] if month else list(triggering_asset_events[RAW_FLIGHTS])
         with fail_without_retry(ValueError):
             return months_to_process(month, events)

@@ -19,7 +19,7 @@ Produkuje zasób `flight_delay_model` (w `extra` wersja i metryki).
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.dag_tasks import fail_without_retry, month_param, param_month
 from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 from zajecia_05_model.assets import MODEL
@@ -51,6 +51,8 @@ def flights_train():
         from zajecia_05_model.candidate import train_candidate
         from zajecia_05_model.config import load_config
 
+        for name in ("train_start", "train_end"):
+            param_month(params, name)  # a month outside the data is refused, naming the param
         with fail_without_retry(ValueError, PartitionError):
             config = load_config({name: params.get(name) for name in SETTINGS_PARAMS})
             name = run_id.replace(":", "_").replace("+", "_")

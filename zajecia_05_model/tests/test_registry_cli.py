@@ -4,6 +4,7 @@ from sklearn.dummy import DummyClassifier
 from kurs.exit_codes import ERROR, OK
 from zajecia_05_model.registry import Registry
 from zajecia_05_model.registry_cli import main, model_summary
+from zajecia_05_model.tests.other_libraries import OTHER_SKLEARN, register_with_other_sklearn
 from zajecia_05_model.tests.synthetic import model_metadata
 
 METADATA = model_metadata(
@@ -50,9 +51,21 @@ def test_errors_are_messages_with_exit_code(data_dir, capsys):
     assert run(data_dir, "rollback", "--alias", "staging") == ERROR
 
 
-def test_empty_registry(tmp_path, capsys):
+@pytest.mark.parametrize("command", [["list"], ["show", "production"], ["rollback"]])
+def test_a_missing_registry_is_an_error_naming_the_folder_and_the_next_step(
+    tmp_path, command, capsys
+):
+    """A wrong or empty data folder is not "an empty registry": it names where it looked."""
+    assert run(tmp_path / "nie-ma", *command) == ERROR
+    err = capsys.readouterr().err
+    assert f"brak rejestru modeli w {tmp_path}/nie-ma/registry/flights_delay" in err
+    assert "python -m kurs --only 5" in err and "MLOPS_DATA_DIR" in err
+
+
+def test_a_registry_without_versions_lists_none_and_says_where(tmp_path, capsys):
+    Registry(tmp_path).root.mkdir(parents=True)
     assert run(tmp_path, "list") == OK
-    assert "pusty" in capsys.readouterr().out
+    assert f"Rejestr {tmp_path}/registry/flights_delay nie ma jeszcze" in capsys.readouterr().out
 
 
 def test_model_summary_line(data_dir):
@@ -61,3 +74,13 @@ def test_model_summary_line(data_dir):
     assert model_summary(registry) == (
         "model v0002: ROC AUC walidacja 0,788, test wsteczny —; próg 0,450; production → v0001"
     )
+
+
+def test_show_names_the_training_libraries_and_warns_of_other_versions(data_dir, capsys):
+    other = register_with_other_sklearn(Registry(data_dir))
+    assert run(data_dir, "show", "v0001") == OK
+    assert "UWAGA" not in capsys.readouterr().out
+    assert run(data_dir, "show", other) == OK
+    out = capsys.readouterr().out
+    assert f"scikit-learn {OTHER_SKLEARN}" in out
+    assert "UWAGA" in out and "MLOPS_ALLOW_LIBRARY_MISMATCH=1" in out

@@ -21,7 +21,7 @@ import pendulum
 from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.dag_tasks import fail_without_retry, month_param, run_month
 from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 from zajecia_04_preprocessing.assets import FEATURES
@@ -34,7 +34,9 @@ from zajecia_06_monitoring.assets import MODEL_ALERT
     start_date=pendulum.datetime(2013, 1, 1, tz=LOCAL_TZ),
     catchup=False,
     params={
-        "month": month_param(),
+        "month": month_param(
+            "RRRR-MM; puste = miesiące ze zdarzeń zasobu (przebieg ręczny: wymagany)"
+        ),
         "labels_available": Param(True, type="boolean", description="czy znamy już wyniki lotów"),
     },
     tags=["zajecia_06", "monitoring"],
@@ -44,12 +46,12 @@ def flights_monitor():
     # The monitoring code (scikit-learn, scipy, matplotlib) is imported inside the tasks:
     # Airflow parses this file again and again in fresh processes, and must do it fast.
     @task
-    def months(params=None, triggering_asset_events=None) -> list[str]:
+    def months(params=None, dag_run=None, triggering_asset_events=None) -> list[str]:
         from zajecia_05_model.metadata import MetadataError
         from zajecia_05_model.registry import RegistryError
         from zajecia_06_monitoring.monitor import months_to_monitor
 
-        month = params.get("month")
+        month = run_month(params, dag_run, required=False)
         events = [] if month else list(triggering_asset_events[FEATURES])
         with fail_without_retry(ValueError, RegistryError, MetadataError):
             chosen = months_to_monitor(month, events, data_dir())

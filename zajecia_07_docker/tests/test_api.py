@@ -1,6 +1,7 @@
 """The API through the Flask test client: every endpoint, every kind of bad input."""
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -81,12 +82,25 @@ def test_malformed_bodies_get_4xx_naming_the_field(client, body, status, field):
     assert any(name.startswith(field) for name in error_fields(response))
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"carrier": "UA",', "oczekiwano nazwy pola w cudzysłowie (wiersz 1, kolumna 18)"),
+        (b'{"a": "\x80"}', "niepoprawny tekst w utf-8 (bajt 0x80 na pozycji 7)"),
+        (b'{"temp": NaN}', "NaN nie jest liczbą JSON"),
+    ],
+)
+def test_bad_json_is_explained_in_polish(client, body, message):
+    response = client.post("/predict", data=body, content_type="application/json")
+    assert error_fields(response) == {"body": message}
+
+
 def test_all_errors_of_a_batch_are_listed_with_positions(client, flights):
     batch = [flights[0], flights[1] | {"dep_hour": 30}, {**flights[2], "extra": 1}]
     response = client.post("/predict", json={"instances": batch})
     assert response.status_code == 422
     assert error_fields(response) == {
-        "instances[1].dep_hour": "wartość 30 poza zakresem [0, 23]",
+        "instances[1].dep_hour": "wartość 30 poza zakresem od 0 do 23",
         "instances[2].extra": "nieznane pole",
     }
 
@@ -181,10 +195,22 @@ def test_the_spec_accepts_what_the_api_accepts_and_refuses_what_it_refuses(fligh
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def test_every_operation_has_an_id_and_a_known_tag(client):
+    spec = client.get("/openapi.json").get_json()
+    operations = [op for path in spec["paths"].values() for op in path.values()]
+    ids = [op["operationId"] for op in operations]
+    assert len(ids) == len(set(ids)) == 6
+    assert all(re.fullmatch(r"[a-z_]+", name) for name in ids)
+    tags = {tag["name"] for tag in spec["tags"]}
+    assert all(len(op["tags"]) == 1 and op["tags"][0] in tags for op in operations)
+    assert spec["paths"]["/predict"]["post"]["operationId"] == "predict"
+
+
 def test_the_form_page_lists_every_field(client):
     page = client.get("/").get_data(as_text=True)
     assert "Czy lot się spóźni?" in page
     assert all(f'name="{field.name}"' in page for field in FIELDS)
+    assert all(f">{field.label}{field.unit_suffix}\n" in page for field in FIELDS)
 
 
 def test_wsgi_module_builds_the_app_from_the_environment(real_data, monkeypatch):

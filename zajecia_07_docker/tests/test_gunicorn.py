@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from zajecia_07_docker.schema import example_flight
 from zajecia_07_docker.server import ApiServer
+from zajecia_07_docker.tests.slow_clients import SlowClients, timed_call
 
 pytestmark = pytest.mark.slow
 
@@ -70,6 +71,25 @@ def test_2000_requests_at_16_connections_without_an_error(server, flights):
     with ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(predict, range(2000)))
     assert statuses.count(200) == 2000
+
+
+def test_idle_and_trickling_clients_stall_no_worker(server, flights):
+    # With sync workers two silent connections stalled both workers until the timeout
+    # killed them. Probed for 7 s: past the 5 s a silent connection may hold a thread.
+    log_start = len(server.log())
+    probes = []
+    with SlowClients(server.port, flights[0], idle=50, trickling=10) as slow:
+        deadline = time.monotonic() + 7
+        while time.monotonic() < deadline:
+            probes.append(timed_call(server, "GET", "/health"))
+            probes.append(timed_call(server, "POST", "/predict", flights[1]))
+            time.sleep(0.2)
+        answers = slow.finish()
+    assert [status for status, _ in probes] == [200] * len(probes)
+    assert max(seconds for _, seconds in probes) < 2.0
+    assert answers == [b"HTTP/1.1 200 OK"] * 10  # the slow ones are answered too
+    log = server.log()[log_start:]
+    assert "WORKER TIMEOUT" not in log and "Booting worker" not in log
 
 
 def test_access_log_is_one_json_object_per_request(server):

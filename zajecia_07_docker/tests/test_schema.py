@@ -1,6 +1,7 @@
 """Validation of one flight: every problem found and named, nothing coerced silently."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,10 @@ from zajecia_04_preprocessing.features import FEATURES
 from zajecia_07_docker.schema import (
     BY_NAME,
     FIELDS,
+    FLIGHT_ID,
     example_flight,
     flight_records,
+    polish_number,
     validate_flight,
 )
 
@@ -50,16 +53,17 @@ def test_real_flights_of_a_month_are_all_valid(real_data):
         ("dep_hour", 7.5, "całkowitej"),
         ("dep_hour", "8", "oczekiwano liczby"),
         ("dep_hour", True, "oczekiwano liczby"),
-        ("dep_hour", None, "null niedozwolony"),
+        ("dep_hour", None, "nie może być puste (null)"),
         ("dep_hour", 10**400, "poza zakresem"),
         ("temp", math.nan, "skończonej"),
         ("temp", math.inf, "skończonej"),
         ("temp", [1], "oczekiwano liczby"),
         ("origin", "WAW", "EWR, JFK, LGA"),
         ("origin", 1, "tekstu"),
-        ("carrier", "united", "format"),
-        ("dest", "ord", "format"),
-        ("flight_id", "a b", "format"),
+        ("carrier", "united", "niepoprawny format: oczekiwano kodu IATA"),
+        ("dest", "ord", "niepoprawny format: oczekiwano kodu FAA"),
+        ("flight_id", "a b", "niepoprawny format: oczekiwano od 1 do 64 znaków"),
+        ("temp", 200.5, "wartość 200,5 poza zakresem od -60 do 140 [°F]"),
     ],
 )
 def test_bad_value_is_named_with_the_reason(field, value, message):
@@ -116,3 +120,24 @@ def test_every_number_field_has_a_range_and_every_field_a_description():
         if field.kind != "string":
             assert field.minimum < field.maximum
     assert BY_NAME["origin"].enum == ("EWR", "JFK", "LGA")
+
+
+def test_every_field_has_a_polish_label_and_patterns_are_described_in_words():
+    labels = [field.label for field in (*FIELDS, FLIGHT_ID)]
+    assert len(set(labels)) == len(labels)
+    assert all(field.name not in field.label for field in FIELDS)
+    assert BY_NAME["temp"].label + BY_NAME["temp"].unit_suffix == "Temperatura [°F]"
+    for field in (*FIELDS, FLIGHT_ID):
+        assert bool(field.pattern) == bool(field.format_hint), field.name
+        message = errors_of(example_flight() | {field.name: "?"})[field.name]
+        assert not re.search(r"[\^$\\]|\[[A-Za-z]|\{\d", message), message
+
+
+def test_messages_write_numbers_the_polish_way():
+    assert [polish_number(x) for x in (12.5, -60, 1015.0, 10**20, 0.1)] == [
+        "12,5",
+        "-60",
+        "1015",
+        "100000000000000000000",
+        "0,1",
+    ]

@@ -25,17 +25,10 @@ miesiąca), są liczone jako oczekujące; loty spoza danych miesiąca — osobno
 
 import pendulum
 from airflow.sdk import dag, task
-from airflow.sdk.exceptions import AirflowFailException
 
-from kurs.dag_tasks import fail_without_retry, month_param
+from kurs.dag_tasks import fail_without_retry, month_param, run_month
 from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
-
-
-def _month(params) -> str:
-    if not params.get("month"):
-        raise AirflowFailException("brak miesiąca: podaj parametr month (RRRR-MM)")
-    return params["month"]
 
 
 @dag(
@@ -51,20 +44,20 @@ def flights_live_quality():
     # The live quality code (pandas, scikit-learn) is imported inside the tasks: Airflow
     # parses this file again and again in fresh processes, and must do it fast.
     @task
-    def check_log(params=None) -> int:
+    def check_log(params=None, dag_run=None) -> int:
         from zajecia_08_deploy.live_quality import NoPredictionsError, month_predictions
         from zajecia_08_deploy.prediction_log import log_path
 
         with fail_without_retry(NoPredictionsError):
-            return len(month_predictions(_month(params), log_path(data_dir())))
+            return len(month_predictions(run_month(params, dag_run), log_path(data_dir())))
 
     @task
-    def report(params=None) -> dict:
+    def report(params=None, dag_run=None) -> dict:
         from zajecia_03_airflow_ingest.partitions import PartitionError
         from zajecia_08_deploy.live_quality import live_quality
 
         with fail_without_retry(PartitionError):  # a damaged partition: no retry helps
-            return live_quality(_month(params), data_dir())
+            return live_quality(run_month(params, dag_run), data_dir())
 
     check_log() >> report()
 

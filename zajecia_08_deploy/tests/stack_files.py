@@ -9,9 +9,13 @@ one place and not in the other breaks a test instead of an empty Grafana panel.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path, PurePosixPath
 
 import yaml
+from prometheus_client import Counter, Gauge, Histogram, Summary
+
+from zajecia_08_deploy import metrics
 
 CLASS_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = CLASS_DIR.parent
@@ -19,6 +23,7 @@ COMPOSE_FILE = CLASS_DIR / "docker-compose.yml"
 DOCKERFILE = CLASS_DIR / "Dockerfile"
 MONITORING = CLASS_DIR / "monitoring"
 PROMETHEUS_CONFIG = MONITORING / "prometheus.yml"
+ALERT_RULES = MONITORING / "alerts.yml"
 PROVISIONING = MONITORING / "grafana" / "provisioning"
 DASHBOARD_DIR = MONITORING / "grafana" / "dashboards"
 DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
@@ -87,3 +92,39 @@ def panels_of(dashboard: dict) -> list[dict]:
         else:
             found.append(panel)
     return found
+
+
+PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "offset", "inf", "nan"}
+
+
+def metric_names(expr: str) -> set[str]:
+    """Metric names a PromQL expression reads: identifiers that are not functions,
+    keywords, label names or durations."""
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', expr)
+    expr = re.sub(r"\{[^}]*\}", "", expr)  # label matchers
+    expr = re.sub(r"\[[^\]]*\]", "", expr)  # ranges and subqueries
+    expr = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
+    expr = re.sub(r"\$\{?\w+\}?", "", expr)  # Grafana variables
+    return {
+        match.group(1)
+        for match in re.finditer(r"(?<![\w.:])([A-Za-z_:][\w:]*)(\s*\()?", expr)
+        if not match.group(2) and match.group(1).lower() not in PROMQL_KEYWORDS
+    }
+
+
+def exposed_names(metric) -> set[str]:
+    """The series names ``/metrics`` shows for a metric object (counters lose and regain
+    ``_total``; histograms become buckets, sum and count)."""
+    name = metric._name
+    if isinstance(metric, Counter):
+        return {f"{name}_total"}
+    if isinstance(metric, Histogram):
+        return {f"{name}_bucket", f"{name}_sum", f"{name}_count"}
+    if isinstance(metric, Summary):
+        return {name, f"{name}_sum", f"{name}_count"}
+    return {name}
+
+
+METRICS = [
+    value for value in vars(metrics).values() if isinstance(value, Counter | Gauge | Histogram)
+]

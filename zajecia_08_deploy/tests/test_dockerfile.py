@@ -12,6 +12,7 @@ from kurs.testing.imports import distributions_of, reachable
 from kurs.testing.lockfile import locked_tree, requirement_pins
 from zajecia_07_docker.server import call, free_port
 from zajecia_07_docker.tests import docker_files as api_image
+from zajecia_07_docker.tests.flights import flights_of
 from zajecia_08_deploy.tests.stack_files import CLASS_DIR, DOCKERFILE, REPO_ROOT
 
 REQUIREMENTS = CLASS_DIR / "requirements-production.txt"
@@ -80,21 +81,29 @@ def test_the_two_images_together_hold_all_of_the_code():
 
 @pytest.mark.slow
 def test_image_command_runs_outside_docker(two_versions, tmp_path):
-    """The CMD with the environment of the base image serves the model and its metrics."""
+    """The CMD with the environment of the base image serves the model and its metrics —
+    and, given a prediction log folder it cannot create (its parent is a file: not even
+    root can), answers predictions, counts the lost ones and is not ready."""
     command = image().command()
     command[0] = str(Path(sys.executable).parent / "gunicorn")
     port = free_port()
+    blocked = tmp_path / "prediction_log"
+    blocked.write_text("nie katalog")
     env = {
         **os.environ,
         **api_image.dockerfile().environment(),
         "API_BIND": f"127.0.0.1:{port}",
         "MLOPS_DATA_DIR": str(two_versions),
-        "PREDICTION_LOG_PATH": str(tmp_path / "predictions.sqlite3"),
+        "PREDICTION_LOG_PATH": str(blocked / "predictions.sqlite3"),
     }
     base_url = f"http://127.0.0.1:{port}"
     log = tmp_path / "gunicorn.log"
-    with container_command(command, env, REPO_ROOT, f"{base_url}/ready", log) as process:
+    with container_command(command, env, REPO_ROOT, f"{base_url}/health", log) as process:
+        status, ready = call(base_url, "GET", "/ready")
+        assert status == 503 and env["PREDICTION_LOG_PATH"] in ready["reason"]
+        assert call(base_url, "POST", "/predict", flights_of(two_versions, rows=1)[0])[0] == 200
         status, exposition = call(base_url, "GET", "/metrics")
         assert status == 200 and 'api_model_in_service{version="v0001"} 1.0' in exposition
+        assert "api_prediction_log_failures_total 1.0" in exposition
         process.terminate()
         assert process.wait(timeout=30) == 0, log.read_text()

@@ -1,21 +1,21 @@
 """Grafana of the monitoring stack: provisioned datasource, valid dashboards, and panels
 that read only the metrics the API exposes — and show every one of them."""
 
-import re
 from pathlib import PurePosixPath
 
 import pytest
 import yaml
-from prometheus_client import Counter, Gauge, Histogram, Summary
 
-from zajecia_08_deploy import metrics
 from zajecia_08_deploy.tests.stack_files import (
     DASHBOARD_DIR,
     DASHBOARDS,
+    METRICS,
     PROVISIONING,
     bind_mounts,
     container_port,
+    exposed_names,
     load_dashboards,
+    metric_names,
     panels_of,
     service,
 )
@@ -28,42 +28,6 @@ def expressions() -> list[str]:
         for panel in panels_of(dashboard)
         for target in panel["targets"]
     ]
-
-
-PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "offset", "inf", "nan"}
-
-
-def metric_names(expr: str) -> set[str]:
-    """Metric names a PromQL expression reads: identifiers that are not functions,
-    keywords, label names or durations."""
-    expr = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', expr)
-    expr = re.sub(r"\{[^}]*\}", "", expr)  # label matchers
-    expr = re.sub(r"\[[^\]]*\]", "", expr)  # ranges and subqueries
-    expr = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
-    expr = re.sub(r"\$\{?\w+\}?", "", expr)  # Grafana variables
-    return {
-        match.group(1)
-        for match in re.finditer(r"(?<![\w.:])([A-Za-z_:][\w:]*)(\s*\()?", expr)
-        if not match.group(2) and match.group(1).lower() not in PROMQL_KEYWORDS
-    }
-
-
-def exposed_names(metric) -> set[str]:
-    """The series names ``/metrics`` shows for a metric object (counters lose and regain
-    ``_total``; histograms become buckets, sum and count)."""
-    name = metric._name
-    if isinstance(metric, Counter):
-        return {f"{name}_total"}
-    if isinstance(metric, Histogram):
-        return {f"{name}_bucket", f"{name}_sum", f"{name}_count"}
-    if isinstance(metric, Summary):
-        return {name, f"{name}_sum", f"{name}_count"}
-    return {name}
-
-
-METRICS = [
-    value for value in vars(metrics).values() if isinstance(value, Counter | Gauge | Histogram)
-]
 
 
 def provisioned_datasource() -> dict:

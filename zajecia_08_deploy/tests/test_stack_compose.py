@@ -2,12 +2,16 @@
 
 import ast
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from kurs.testing.docker import Dockerfile
+from kurs.testing.docker import Dockerfile, unset_value
+from zajecia_07_docker.tests import docker_files as api_image
 from zajecia_08_deploy import prediction_log
 from zajecia_08_deploy.tests.stack_files import (
     COMPOSE_FILE,
@@ -132,3 +136,50 @@ def test_registry_is_read_only_and_the_prediction_log_writable():
     assert not mount_of(api, log)["read_only"]
     # On the host the log is where the live quality job looks for it by default.
     assert host_path(api, log) == prediction_log.log_path(DATA_DIR, environ={})
+
+
+def test_a_fresh_clone_starts_with_no_manual_step():
+    """data-init (root, before the API) creates every host folder a container writes and
+    lets the API's group write the log; nothing has to exist or be set beforehand."""
+    stack = compose()
+    init, api = stack["services"]["data-init"], service("api")
+    assert init["user"] == "0:0" and init["restart"] == "no"
+    assert api["depends_on"]["data-init"]["condition"] == "service_completed_successfully"
+    assert init["build"] == api["build"] and init["image"] == api["image"]
+    command = [unset_value(word) for word in init["command"]]
+    assert command[:3] == ["python", "-m", "kurs.stack_folders"]
+    module = Path(*command[2].split(".")).with_suffix(".py")
+    images = api_image.dockerfile(), Dockerfile.read(DOCKERFILE)
+    copied = [source.rstrip("/") for image in images for source in image.copied_sources()]
+    assert (REPO_ROOT / module).is_file()
+    assert any(module.is_relative_to(source) for source in copied), "not in the image"
+    _, gid = unset_value(api["user"]).split(":")
+    shared = command.index("--shared")
+    assert command[shared + 1] == gid != "0"
+    prepared = {host_path(init, folder) for folder in command[3:] if folder.startswith("/")}
+    written = {
+        source
+        for spec in stack["services"].values()
+        for source, mount in bind_mounts(spec)
+        if not mount["read_only"] and spec is not init
+    }
+    assert written and written <= prepared, written - prepared
+    assert host_path(init, command[shared + 2]) == host_path(api, "/prediction_log")
+    assert host_path(init, command[command.index("--owner-of") + 1]) == REPO_ROOT
+
+
+def test_the_init_command_runs_as_written(tmp_path):
+    """The module and arguments data-init runs, with its mounts as temporary folders."""
+    init = service("data-init")
+    project = tmp_path / "project"
+    project.mkdir()
+    command = [unset_value(word).replace("/project", str(project)) for word in init["command"][1:]]
+    gid = os.getegid() if os.geteuid() else int(command[command.index("--shared") + 1])
+    command[command.index("--shared") + 1] = str(gid)
+    result = subprocess.run(
+        [sys.executable, *command], capture_output=True, text=True, cwd=REPO_ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    log = project / "data" / "prediction_log"
+    assert log.is_dir() and log.stat().st_gid == gid and log.stat().st_mode & 0o020
+    assert (project / "data").stat().st_uid == project.stat().st_uid
