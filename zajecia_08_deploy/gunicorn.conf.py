@@ -9,6 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# Class 07's settings, its worker model included (threads, no control socket): the threads
+# of a worker write its metric files under one lock of prometheus_client, so sums stay exact.
 _class_07 = Path(__file__).resolve().parents[1] / "zajecia_07_docker" / "gunicorn.conf.py"
 globals().update(
     {name: value for name, value in runpy.run_path(str(_class_07)).items() if name[0] != "_"}
