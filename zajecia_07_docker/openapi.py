@@ -91,7 +91,19 @@ def _answer_schemas() -> dict:
             "required": [*SERVED, "predictions"],
         },
         "Error": {"type": "object", "properties": {"error": error}, "required": ["error"]},
-        "Status": {"type": "object", "properties": {"status": {"type": "string"}}},
+        "Status": {
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["ok", "ready", "not_ready"]},
+                "model_version": {"type": "string", "description": "Wersja modelu w użyciu."},
+                "reason": {"type": "string", "description": "Dlaczego usługa nie jest gotowa."},
+                "refused": {
+                    "type": "string",
+                    "description": "Dlaczego odrzucono nową wersję (stara nadal odpowiada).",
+                },
+            },
+            "required": ["status"],
+        },
     }
 
 

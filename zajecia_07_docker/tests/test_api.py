@@ -149,6 +149,15 @@ def test_no_model_means_not_ready_but_alive(tmp_path):
     assert response.status_code == 503 and "model" in error_fields(response)
 
 
+def test_status_answers_match_their_documented_schema(client, tmp_path):
+    not_ready = create_app(ApiSettings(data_dir=tmp_path)).test_client()
+    spec = client.get("/openapi.json").get_json()
+    schema = {**spec["components"]["schemas"]["Status"], "additionalProperties": False}
+    validator = jsonschema.Draft202012Validator(schema)
+    for answer in (client.get("/health"), client.get("/ready"), not_ready.get("/ready")):
+        validator.validate(answer.get_json())
+
+
 def test_a_failing_listener_does_not_fail_the_prediction(real_data, flights):
     seen = []
 

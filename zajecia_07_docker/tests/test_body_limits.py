@@ -81,3 +81,16 @@ def test_a_chunked_flight_within_the_limit_is_answered(server, flights):
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
         response = send_then_read(connection, post("/predict", body, chunk=True))
         assert response.status == 200 and len(json.loads(response.read())["predictions"]) == 20
+
+
+def test_a_body_shorter_than_its_content_length_gets_a_json_400(server, flights):
+    body = json.dumps(flights[0]).encode()
+    request = post("/predict", body)
+    request = request.replace(f"Content-Length: {len(body)}".encode(), b"Content-Length: 9999")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)  # the client stops sending: the body stays short
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        error = json.loads(response.read())["error"]
+        assert (response.status, error["fields"][0]["field"]) == (400, "request")
