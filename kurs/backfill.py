@@ -16,6 +16,10 @@ Airflow's own output goes to ``$AIRFLOW_HOME/logs/backfill.log``; the terminal g
 line per month. Airflow must be configured before it is imported, so :func:`run_backfill`
 runs this command in a child process with the course's Airflow environment; started by
 hand without that environment, the command does the same for itself.
+
+A job that runs several DAGs in turn (the year replay of class 09) uses the same two
+parts: :func:`run_in_airflow` starts its module in such a child, and there an
+:class:`AirflowSession` runs the DAGs, paying Airflow's start-up once.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kurs import exit_codes
@@ -128,45 +133,121 @@ def run_conf(text: str) -> dict:
     return conf
 
 
-def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> int:
-    """Run the months one by one in this (configured) process; one line each on stdout."""
-    # Keep the terminal for one line per month; everything Airflow prints goes to a log.
-    progress = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("a", encoding="utf-8") as log:
-        os.dup2(log.fileno(), sys.stdout.fileno())
-        os.dup2(log.fileno(), sys.stderr.fileno())
+def all_skipped(run) -> bool:
+    """Whether every task of a finished run skipped: the run had nothing to do (a month
+    decided already, no alert); its tasks say why in the log."""
+    instances = run.get_task_instances()
+    return bool(instances) and all(ti.state == "skipped" for ti in instances)
+
+
+@dataclass(frozen=True)
+class MonthRun:
+    """One finished DAG run of a session: ``problem`` is empty when it succeeded."""
+
+    dag_id: str
+    month: str
+    problem: str
+    seconds: float
+    skipped: bool = False
+
+    def line(self, log_path: Path) -> str:
+        """``2013-03 … ok (1,2 s)``, a run that skipped, or the error with where the
+        details are."""
+        took = seconds(self.seconds)
+        if self.problem:
+            return f"{self.month} … {ERROR_MARK} ({took}): {self.problem}; szczegóły w {log_path}"
+        if self.skipped:
+            return (
+                f"{self.month} … pominięty ({took}): nie było nic do zrobienia; powód w {log_path}"
+            )
+        return f"{self.month} … ok ({took})"
+
+
+class AirflowSession:
+    """DAG runs in this process, which is configured for Airflow (see :func:`run_in_airflow`).
+
+    Entered, it keeps the terminal for the caller's lines (:attr:`progress`) and sends
+    everything Airflow prints to ``log_path``; it upgrades the metadata database once and
+    parses each DAG once, so a job that runs many DAGs (the year replay of class 09) pays
+    Airflow's start-up only once.
+    """
+
+    def __init__(self, log_path: Path):
+        self.log_path = Path(log_path)
+        self._dags: dict[str, object] = {}
+
+    def __enter__(self) -> AirflowSession:
+        self.progress = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+        self._saved = [os.dup(fd) for fd in (sys.stdout.fileno(), sys.stderr.fileno())]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("a", encoding="utf-8")
+        os.dup2(self._log.fileno(), sys.stdout.fileno())
+        os.dup2(self._log.fileno(), sys.stderr.fileno())
         from airflow.utils.db import upgradedb  # imported late, as in load_dag
 
+        self._guarded(upgradedb)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Give the terminal back: the process may go on after the session."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, saved in zip((sys.stdout.fileno(), sys.stderr.fileno()), self._saved, strict=True):
+            os.dup2(saved, fd)
+            os.close(saved)
+        self._log.close()
+        self.progress.close()
+
+    def _guarded(self, action, *args):
+        """``action(*args)``; on any error the terminal gets one line, the log the rest."""
         try:
-            upgradedb()
-            dag = load_dag(dag_id)
-        except Exception as error:  # anything: the terminal gets one line, the log the rest
+            return action(*args)
+        except Exception as error:
             print(
-                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {log_path}",
-                file=progress,
+                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {self.log_path}",
+                file=self.progress,
             )
             raise
+
+    def dag(self, dag_id: str):
+        if dag_id not in self._dags:
+            self._dags[dag_id] = self._guarded(load_dag, dag_id)
+        return self._dags[dag_id]
+
+    def run(self, dag_id: str, month: str, conf: dict | None = None) -> MonthRun:
+        """One ``dag.test()`` run for ``month`` (:func:`run_month`); never raises for a
+        failed run — the returned record says what went wrong, with the task's own error."""
+        dag = self.dag(dag_id)
+        started, logged = time.perf_counter(), self.log_path.stat().st_size
+        skipped = False
+        try:
+            run = run_month(dag, month, conf)
+            problem, skipped = run_problem(run), all_skipped(run)
+        except Exception as error:
+            problem = f"{type(error).__name__}: {error}"
+        if problem:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with self.log_path.open("rb") as written:  # what this month's run logged
+                written.seek(logged)
+                if cause := task_error(written.read().decode("utf-8", "replace")):
+                    problem = f"{problem}: {cause}"
+        return MonthRun(dag_id, month, problem, time.perf_counter() - started, skipped)
+
+
+def session_log() -> Path:
+    """Where a session of the configured child process logs Airflow's output."""
+    return Path(os.environ["AIRFLOW_HOME"]) / "logs" / LOG_NAME
+
+
+def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> int:
+    """Run the months one by one in this (configured) process; one line each on stdout."""
+    with AirflowSession(log_path) as session:
         for month in months:
-            started, logged = time.perf_counter(), log_path.stat().st_size
-            try:
-                problem = run_problem(run_month(dag, month, conf))
-            except Exception as error:
-                problem = f"{type(error).__name__}: {error}"
-            took = seconds(time.perf_counter() - started)
-            if problem:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                with log_path.open("rb") as written:  # what this month's run logged
-                    written.seek(logged)
-                    if cause := task_error(written.read().decode("utf-8", "replace")):
-                        problem = f"{problem}: {cause}"
-                print(
-                    f"{month} … {ERROR_MARK} ({took}): {problem}; szczegóły w {log_path}",
-                    file=progress,
-                )
+            outcome = session.run(dag_id, month, conf)
+            print(outcome.line(log_path), file=session.progress)
+            if outcome.problem:
                 return exit_codes.ERROR
-            print(f"{month} … ok ({took})", file=progress)
     return exit_codes.OK
 
 
@@ -192,15 +273,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help='parametry przebiegu (obiekt JSON), np. \'{"train_start": "2013-02"}\'',
     )
     args = parser.parse_args(argv)
-    if CHILD_MARK not in os.environ:
+    if not in_airflow_child():
         # Started by hand: the same command again, in a child with the course's Airflow.
         try:
             run_backfill(args.dag_id, args.months, configured_data_dir(), print, args.conf)
         except RuntimeError:
             return exit_codes.ERROR
         return exit_codes.OK
-    log_path = Path(os.environ["AIRFLOW_HOME"]) / "logs" / LOG_NAME
-    return _months(args.dag_id, args.months, args.conf, log_path)
+    return _months(args.dag_id, args.months, args.conf, session_log())
+
+
+def in_airflow_child() -> bool:
+    """Whether this process is the configured child that :func:`run_in_airflow` started."""
+    return CHILD_MARK in os.environ
 
 
 def run_backfill(
@@ -223,9 +308,33 @@ def run_backfill(
     Raises:
         RuntimeError: a month (or the start) failed; the message is the child's error line.
     """
+    arguments = [dag_id, "--months", *months, "--conf", json.dumps(conf or {})]
+    return run_in_airflow(MODULE, arguments, data_dir, report, what=dag_id)
+
+
+def run_in_airflow(
+    module: str,
+    arguments: Sequence[str],
+    data_dir: Path,
+    report: Callable[[str], None],
+    what: str | None = None,
+) -> Path:
+    """``python -m module arguments`` in a child process configured for Airflow.
+
+    Airflow reads its configuration once, on import, so a job that runs DAGs runs in a
+    child with the course's Airflow environment (``data_dir/airflow``, the classes' DAG
+    bundles) and ``MLOPS_DATA_DIR``; there :func:`in_airflow_child` is true. Every line
+    the child prints is relayed to ``report``; a line with ``BŁĄD`` is its error.
+
+    Returns:
+        The ``AIRFLOW_HOME`` used (``data_dir/airflow``).
+
+    Raises:
+        RuntimeError: the child ended with a non-zero exit code; the message is its error
+            line, or the code and the log's path.
+    """
     home = Path(data_dir) / "airflow"
-    command = [sys.executable, "-m", MODULE, dag_id, "--months", *months]
-    command += ["--conf", json.dumps(conf or {})]
+    command = [sys.executable, "-m", module, *arguments]
     environment = {
         **os.environ,
         **airflow_environment(home),
@@ -241,7 +350,7 @@ def run_backfill(
     if child.returncode != 0:
         log = home / "logs" / LOG_NAME
         raise RuntimeError(
-            error or f"{dag_id}: proces zakończył się kodem {child.returncode}; log: {log}"
+            error or f"{what or module}: proces zakończył się kodem {child.returncode}; log: {log}"
         )
     return home
 

@@ -108,3 +108,18 @@ def month_argument(text: str) -> str:
         return data_month(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number ≥ 1 (a count of flights, clients, months).
+
+    Raises:
+        argparse.ArgumentTypeError: anything else; argparse names the argument.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} to nie liczba całkowita") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"musi być ≥ 1, jest {value}")
+    return value

@@ -11,6 +11,11 @@ def decimal(value: float, places: int = 1) -> str:
     return f"{value:.{places}f}".replace(".", ",")
 
 
+def signed(value: float, places: int = 4) -> str:
+    """A difference with its sign, minus as the typographic ``−``: ``+0,0123``, ``−0,0040``."""
+    return f"{'+' if value >= 0 else '−'}{decimal(abs(value), places)}"
+
+
 def seconds(value: float) -> str:
     """A duration: one decimal below ten seconds (``8,8 s``), whole seconds above (``41 s``)."""
     return f"{decimal(value)} s" if value < 10 else f"{value:.0f} s"

@@ -20,6 +20,9 @@ def number(kind: type, low: float | None = None, high: float | None = None, abov
             parsed = kind(value)
         except (TypeError, ValueError):
             raise ValueError(f"niepoprawna wartość {value!r}") from None
+        # int(2.5) is 2: a fraction where a whole number belongs must not pass silently.
+        if kind is int and not isinstance(value, str) and parsed != value:
+            raise ValueError(f"niepoprawna wartość {value!r}: oczekiwano liczby całkowitej")
         if not math.isfinite(parsed) or (
             low is not None and (parsed <= low if above else parsed < low)
         ):

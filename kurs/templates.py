@@ -5,7 +5,7 @@ A class keeps its templates in its own ``templates/`` folder; ``kurs/templates/`
 what every HTML report shares (``page.html.j2``: the page and its one stylesheet). The
 filters write numbers the Polish way everywhere (:mod:`kurs.polish`): ``{{ n | integer }}``
 gives ``336 776``, ``{{ auc | decimal(3) }}`` gives ``0,782``, ``{{ share | percent(1) }}``
-gives ``25,2%``.
+gives ``25,2%``, ``{{ gain | signed }}`` gives ``+0,0123``.
 
 HTML templates (``*.html.j2``) escape every value; Markdown templates (``*.md.j2``) do not.
 A variable missing from the context is an error, not an empty string.
@@ -43,6 +43,7 @@ def environment(package: str) -> jinja2.Environment:
         integer=polish.integer,
         decimal=polish.decimal,
         percent=polish.percent,
+        signed=polish.signed,
         seconds=polish.seconds,
     )
     return env

@@ -166,6 +166,10 @@ def load_backlog(path: Path) -> Backlog:
         raise BacklogError([Problem(str(path), "plik nie istnieje")]) from None
     except UnicodeDecodeError:
         raise BacklogError([Problem(str(path), "plik nie jest tekstem UTF-8")]) from None
+    except IsADirectoryError:
+        raise BacklogError([Problem(str(path), "to folder, a nie plik backlogu")]) from None
+    except OSError as error:  # no permission, a broken disk: said, never a traceback
+        raise BacklogError([Problem(str(path), f"nie da się odczytać: {error.strerror}")]) from None
     try:
         raw = loader.get_single_data()
     except yaml.YAMLError as error:

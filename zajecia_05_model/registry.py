@@ -7,6 +7,8 @@ Layout under ``$MLOPS_DATA_DIR/registry/<model name>/``::
                                      versions, git commit, SHA-256 of model.skops
     versions/v0001/model_card.md     the model card (Polish) and its figures
     aliases/production.json          {"version": "v0003", "history": ["v0001", "v0003"]}
+    tags/v0002.json                  what later stages said about a version, e.g.
+                                     {"decision": "odrzucona: …"} for a refused challenger
     registry.lock                    taken while a version is registered or an alias moves
 
 A version is prepared in a temporary folder, its files made read-only, and the folder
@@ -87,6 +89,7 @@ class Registry:
         self.root = Path(root) / "registry" / name
         self.versions_dir = self.root / "versions"
         self.aliases_dir = self.root / "aliases"
+        self.tags_dir = self.root / "tags"
 
     def _locked(self):
         """One registration or alias change at a time."""
@@ -282,6 +285,29 @@ class Registry:
             if current["version"] != version:  # promoting the current one again is a no-op
                 self._set_alias(alias, [*current["history"], version])
             return current["version"]
+
+    def tag(self, version: str, key: str, value: str) -> dict[str, str]:
+        """Set the tag ``key`` of ``version`` to ``value``; return all its tags.
+
+        Tags say what happened to a version after it was registered (a challenger refused
+        by retraining, and why). They live beside the version, not in it, so the version
+        stays immutable; a tag is replaced atomically, like an alias.
+
+        Raises:
+            RegistryError: unknown version, or a key that is not lower case and ``_``.
+        """
+        self.metadata(version)
+        if not ALIAS_PATTERN.match(key):
+            raise RegistryError(f"niepoprawna nazwa znacznika {key!r}: małe litery i _")
+        with self._locked():
+            tags = {**self.tags(version), key: value}
+            write_text_atomic(self.tags_dir / f"{version}.json", dumps(tags))
+        return tags
+
+    def tags(self, version: str) -> dict[str, str]:
+        """The tags of ``version`` (:meth:`tag`); empty when it has none."""
+        path = self.tags_dir / f"{version}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
     def rollback(
         self, alias: str = "production", allow_library_mismatch: bool | None = None

@@ -82,6 +82,8 @@ def show(registry: Registry, name: str) -> int:
         f"kod: {meta.code_version}"
     )
     print(f"  karta modelu: {registry.versions_dir / version / CARD_FILE}")
+    for key, value in registry.tags(version).items():
+        print(f"  znacznik {key}: {value}")
     libraries = ", ".join(f"{lib} {number}" for lib, number in sorted(meta.libraries.items()))
     print(f"  biblioteki przy treningu: {libraries or 'nie zapisano'}")
     if mismatches := registry.library_mismatches(version):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kurs import exit_codes
-from kurs.cli import PolishArgumentParser, month_argument
+from kurs.cli import PolishArgumentParser, month_argument, positive_int
 from kurs.repository import data_dir
 from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_05_model.registry import Registry, RegistryError
@@ -131,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         "month", type=month_argument, metavar="RRRR-MM", help="miesiąc lotów, np. 2013-08"
     )
     traffic.add_argument(
-        "--limit", type=int, default=None, metavar="N", help="tylko pierwsze N lotów"
+        "--limit", type=positive_int, default=None, metavar="N", help="tylko pierwsze N lotów"
     )
     traffic.add_argument(
-        "--concurrency", type=int, default=8, metavar="N", help="równoległych klientów"
+        "--concurrency", type=positive_int, default=8, metavar="N", help="równoległych klientów"
     )
     for command in (promote, back, traffic):
         command.add_argument(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm, rankdata
 
-from kurs.polish import decimal
+from kurs.polish import decimal, signed
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,8 @@ def decide(comparison: AucComparison, margin: float, gate_failure: str | None = 
     """
     level = f"{decimal(comparison.confidence * 100, 0)}%"
     interval = (
-        f"różnica ROC AUC {_signed(comparison.difference)}, przedział {level} "
-        f"[{_signed(comparison.low)}; {_signed(comparison.high)}]"
+        f"różnica ROC AUC {signed(comparison.difference)}, przedział {level} "
+        f"[{signed(comparison.low)}; {signed(comparison.high)}]"
     )
     if gate_failure:
         return Decision(False, f"challenger nie przeszedł bramki jakości: {gate_failure}")
@@ -155,7 +155,3 @@ def decide(comparison: AucComparison, margin: float, gate_failure: str | None = 
         False,
         f"{interval}: dolna granica nie przekracza marginesu {decimal(margin, 3)} — {why}",
     )
-
-
-def _signed(value: float) -> str:
-    return f"{'+' if value >= 0 else '−'}{decimal(abs(value), 4)}"

@@ -2,12 +2,13 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from kurs import exit_codes
-from kurs.backfill import main, run_conf, run_problem, task_error
+from kurs.backfill import MonthRun, all_skipped, main, run_conf, run_problem, task_error
 
 
 @pytest.mark.slow
@@ -121,3 +122,12 @@ def finished(state: str, **tasks: str) -> SimpleNamespace:
 def test_a_run_is_ok_only_when_its_tasks_ran_and_none_failed(run, problem):
     found = run_problem(run)
     assert found.startswith(problem) and bool(found) == bool(problem)
+
+
+def test_a_run_whose_every_task_skipped_says_so():
+    assert all_skipped(finished("success", plan="skipped", decide="skipped"))
+    assert not all_skipped(finished("success", plan="success", decide="skipped"))
+    assert not all_skipped(finished("success"))
+    line = MonthRun("flights_retrain", "2013-10", "", 1.5, skipped=True).line(Path("b.log"))
+    assert line == "2013-10 … pominięty (1,5 s): nie było nic do zrobienia; powód w b.log"
+    assert MonthRun("d", "2013-10", "", 1.5).line(Path("b.log")) == "2013-10 … ok (1,5 s)"

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from kurs import exit_codes
-from kurs.cli import PolishArgumentParser, polish_message
+from kurs.cli import PolishArgumentParser, polish_message, positive_int
 from kurs.repository import REPO_ROOT
 from kurs.tests.test_layout import repository_files
 
@@ -27,6 +27,7 @@ def parser() -> PolishArgumentParser:
     parser = PolishArgumentParser(prog="polecenie", description="Opis.")
     parser.add_argument("--only", type=int, nargs="+", choices=[1, 2])
     parser.add_argument("--limit", type=float)
+    parser.add_argument("--flights", type=positive_int)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("show", help="pokaż").add_argument("name", metavar="NAZWA")
     return parser
@@ -41,6 +42,9 @@ def parser() -> PolishArgumentParser:
             "argument --only: niepoprawna wartość 'x' (oczekiwano: liczba całkowita)",
         ),
         (["--limit"], "argument --limit: oczekiwano jednej wartości"),
+        (["--flights", "0"], "argument --flights: musi być ≥ 1, jest 0"),
+        (["--flights", "-1"], "argument --flights: musi być ≥ 1, jest -1"),
+        (["--flights", "2.5"], "argument --flights: '2.5' to nie liczba całkowita"),
         ([], "brak wymaganych argumentów: POLECENIE"),
         (["pokaz"], "argument POLECENIE: niepoprawny wybór: 'pokaz' (do wyboru: 'show')"),
         (["show"], "brak wymaganych argumentów: NAZWA"),

@@ -25,6 +25,7 @@ def test_an_empty_variable_is_not_set():
     [
         ({"retries": "trzy"}, "ustawienie 'retries': niepoprawna wartość 'trzy'"),
         ({"retries": -1}, "ustawienie 'retries': musi być ≥ 0, jest -1"),
+        ({"retries": 2.5}, "ustawienie 'retries': niepoprawna wartość 2.5: oczekiwano liczby ca"),
         ({"share": 2}, "ustawienie 'share': musi być ≤ 1, jest 2"),
         ({"timeout_s": 0}, "ustawienie 'timeout_s': musi być > 0, jest 0"),
         ({"timeout_s": "nan"}, "ustawienie 'timeout_s': musi być > 0"),

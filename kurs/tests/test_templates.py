@@ -12,7 +12,8 @@ def package(tmp_path, monkeypatch):
     (folder / "__init__.py").touch()
     templates = {
         "liczby.md.j2": (
-            "{{ n | integer }} lotów, AUC {{ auc | decimal(3) }}, {{ p | percent(1) }}\n"
+            "{{ n | integer }} lotów, AUC {{ auc | decimal(3) }}, {{ p | percent(1) }}, "
+            "{{ d | signed }} {{ -d | signed(2) }}\n"
         ),
         "strona.html.j2": (
             '{% extends "page.html.j2" %}{% block title %}{{ tytul }}{% endblock %}'
@@ -29,8 +30,8 @@ def package(tmp_path, monkeypatch):
 
 
 def test_numbers_are_written_the_polish_way(package):
-    assert render(package, "liczby.md.j2", n=336776, auc=0.78249, p=0.2521) == (
-        "336 776 lotów, AUC 0,782, 25,2%\n"
+    assert render(package, "liczby.md.j2", n=336776, auc=0.78249, p=0.2521, d=0.0123) == (
+        "336 776 lotów, AUC 0,782, 25,2%, +0,0123 −0,01\n"
     )
 
 

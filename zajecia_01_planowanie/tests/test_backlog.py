@@ -141,6 +141,11 @@ def test_missing_file(tmp_path):
         load_backlog(tmp_path / "brak.yaml")
 
 
+def test_a_folder_is_not_a_backlog(tmp_path):
+    with pytest.raises(BacklogError, match="to folder, a nie plik backlogu"):
+        load_backlog(tmp_path)
+
+
 def test_invalid_yaml_names_the_line(tmp_path):
     path = tmp_path / "backlog.yaml"
     path.write_text("project: P\ntasks: [\n  - id: T1\n", encoding="utf-8")

@@ -128,7 +128,10 @@ def _parquet(table: pa.Table) -> bytes:
     ("data", "message"),
     [
         (_zip("a.csv", "b.csv"), "archiwum zip musi zawierać jeden plik, zawiera: a.csv, b.csv"),
-        (gzip.compress(b"carrier,name\n")[:-6], "nie da się odczytać jako CSV ani Parquet"),
+        (
+            gzip.compress(b"carrier,name\n", mtime=0)[:-6],
+            "nie da się odczytać jako CSV ani Parquet",
+        ),
         (_parquet(pa.table({"carrier": ["UA"]})), "brak kolumn name"),
         (
             _parquet(pa.table({"carrier": ["UA"], "name": pa.array([[1]])})),
@@ -136,6 +139,8 @@ def _parquet(table: pa.Table) -> bytes:
         ),
         (b"PAR1 to nie jest parquet", "nie da się odczytać jako CSV ani Parquet"),
     ],
+    # Named, not derived from the bytes: every pytest-xdist worker must collect the same ids.
+    ids=["zip-two-files", "gzip-truncated", "parquet-no-column", "parquet-list", "not-parquet"],
 )
 def test_files_that_cannot_be_read_name_the_cause(tmp_path, data, message):
     path = tmp_path / "airlines.plik"

@@ -60,14 +60,18 @@ def flights_train():
 
     @task
     def quality_gate(summary: dict) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from zajecia_05_model.candidate import (
             QualityGateFailed,
             candidate_metadata,
             check_quality_gate,
         )
 
-        with fail_without_retry(QualityGateFailed):
+        try:
             check_quality_gate(candidate_metadata(summary["candidate"]))
+        except QualityGateFailed as error:  # a retry cannot change the metrics
+            raise AirflowFailException(f"{error}. Model nie został zarejestrowany.") from error
         return summary
 
     @task(outlets=[MODEL])

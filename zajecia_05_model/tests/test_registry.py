@@ -155,3 +155,19 @@ def test_alias_names_are_checked(registry, model, alias):
     registry.register(model, {})
     with pytest.raises(RegistryError, match="niepoprawna nazwa aliasu"):
         registry.promote("v0001", alias)
+
+
+def test_tags_say_what_happened_to_a_version_without_changing_it(registry, model):
+    registry.register(model, {})
+    before = registry.verified_bytes("v0001")
+    assert registry.tags("v0001") == {}
+    registry.tag("v0001", "decision", "odrzucona: poprawa w szumie")
+    assert registry.tag("v0001", "owner", "zespół") == {
+        "decision": "odrzucona: poprawa w szumie",
+        "owner": "zespół",
+    }
+    assert registry.verified_bytes("v0001") == before  # still passes its checksum
+    with pytest.raises(RegistryError, match="nie ma wersji"):
+        registry.tag("v0042", "decision", "x")
+    with pytest.raises(RegistryError, match="znacznika"):
+        registry.tag("v0001", "Decision!", "x")

@@ -36,6 +36,9 @@ def test_list_and_show(data_dir, capsys):
     assert "v0001" in out and "production" in out and "0,788" in out
     assert run(data_dir, "show", "production") == OK
     assert "flights_delay v0001" in capsys.readouterr().out
+    Registry(data_dir).tag("v0002", "decision", "odrzucona")
+    assert run(data_dir, "show", "v0002") == OK
+    assert "znacznik decision: odrzucona" in capsys.readouterr().out
 
 
 def test_promote_then_rollback(data_dir, capsys):

@@ -73,6 +73,10 @@ def test_a_bad_url_or_month_is_a_usage_error_naming_the_argument(registry, capsy
     with pytest.raises(SystemExit):
         command(registry, "replay", "2014-01")
     assert "miesiąc 2014-01 jest poza danymi kursu" in capsys.readouterr().err
+    for option in ("--limit", "--concurrency"):
+        with pytest.raises(SystemExit):
+            command(registry, "replay", "2013-08", option, "0")
+        assert f"argument {option}: musi być ≥ 1, jest 0" in capsys.readouterr().err
 
 
 @pytest.mark.slow

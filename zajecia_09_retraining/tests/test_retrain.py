@@ -1,0 +1,81 @@
+"""The plan of a retraining run: which window, which champion, or why nothing is done."""
+
+import json
+
+import pytest
+
+from kurs.testing.shared import private_copy
+from zajecia_05_model.registry import Registry
+from zajecia_09_retraining import audit
+from zajecia_09_retraining.config import RetrainConfig
+from zajecia_09_retraining.retrain import Plan, RetrainingSkipped, challenger_window, plan
+from zajecia_09_retraining.tests.scenario import year
+
+
+@pytest.mark.parametrize(
+    ("month", "length", "window"),
+    [
+        ("2013-10", 6, ("2013-04", "2013-05", "2013-06", "2013-07", "2013-08", "2013-09")),
+        ("2013-03", 6, ("2013-01", "2013-02")),  # the data starts in January
+        ("2013-01", 6, ()),
+    ],
+)
+def test_the_window_ends_the_month_before_the_evaluated_one(month, length, window):
+    assert challenger_window(month, length) == window
+
+
+@pytest.mark.parametrize("month", ["2014-01", "2013-13", "abc"])
+def test_a_month_outside_the_data_is_refused(month):
+    with pytest.raises(ValueError, match="miesiąc"):
+        challenger_window(month, 6)
+
+
+@pytest.fixture(scope="module")
+def champion_only(tmp_path_factory):
+    return year(tmp_path_factory.mktemp("year"))
+
+
+def test_the_plan_names_champion_challenger_window_and_trigger(champion_only):
+    planned = plan("2013-05", champion_only, RetrainConfig(window_months=2))
+    assert planned == Plan.from_dict(planned.to_dict())
+    assert (planned.champion, planned.champion_window) == ("v0001", ("2013-01", "2013-02"))
+    assert planned.window == ("2013-03", "2013-04")
+    assert planned.challenger_name == "retrain_2013-05_2013-03_2013-04"
+    assert planned.trigger["source"] == "manual" and planned.trigger["status"] is None
+
+
+@pytest.mark.parametrize(
+    ("month", "length", "reason"),
+    [
+        ("2013-02", 6, "za mało miesięcy danych"),
+        ("2013-03", 6, "brak nowych danych z wynikami"),
+        ("2013-04", 6, None),
+        ("2013-06", 2, "brak danych z wynikami lotów miesiąca 2013-06"),
+    ],
+)
+def test_runs_without_anything_new_to_decide_skip_with_the_reason(
+    champion_only, month, length, reason
+):
+    config = RetrainConfig(window_months=length)
+    if reason is None:
+        assert plan(month, champion_only, config).window == ("2013-01", "2013-02", "2013-03")
+        return
+    with pytest.raises(RetrainingSkipped, match=reason):
+        plan(month, champion_only, config)
+
+
+def test_a_decided_month_skips_and_a_skip_never_replaces_a_decision(champion_only, tmp_path):
+    data = private_copy(champion_only, tmp_path / "data")
+    record = {
+        "month": "2013-05",
+        "champion": {"version": "v0001"},
+        "challenger": {"version": "v0002", "window": ["2013-03", "2013-04"]},
+        "decision": {"promote": False, "reason": "…"},
+        "deployment": {"status": "not_needed", "checks": []},
+    }
+    audit.write_skip(data, "2013-05", "wcześniejszy powód")
+    (audit.folder(data, "2013-05") / audit.DECISION).write_text(json.dumps(record))
+    with pytest.raises(RetrainingSkipped, match=r"już rozstrzygnięty .* decyzja: zostaje v0001"):
+        plan("2013-05", data, RetrainConfig(window_months=2))
+    assert audit.write_skip(data, "2013-05", "nowy powód") is None
+    assert Registry(data).versions() == ["v0001"]

@@ -1,0 +1,125 @@
+"""Would another window length make a better challenger? An experiment beside the pipeline.
+
+    python -m zajecia_09_retraining.windows --months 2013-10 2013-11 --lengths 3 6 9 \
+        [--out zajecia_09_retraining/wyniki/okna_treningowe.md]
+
+For each month M and each length L: class 05's training on the L months ending at M−1
+(nothing is registered), compared with the ``production`` model on every flight of M by
+the same paired interval as ``flights_retrain`` uses. One line per pair; with ``--out``
+also a Markdown table (Polish). Each training takes about a minute on six months of
+flights, so this is not part of ``make run``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kurs import exit_codes
+from kurs.atomic_io import write_text_atomic
+from kurs.cli import PolishArgumentParser, month_argument, positive_int
+from kurs.polish import decimal, signed
+from kurs.repository import data_dir as configured_data_dir
+from zajecia_03_airflow_ingest.partitions import PartitionError
+from zajecia_04_preprocessing.feature_partitions import load_features
+from zajecia_04_preprocessing.features import FEATURES, TARGET
+from zajecia_05_model.config import load_config as load_train_config
+from zajecia_05_model.registry import Registry, RegistryError
+from zajecia_05_model.train import train
+from zajecia_09_retraining.comparison import AucComparison, compare_auc
+from zajecia_09_retraining.config import load_config
+from zajecia_09_retraining.retrain import challenger_window
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    month: str
+    window: tuple[str, ...]
+    comparison: AucComparison
+
+    def line(self, champion: str) -> str:
+        c = self.comparison
+        return (
+            f"{self.month}: okno {len(self.window)} mies. ({self.window[0]}…{self.window[-1]}) "
+            f"ROC AUC {decimal(c.challenger_auc, 4)} wobec {champion} "
+            f"{decimal(c.champion_auc, 4)}: {signed(c.difference)} "
+            f"[{signed(c.low)}; {signed(c.high)}]"
+        )
+
+
+def try_window(data_dir: Path, month: str, length: int, champion) -> WindowResult:
+    """Train on the ``length`` months before ``month`` and compare with ``champion`` on it.
+
+    Raises:
+        ValueError: fewer than 2 months before ``month``.
+        PartitionError: features of a month are missing.
+    """
+    window = challenger_window(month, length)
+    if len(window) < 2:
+        raise ValueError(f"przed {month} jest mniej niż 2 miesiące danych")
+    overrides = {"train_start": window[0], "train_end": window[-1]}
+    result = train(replace(load_train_config(overrides), test_months=()), data_dir)
+    frame, _ = load_features(data_dir, (month,))
+    comparison = compare_auc(
+        frame[TARGET].to_numpy(),
+        champion.predict_proba(frame[list(FEATURES)])[:, 1],
+        result.model.predict_proba(frame[list(FEATURES)])[:, 1],
+    )
+    return WindowResult(month, window, comparison)
+
+
+def table(results: list[WindowResult], champion: str, margin: float) -> str:
+    """The results as a Markdown table, with the rule the pipeline would apply."""
+    lines = [
+        f"# Długość okna challengera wobec {champion}",
+        "",
+        "Wynik `python -m zajecia_09_retraining.windows`: challenger uczony kodem z zajęć 05",
+        "na oknie kończącym się przed miesiącem oceny, porównany z modelem produkcyjnym na",
+        "wszystkich lotach tego miesiąca (różnica ROC AUC, przedział 95% DeLonga).",
+        "",
+        "| Miesiąc oceny | Okno | ROC AUC challengera | ROC AUC championa | Różnica | "
+        f"Przedział 95% | Promocja przy marginesie {decimal(margin, 3)} |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        c = r.comparison
+        lines.append(
+            f"| {r.month} | {len(r.window)} mies. ({r.window[0]}…{r.window[-1]}) | "
+            f"{decimal(c.challenger_auc, 4)} | {decimal(c.champion_auc, 4)} | "
+            f"{signed(c.difference)} | [{signed(c.low)}; {signed(c.high)}] | "
+            f"{'tak' if c.low > margin else 'nie'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = PolishArgumentParser(
+        prog="python -m zajecia_09_retraining.windows",
+        description="Porównanie długości okna challengera z modelem produkcyjnym.",
+    )
+    parser.add_argument("--months", nargs="+", type=month_argument, required=True)
+    parser.add_argument("--lengths", nargs="+", type=positive_int, default=[3, 6, 9], metavar="L")
+    parser.add_argument("--out", type=Path, default=None, help="tabela Markdown do tego pliku")
+    args = parser.parse_args(argv)
+    folder = configured_data_dir()
+    results = []
+    try:
+        champion = Registry(folder).load("production")
+        for month in args.months:
+            for length in args.lengths:
+                results.append(try_window(folder, month, length, champion.model))
+                print(results[-1].line(champion.version), flush=True)
+    except (RegistryError, PartitionError, ValueError) as error:
+        print(f"Błąd: {error}", file=sys.stderr)
+        return exit_codes.ERROR
+    if args.out:
+        margin = load_config().margin
+        write_text_atomic(args.out, table(results, champion.version, margin))
+        print(f"tabela: {args.out}")
+    return exit_codes.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
