@@ -28,17 +28,20 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kurs import exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
 from kurs.cli import PolishArgumentParser, month_argument
-from kurs.months import MONTHS_2013, month_start
+from kurs.months import MONTHS_2013, data_month, month_start
 from kurs.polish import seconds
 from kurs.repository import data_dir as configured_data_dir
 
@@ -50,6 +53,8 @@ MODULE = "kurs.backfill"
 # AIRFLOW_HOME: a student may have exported their own, without the course's DAG bundles.
 CHILD_MARK = "MLOPS_BACKFILL_CHILD"
 FAILED_STATES = ("failed", "upstream_failed")
+# A --conf value meant as a month: checked against the data set before Airflow starts.
+MONTH_LIKE = re.compile(r"\d{4}-\d{1,2}")
 # The last line of a Python traceback in Airflow's log: the exception and its message.
 TRACEBACK_END = re.compile(
     r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)+(?P<error>[\w.]+): (?P<message>.*)$",
@@ -57,24 +62,32 @@ TRACEBACK_END = re.compile(
 )
 
 
+class UnknownDag(LookupError):
+    """No class folder has a DAG of that id; the message (Polish) lists those there are."""
+
+
 def load_dag(dag_id: str):
     """Parse the classes' DAG folders and return the DAG ``dag_id``.
 
     Raises:
-        KeyError: no folder has it; the message lists the import errors met on the way.
+        UnknownDag: no folder has it; the message lists the DAGs there are and the
+            import errors met on the way.
     """
     # Airflow is imported here, not at the top: the parent process (make run) imports
     # this module too and must not load Airflow with an unprepared environment.
     from airflow.dag_processing.dagbag import DagBag
 
-    errors = {}
+    errors, known = {}, []
     for folder in dag_folders():
         bag = DagBag(dag_folder=folder)
         if dag_id in bag.dags:
             return bag.dags[dag_id]
         errors |= bag.import_errors
+        known += bag.dags
     detail = "".join(f"\n{path}:\n{error}" for path, error in errors.items())
-    raise KeyError(f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć{detail}")
+    raise UnknownDag(
+        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}{detail}"
+    )
 
 
 def run_month(dag, month: str, conf: dict | None = None):
@@ -121,15 +134,28 @@ def task_error(log_text: str) -> str:
 
 
 def run_conf(text: str) -> dict:
-    """``--conf``: a JSON object of DAG params; the month comes from ``--months`` only."""
+    """``--conf``: a JSON object of DAG params; the month comes from ``--months`` only.
+
+    A value written as a month (``YYYY-MM``) must be a month of the data set: it is
+    refused here, before Airflow starts, as ``--months`` is.
+    """
     try:
         conf = json.loads(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"to nie JSON: {error}") from None
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(
+            f"to nie poprawny JSON (znak {error.pos + 1}): nazwy i teksty w podwójnych "
+            'cudzysłowach, np. \'{"train_start": "2013-02"}\''
+        ) from None
     if not isinstance(conf, dict):
         raise argparse.ArgumentTypeError('oczekiwano obiektu JSON, np. {"train_start": "2013-02"}')
     if "month" in conf:
         raise argparse.ArgumentTypeError("miesiąc podaje się w --months, nie w --conf")
+    for name, value in conf.items():
+        if isinstance(value, str) and MONTH_LIKE.fullmatch(value):
+            try:
+                data_month(value)
+            except ValueError as error:
+                raise argparse.ArgumentTypeError(f"{name}: {error}") from None
     return conf
 
 
@@ -288,6 +314,34 @@ def in_airflow_child() -> bool:
     return CHILD_MARK in os.environ
 
 
+@contextmanager
+def sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM (``kill``, ``timeout``, CI) raises ``SystemExit`` in the block, so that the
+    block can stop what it started; by default Python would just die. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stop(child: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Terminate ``child``, and kill it if it is still there after ``grace_s``."""
+    child.terminate()
+    try:
+        child.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 def run_backfill(
     dag_id: str,
     months: Sequence[str],
@@ -342,11 +396,18 @@ def run_in_airflow(
         CHILD_MARK: "1",
     }
     error = ""
-    with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child:
-        for line in child.stdout:
-            report(line.rstrip())
-            if ERROR_MARK in line:
-                error = line.rstrip()
+    with (
+        sigterm_as_exit(),
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child,
+    ):
+        try:
+            for line in child.stdout:
+                report(line.rstrip())
+                if ERROR_MARK in line:
+                    error = line.rstrip()
+        except BaseException:  # Ctrl+C, or `kill`/`timeout` here: never leave the child
+            stop(child)
+            raise
     if child.returncode != 0:
         log = home / "logs" / LOG_NAME
         raise RuntimeError(

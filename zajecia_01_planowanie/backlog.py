@@ -39,14 +39,14 @@ OPTIONAL_TASK_FIELDS = ("depends_on",)
 _KIND_NAMES = {str: "tekst", int: "liczba całkowita", list: "lista"}
 # Allowed values of fields whose type is right: (test, message with {value}).
 _VALUE_RULES = {
-    "sprint_capacity": (lambda capacity: capacity > 0, "musi być dodatnia"),
+    "sprint_capacity": (lambda capacity: capacity > 0, "musi być dodatnia, jest {value}"),
     "sprint": (
         lambda sprint: 1 <= sprint <= SPRINT_COUNT,
         f"musi być od 1 do {SPRINT_COUNT}, jest {{value}}",
     ),
     "estimate": (
         lambda points: points in STORY_POINTS,
-        f"story points z ciągu {', '.join(map(str, STORY_POINTS))}",
+        f"story points z ciągu {', '.join(map(str, STORY_POINTS))}, jest {{value}}",
     ),
     "status": (lambda status: status in STATUSES, f"dozwolone: {', '.join(STATUSES)}"),
     "acceptance_criteria": (
@@ -272,6 +272,13 @@ def _unknown_key(key: Any, known: list[str]) -> str:
     return f"nieznany klucz '{key}' — dozwolone: {', '.join(known)}"
 
 
+def _as_yaml(value: Any) -> str:
+    """A value as the file spells it: ``true``, ``null``, ``'trzy'`` — not Python's ``True``."""
+    if isinstance(value, bool) or value is None:
+        return yaml.safe_dump(value).removesuffix("\n...\n").strip()
+    return repr(value)
+
+
 def _typed(value: Any, kind: type, location: str, label: str, problems: list[Problem]) -> Any:
     """Return ``value`` if present and of ``kind``; otherwise record a problem."""
     if value is None:
@@ -280,7 +287,7 @@ def _typed(value: Any, kind: type, location: str, label: str, problems: list[Pro
     # bool is a subclass of int in Python, but `estimate: true` is a mistake.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         problems.append(
-            Problem(location, f"oczekiwano: {_KIND_NAMES[kind]}, jest: {value!r}", label)
+            Problem(location, f"oczekiwano: {_KIND_NAMES[kind]}, jest: {_as_yaml(value)}", label)
         )
         return None
     if kind is str and not value.strip():

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
+from kurs.polish import integer
 from zajecia_05_model.registry import Registry
 from zajecia_07_docker.body import discard_unread
 from zajecia_07_docker.errors import ApiError, error_response
@@ -90,6 +91,8 @@ def create_app(
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message, field = HTTP_ERRORS.get(error.code, (error.description, "request"))
+        if error.code == 413:  # say the limit, so the client knows what fits
+            message = f"{message} ({integer(settings.max_body_bytes)} bajtów)"
         response, status = error_response(error.code, message, [(field, message)])
         if error.code == 405:
             response.headers["Allow"] = ", ".join(error.valid_methods or ())

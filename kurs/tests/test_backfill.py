@@ -1,14 +1,25 @@
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from kurs import exit_codes
-from kurs.backfill import MonthRun, all_skipped, main, run_conf, run_problem, task_error
+from kurs.backfill import (
+    MonthRun,
+    UnknownDag,
+    all_skipped,
+    load_dag,
+    main,
+    run_conf,
+    run_problem,
+    task_error,
+)
 
 
 @pytest.mark.slow
@@ -86,7 +97,9 @@ def test_task_error_is_the_last_exception_of_the_log():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{oops", "to nie JSON"),
+        ("{oops", "to nie poprawny JSON \\(znak 2\\): nazwy i teksty w podwójnych"),
+        ('{"train_end": "2014-01"}', "train_end: miesiąc 2014-01 jest poza danymi kursu"),
+        ('{"train_end": "2013-13"}', "train_end: niepoprawny miesiąc '2013-13'"),
         ('["2013-02"]', "oczekiwano obiektu JSON"),
         ('{"month": "2013-02"}', "--months"),
     ],
@@ -131,3 +144,33 @@ def test_a_run_whose_every_task_skipped_says_so():
     line = MonthRun("flights_retrain", "2013-10", "", 1.5, skipped=True).line(Path("b.log"))
     assert line == "2013-10 … pominięty (1,5 s): nie było nic do zrobienia; powód w b.log"
     assert MonthRun("d", "2013-10", "", 1.5).line(Path("b.log")) == "2013-10 … ok (1,5 s)"
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.slow
+def test_a_terminated_parent_stops_its_airflow_child_first(tmp_path):
+    """`timeout`, `kill` or CI end the parent with SIGTERM: the child must not live on."""
+    script = (
+        "import sys; from pathlib import Path; from kurs.backfill import run_in_airflow; "
+        "run_in_airflow('http.server', ['--bind', '127.0.0.1', '0'], Path(sys.argv[1]), print)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)])
+    deadline = time.monotonic() + 60
+    while not children(parent.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    started = children(parent.pid)
+    assert started, "the child did not start"
+    parent.terminate()
+    assert parent.wait(30) == 128 + signal.SIGTERM
+    assert not [pid for pid in started if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.slow
+def test_an_unknown_dag_is_named_with_the_dags_there_are(airflow_db):
+    with pytest.raises(UnknownDag, match=r"nie ma DAG-a 'flights_ingst' .*; są: .*flights_ingest"):
+        load_dag("flights_ingst")
+    assert str(UnknownDag("nie ma")) == "nie ma"  # no quotes around it, unlike a KeyError

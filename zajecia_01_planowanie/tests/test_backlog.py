@@ -34,8 +34,8 @@ def test_missing_field_names_task_and_field(raw_backlog):
     ("field", "value", "expected"),
     [
         ("estimate", "trzy", "oczekiwano: liczba całkowita, jest: 'trzy'"),
-        ("estimate", True, "oczekiwano: liczba całkowita, jest: True"),
-        ("estimate", 4, "story points z ciągu 1, 2, 3, 5, 8, 13"),
+        ("estimate", True, "oczekiwano: liczba całkowita, jest: true"),
+        ("estimate", 4, "story points z ciągu 1, 2, 3, 5, 8, 13, jest 4"),
         ("sprint", "1", "oczekiwano: liczba całkowita, jest: '1'"),
         ("sprint", 12, "musi być od 1 do 11, jest 12"),
         ("status", "gotowe", "dozwolone: todo, in_progress, done"),
@@ -57,7 +57,7 @@ def test_all_problems_are_reported_at_once(raw_backlog):
     raw_backlog["sprint_capacity"] = 0
     problems = problems_of(raw_backlog)
     assert len(problems) == 3
-    assert "sprint_capacity: musi być dodatnia" in problems
+    assert "sprint_capacity: musi być dodatnia, jest 0" in problems
 
 
 def test_task_without_id_is_named_by_position(raw_backlog):
