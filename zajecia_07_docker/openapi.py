@@ -7,7 +7,7 @@ from zajecia_07_docker.schema import FIELDS, FLIGHT_ID
 ERROR_STATUSES = {
     "400": "Niepoprawny JSON albo zła struktura ciała żądania.",
     "413": "Ciało żądania większe niż dopuszczalne.",
-    "415": "Typ treści inny niż application/json.",
+    "415": "Typ treści inny niż application/json w UTF-8.",
     "422": "Dane lotu niepoprawne: brak pola, nieznane pole, zły typ, wartość spoza zakresu.",
     "503": "Model nie jest jeszcze wczytany.",
 }

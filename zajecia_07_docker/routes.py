@@ -90,11 +90,17 @@ def _json_mistake(error: Exception) -> str:
 
 
 def _read_json() -> object:
-    if not request.is_json:
+    # Exactly application/json, in UTF-8 (RFC 8259): Flask's is_json would also take
+    # application/ld+json, and a charset=latin-1 body would be decoded wrongly.
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if request.mimetype != "application/json" or charset not in ("utf-8", "utf8"):
+        got = request.mimetype or "brak"
+        if request.mimetype == "application/json":
+            got += f"; charset={charset}"
         raise ApiError(
             415,
-            "oczekiwano Content-Type: application/json",
-            [("Content-Type", f"otrzymano {request.mimetype or 'brak'}")],
+            "oczekiwano Content-Type: application/json (UTF-8)",
+            [("Content-Type", f"otrzymano {got}")],
         )
     body = read_body(request, _state()["settings"].max_body_bytes)
     try:

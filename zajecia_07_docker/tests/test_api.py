@@ -123,9 +123,23 @@ def test_a_body_over_the_size_limit_gets_413(client):
     assert error_fields(response)["body"].endswith("(65 536 bajtów)")  # the limit is said
 
 
-def test_other_content_types_get_415(client, flights):
-    response = client.post("/predict", data=json.dumps(flights[0]), content_type="text/plain")
-    assert response.status_code == 415 and "Content-Type" in error_fields(response)
+@pytest.mark.parametrize(
+    ("content_type", "received"),
+    [
+        ("text/plain", "otrzymano text/plain"),
+        ("application/ld+json", "otrzymano application/ld+json"),
+        ("application/json; charset=latin-1", "otrzymano application/json; charset=latin-1"),
+    ],
+)
+def test_other_content_types_get_415(client, flights, content_type, received):
+    response = client.post("/predict", data=json.dumps(flights[0]), content_type=content_type)
+    assert response.status_code == 415 and error_fields(response)["Content-Type"] == received
+
+
+def test_json_with_its_charset_is_accepted(client, flights):
+    body = json.dumps(flights[0])
+    response = client.post("/predict", data=body, content_type="application/json; charset=UTF-8")
+    assert response.status_code == 200
 
 
 def test_wrong_method_gets_405_with_allow(client):
