@@ -183,9 +183,7 @@ class MonthRun:
         if self.problem:
             return f"{self.month} … {ERROR_MARK} ({took}): {self.problem}; szczegóły w {log_path}"
         if self.skipped:
-            return (
-                f"{self.month} … pominięty ({took}): nie było nic do zrobienia; powód w {log_path}"
-            )
+            return f"{self.month} … pominięty ({took}): żadne zadanie nie miało nic do zrobienia"
         return f"{self.month} … ok ({took})"
 
 

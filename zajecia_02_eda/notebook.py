@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors.coalescestreams import CoalesceStreamsPreprocessor
 from traitlets.config import Config
 
 from kurs.atomic_io import write_text_atomic
@@ -52,6 +53,9 @@ def execute(
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
+    # How a cell's prints are split into outputs depends on when the kernel flushed them
+    # (a busy machine flushes more often); merged, the committed notebook is the same.
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     return notebook
 
 

@@ -7,7 +7,7 @@ check the decision without re-running anything: the trigger (the alert and its m
 both models' training windows with the data checksums, the evaluation month's checksum,
 both models' metrics on it, the interval of the ROC AUC difference, the gate, the decision
 with its reason, the deployment's checks and the production version that resulted.
-A skipped run leaves ``skipped.json`` with its reason instead, unless the month was decided.
+A skipped run leaves ``skipped.json`` with its reason beside it (or alone).
 """
 
 from __future__ import annotations
@@ -54,11 +54,9 @@ def write(data_dir: Path, record: dict) -> Path:
     return target
 
 
-def write_skip(data_dir: Path, month: str, reason: str) -> Path | None:
-    """Record why a run for ``month`` skipped; nothing when the month is decided already
-    (its decision record stays the month's record)."""
-    if existing(data_dir, month):
-        return None
+def write_skip(data_dir: Path, month: str, reason: str) -> Path:
+    """Record why the latest run for ``month`` skipped (``skipped.json``). A decision of
+    the month stays as it is: the skip is a file of its own."""
     return write_json_atomic(folder(data_dir, month) / SKIPPED, {"month": month, "reason": reason})
 
 

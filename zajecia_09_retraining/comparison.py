@@ -147,10 +147,14 @@ def decide(comparison: AucComparison, margin: float, gate_failure: str | None = 
         return Decision(False, f"challenger nie przeszedł bramki jakości: {gate_failure}")
     if comparison.low > margin:
         return Decision(True, f"{interval}: dolna granica powyżej marginesu {decimal(margin, 3)}")
-    if comparison.difference > margin:
+    if comparison.high < 0:
+        why = "challenger jest gorszy ponad szum"
+    elif comparison.difference > margin:
         why = "poprawa mieści się w szumie"
-    else:
+    elif comparison.difference > 0:
         why = "challenger nie jest lepszy o margines"
+    else:
+        why = "challenger nie jest lepszy"
     return Decision(
         False,
         f"{interval}: dolna granica nie przekracza marginesu {decimal(margin, 3)} — {why}",

@@ -14,8 +14,9 @@ For each month M, in calendar order:
 
 "What we served" — the ROC AUC of the model in production each month — is reported beside
 "never retrain", the model in production when the replay started, on the same flights.
-The replay decides the year from scratch: decisions of an earlier replay are removed
-first (their challengers stay in the registry and are used again, not retrained). At the
+The replay decides the year from scratch: records of earlier runs for these months are
+moved to ``retraining/archive/`` first (their challengers stay in the registry and are
+used again, not retrained). A never-retrain model trained on a replayed month is refused. At the
 end ``production`` goes back to where the replay started, so the next ``make run`` starts
 the same way. All DAG runs share one Airflow session (:class:`kurs.backfill.AirflowSession`).
 """
@@ -26,6 +27,7 @@ import json
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -48,6 +50,7 @@ from kurs.polish import decimal, integer, seconds, signed
 from kurs.repository import data_dir as configured_data_dir
 from zajecia_04_preprocessing.feature_partitions import load_features
 from zajecia_04_preprocessing.features import FEATURES, TARGET
+from zajecia_05_model.metadata import ModelMetadata
 from zajecia_05_model.registry import Registry
 from zajecia_06_monitoring.report import report_folder as monitoring_folder
 from zajecia_08_deploy.deploy import wait_for_version
@@ -139,6 +142,37 @@ def retrain_after_alert(session: AirflowSession, data_dir: Path, month: str, api
     return audit.verdict(record), record
 
 
+def archive_earlier(data_dir: Path, months: Sequence[str]) -> Path | None:
+    """Move the records of ``months`` left by earlier runs to
+    ``retraining/archive/<n>/``: the replay decides these months again, and an audit
+    record is never deleted. Return the archive folder (``None`` if nothing was there)."""
+    earlier = [audit.folder(data_dir, m) for m in months if audit.folder(data_dir, m).is_dir()]
+    if not earlier:
+        return None
+    root = Path(data_dir) / "retraining" / "archive"
+    target = root / f"{len(list(root.glob('*'))) + 1 if root.is_dir() else 1:04d}"
+    target.mkdir(parents=True)
+    for folder in earlier:
+        shutil.move(folder, target / folder.name)
+    return target
+
+
+def check_start(data_dir: Path, start: str, first_month: str) -> None:
+    """Refuse a never-retrain model trained on a replayed month: it would score months it
+    has seen (a leak), and the comparison with "what we served" would be meaningless.
+
+    Raises:
+        RuntimeError: its window ends at ``first_month`` or later; the message says what to do.
+    """
+    window = ModelMetadata.from_dict(Registry(data_dir).metadata(start)).train_months
+    if window[-1] >= first_month:
+        raise RuntimeError(
+            f"model produkcyjny {start} był trenowany do {window[-1]}, a przegląd zaczyna się "
+            f"od {first_month}: przywróć model z oknem przed {first_month} "
+            "(python -m zajecia_05_model promote v0001) albo zacznij przegląd później (--months)"
+        )
+
+
 def replay_year(
     data_dir: Path, months: Sequence[str], traffic: int, session: AirflowSession, start: str
 ) -> list[MonthRow]:
@@ -150,8 +184,7 @@ def replay_year(
             follow a promotion.
     """
     registry = Registry(data_dir)
-    for month in months:
-        shutil.rmtree(audit.folder(data_dir, month), ignore_errors=True)
+    archive_earlier(data_dir, months)
     try:
         return _months(data_dir, months, traffic, session, start)
     finally:
@@ -252,12 +285,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with AirflowSession(session_log()) as session:
         try:
             start = Registry(folder).resolve("production")
+            check_start(folder, start, months[0])
             rows = replay_year(folder, months, args.traffic, session, start)
             totals = pooled(rows, folder, start)
             write_results(rows, totals, start, folder)
         except Exception as error:
-            print(f"{ERROR_MARK}: {type(error).__name__}: {error}", file=session.progress)
-            raise
+            traceback.print_exc()  # into the session's log; the terminal gets one line
+            print(
+                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {session.log_path}",
+                file=session.progress,
+            )
+            return exit_codes.ERROR
         print(
             f"{months[0]}…{months[-1]} razem: serwowane ROC AUC {decimal(totals['served'], 3)}, "
             f"bez dotrenowania {decimal(totals['never_retrain'], 3)}; "

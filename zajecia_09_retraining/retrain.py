@@ -124,7 +124,9 @@ def alert_trigger(month: str, data_dir: Path, source: str) -> dict:
 def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manual") -> Plan:
     """Decide what this run compares, or raise :class:`RetrainingSkipped`.
 
-    A run skips when the month was decided already (once per month and window), when the
+    One decision per month: a run skips when the month was decided already — unless that
+    decision was never carried out (the run ended in between): then the recorded plan is
+    returned, and the run only carries it out. It also skips when the
     outcomes of M are not known yet (no feature partition), or when the window brings no
     labelled month after the champion's training window — a challenger on the same data
     would only repeat the champion.
@@ -135,7 +137,11 @@ def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manua
         RegistryError: no ``production`` model.
     """
     window = challenger_window(month, config.window_months)
-    if decided := audit.existing(data_dir, month):
+    decided = audit.existing(data_dir, month)
+    if decided and decided["deployment"]["status"] == "pending":
+        # Decided, but the run ended before carrying it out: finish that, decide nothing.
+        return Plan.from_dict(decided["plan"])
+    if decided:
         raise RetrainingSkipped(
             f"miesiąc {month} już rozstrzygnięty (okno {decided['challenger']['window'][0]}…"
             f"{decided['challenger']['window'][-1]}, decyzja: {audit.verdict(decided)}); "
@@ -169,8 +175,8 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
     """Train the challenger with class 05's code on the plan's window and register it;
     return its version. The backtest is month M only: nothing after M is looked at.
 
-    Idempotent: a version registered for the same month and window is returned as it is,
-    without training again.
+    Idempotent: a version registered for the same month and window (by its candidate
+    name) is returned as it is, without training again.
     """
     registry = Registry(data_dir)
     for version in registry.versions():
@@ -188,11 +194,14 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
 
 def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfig) -> dict:
     """Score month M with both models, compare them, decide; record the decision.
+    A decision recorded already for the month (not carried out yet) is returned as it is.
 
     Returns:
         The audit record (:mod:`audit`), written to ``retraining/month=M/``; its
         ``deployment`` is still pending when the decision is to promote.
     """
+    if (decided := audit.existing(data_dir, the_plan.month)) is not None:
+        return decided  # pending: recorded by a run that ended before carrying it out
     registry = Registry(data_dir)
     frame, checksums = load_features(data_dir, (the_plan.month,))
     y = frame[TARGET].to_numpy()
@@ -226,6 +235,7 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
 
     record = {
         "month": the_plan.month,
+        "plan": the_plan.to_dict(),
         "trigger": the_plan.trigger,
         "champion": model("champion"),
         "challenger": model("challenger"),

@@ -3,7 +3,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -142,7 +141,7 @@ def test_a_run_whose_every_task_skipped_says_so():
     assert not all_skipped(finished("success", plan="success", decide="skipped"))
     assert not all_skipped(finished("success"))
     line = MonthRun("flights_retrain", "2013-10", "", 1.5, skipped=True).line(Path("b.log"))
-    assert line == "2013-10 … pominięty (1,5 s): nie było nic do zrobienia; powód w b.log"
+    assert line == "2013-10 … pominięty (1,5 s): żadne zadanie nie miało nic do zrobienia"
     assert MonthRun("d", "2013-10", "", 1.5).line(Path("b.log")) == "2013-10 … ok (1,5 s)"
 
 
@@ -158,10 +157,14 @@ def test_a_terminated_parent_stops_its_airflow_child_first(tmp_path):
         "import sys; from pathlib import Path; from kurs.backfill import run_in_airflow; "
         "run_in_airflow('http.server', ['--bind', '127.0.0.1', '0'], Path(sys.argv[1]), print)"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)])
-    deadline = time.monotonic() + 60
-    while not children(parent.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    parent = subprocess.Popen(
+        [sys.executable, "-u", "-c", script, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    # The child's first line, relayed: the parent is past starting it, reading its output.
+    assert parent.stdout.readline().startswith("Serving HTTP")
     started = children(parent.pid)
     assert started, "the child did not start"
     parent.terminate()

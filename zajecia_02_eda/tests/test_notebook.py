@@ -24,6 +24,12 @@ def test_execute_runs_cells_in_the_notebook_folder(tmp_path):
     assert "execution" not in executed.cells[1].metadata
 
 
+def test_prints_of_a_cell_are_one_output_however_the_kernel_flushed_them(tmp_path):
+    source = "import sys, time\nprint('a', flush=True)\ntime.sleep(0.5)\nprint('b')"
+    executed = execute(write_notebook(tmp_path / "nb.ipynb", source), timeout=60)
+    assert [(o.output_type, o.text) for o in executed.cells[1].outputs] == [("stream", "a\nb\n")]
+
+
 def test_execute_in_place_writes_notebook_and_html(tmp_path):
     path = write_notebook(tmp_path / "nb.ipynb", "print('wynik')")
     html = tmp_path / "nb.html"

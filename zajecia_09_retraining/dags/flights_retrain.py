@@ -7,7 +7,7 @@ Dla miesiąca M:
 
 1. `plan` — champion to wersja `production`; challenger uczy się na oknie
    `window_months` miesięcy kończącym się na M−1. Przebieg jest pomijany (z powodem
-   w logu i w `retraining/month=M/skipped.json`), gdy miesiąc już rozstrzygnięto, gdy
+   w `retraining/month=M/skipped.json`), gdy miesiąc już rozstrzygnięto, gdy
    nie znamy wyników lotów M albo gdy okno nie wnosi nowych danych względem championa;
 2. `challenger` — trening kodem z zajęć 05, nowa wersja w rejestrze (ponowny przebieg
    znajduje ją po nazwie i nie trenuje drugi raz);
@@ -22,8 +22,6 @@ Parametry `window_months`, `margin`, `min_auc_gain` nadpisują ustawienia
 (`MLOPS_RETRAIN_WINDOW_MONTHS`, `MLOPS_RETRAIN_MARGIN`, `MLOPS_TRAIN_MIN_AUC_GAIN`).
 """
 
-import logging
-
 import pendulum
 from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -34,7 +32,6 @@ from kurs.repository import data_dir
 from zajecia_06_monitoring.assets import MODEL_ALERT
 
 SETTINGS_PARAMS = ("window_months", "margin", "min_auc_gain")
-log = logging.getLogger(__name__)
 
 
 def settings(params) -> dict:
@@ -90,7 +87,6 @@ def flights_retrain():
                 return make_plan(month, data_dir(), config, source).to_dict()
             except RetrainingSkipped as skipped:
                 audit.write_skip(data_dir(), month, str(skipped))
-                log.info("przebieg pominięty: %s", skipped)  # the skip itself is not logged
                 raise AirflowSkipException(str(skipped)) from None
 
     @task

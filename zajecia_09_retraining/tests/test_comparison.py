@@ -109,3 +109,10 @@ def test_bad_input_is_refused_with_the_reason(y, champion, challenger, message):
 def test_a_confidence_outside_zero_one_is_refused():
     with pytest.raises(ValueError, match="poziom ufności"):
         compare_auc(np.array([0, 1]), [0.1, 0.2], [0.2, 0.1], confidence=95)
+
+
+def test_a_worse_challenger_is_called_worse():
+    y, champion, challenger = month(3000, 0.5, 1.5, seed=3)
+    comparison = compare_auc(y, champion, challenger)
+    assert comparison.high < 0
+    assert decide(comparison, margin=0.005).reason.endswith("challenger jest gorszy ponad szum")

@@ -8,7 +8,13 @@ from kurs.testing.shared import private_copy
 from zajecia_05_model.registry import Registry
 from zajecia_09_retraining import audit
 from zajecia_09_retraining.config import RetrainConfig
-from zajecia_09_retraining.retrain import Plan, RetrainingSkipped, challenger_window, plan
+from zajecia_09_retraining.retrain import (
+    Plan,
+    RetrainingSkipped,
+    challenger_window,
+    decide,
+    plan,
+)
 from zajecia_09_retraining.tests.scenario import year
 
 
@@ -73,9 +79,31 @@ def test_a_decided_month_skips_and_a_skip_never_replaces_a_decision(champion_onl
         "decision": {"promote": False, "reason": "…"},
         "deployment": {"status": "not_needed", "checks": []},
     }
-    audit.write_skip(data, "2013-05", "wcześniejszy powód")
-    (audit.folder(data, "2013-05") / audit.DECISION).write_text(json.dumps(record))
+    decision = audit.folder(data, "2013-05") / audit.DECISION
+    decision.parent.mkdir(parents=True)
+    decision.write_text(json.dumps(record))
     with pytest.raises(RetrainingSkipped, match=r"już rozstrzygnięty .* decyzja: zostaje v0001"):
         plan("2013-05", data, RetrainConfig(window_months=2))
-    assert audit.write_skip(data, "2013-05", "nowy powód") is None
+    audit.write_skip(data, "2013-05", "miesiąc już rozstrzygnięty")
+    assert audit.skip_reason(data, "2013-05") == "miesiąc już rozstrzygnięty"
+    assert json.loads(decision.read_text()) == record
     assert Registry(data).versions() == ["v0001"]
+
+
+def test_a_decision_not_carried_out_is_resumed_not_decided_again(champion_only, tmp_path):
+    data = private_copy(champion_only, tmp_path / "data")
+    planned = plan("2013-05", data, RetrainConfig(window_months=2))
+    pending = {
+        "month": "2013-05",
+        "plan": planned.to_dict(),
+        "champion": {"version": "v0001"},
+        "challenger": {"version": "v0002", "window": ["2013-03", "2013-04"]},
+        "decision": {"promote": True, "reason": "…"},
+        "deployment": {"status": "pending", "checks": []},
+    }
+    decision = audit.folder(data, "2013-05") / audit.DECISION
+    decision.parent.mkdir(parents=True)
+    decision.write_text(json.dumps(pending))
+    # A different window now: the recorded plan wins, so the decision is carried out as taken.
+    assert plan("2013-05", data, RetrainConfig(window_months=3)) == planned
+    assert decide(planned, "v0002", data, RetrainConfig()) == json.loads(json.dumps(pending))
