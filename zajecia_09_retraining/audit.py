@@ -36,8 +36,6 @@ def existing(data_dir: Path, month: str) -> dict | None:
 def verdict(record: dict) -> str:
     """``promocja v0004`` / ``zostaje v0001`` (Polish, for lines and skip reasons)."""
     if record["decision"]["promote"]:
-        if record["deployment"]["status"] == "pending":
-            return f"promocja {record['challenger']['version']} (wdrożenie niedokończone)"
         return f"promocja {record['challenger']['version']}"
     return f"zostaje {record['champion']['version']}"
 
