@@ -175,9 +175,10 @@ def check_start(data_dir: Path, start: str, first_month: str) -> None:
 
 def replay_year(
     data_dir: Path, months: Sequence[str], traffic: int, session: AirflowSession, start: str
-) -> list[MonthRow]:
+) -> tuple[list[MonthRow], dict[str, float]]:
     """Serve, monitor and retrain month by month, from ``production`` = ``start`` (the
-    never-retrain model); one line per month on the terminal.
+    never-retrain model); one line per month on the terminal. Return the months and the
+    pooled ROC AUC of all their flights (``served``, ``never_retrain``).
 
     Raises:
         RuntimeError: a DAG run failed, a request to the API failed, or the API did not
@@ -196,10 +197,12 @@ def replay_year(
 
 def _months(
     data_dir: Path, months: Sequence[str], traffic: int, session: AirflowSession, start: str
-) -> list[MonthRow]:
+) -> tuple[list[MonthRow], dict[str, float]]:
     registry = Registry(data_dir)
     scorer = Scorer(registry)
     rows = []
+    labels: list[np.ndarray] = []
+    scores: dict[str, list[np.ndarray]] = {"served": [], "never_retrain": []}
     with production_server(data_dir) as server:
         for month in months:
             started = time.perf_counter()
@@ -213,11 +216,14 @@ def _months(
             summary_path = monitoring_folder(data_dir, month) / "summary.json"
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
             frame, _ = load_features(data_dir, (month,))
+            labels.append(frame[TARGET].to_numpy())
+            scores["served"].append(scorer(served, frame))
+            scores["never_retrain"].append(scorer(start, frame))
             row = MonthRow(
                 month=month,
                 served=served,
-                served_auc=float(roc_auc_score(frame[TARGET], scorer(served, frame))),
-                never_auc=float(roc_auc_score(frame[TARGET], scorer(start, frame))),
+                served_auc=float(roc_auc_score(labels[-1], scores["served"][-1])),
+                never_auc=float(roc_auc_score(labels[-1], scores["never_retrain"][-1])),
                 status=summary["status"],
                 requests=answered.sent,
                 answered_by=dict(answered.versions),
@@ -228,24 +234,12 @@ def _months(
                 )
             rows.append(row)
             print(month_line(row, time.perf_counter() - started), file=session.progress)
-    return rows
-
-
-def pooled(rows: list[MonthRow], data_dir: Path, start: str) -> dict[str, float]:
-    """ROC AUC over all the months' flights together: what was served against the
-    ``start`` model (never retrained)."""
-    scorer = Scorer(Registry(data_dir))
-    y, served, never = [], [], []
-    for row in rows:
-        frame, _ = load_features(data_dir, (row.month,))
-        y.append(frame[TARGET].to_numpy())
-        served.append(scorer(row.served, frame))
-        never.append(scorer(start, frame))
-    labels = np.concatenate(y)
-    return {
-        "served": float(roc_auc_score(labels, np.concatenate(served))),
-        "never_retrain": float(roc_auc_score(labels, np.concatenate(never))),
+    # Over all the months' flights together: what was served against never-retrain.
+    pooled = {
+        name: float(roc_auc_score(np.concatenate(labels), np.concatenate(parts)))
+        for name, parts in scores.items()
     }
+    return rows, pooled
 
 
 def write_results(
@@ -286,8 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             start = Registry(folder).resolve("production")
             check_start(folder, start, months[0])
-            rows = replay_year(folder, months, args.traffic, session, start)
-            totals = pooled(rows, folder, start)
+            rows, totals = replay_year(folder, months, args.traffic, session, start)
             write_results(rows, totals, start, folder)
         except Exception as error:
             traceback.print_exc()  # into the session's log; the terminal gets one line
