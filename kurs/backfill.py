@@ -24,7 +24,6 @@ parts: :func:`run_in_airflow` starts its module in such a child, and there an
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -41,9 +40,10 @@ from pathlib import Path
 from kurs import exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
 from kurs.cli import PolishArgumentParser, month_argument
-from kurs.months import MONTHS_2013, data_month, month_start
+from kurs.months import MONTHS_2013, month_start
 from kurs.polish import seconds
 from kurs.repository import data_dir as configured_data_dir
+from kurs.run_conf import check_params, parse_conf
 
 LOG_NAME = "backfill.log"
 ERROR_MARK = "BŁĄD"
@@ -53,8 +53,6 @@ MODULE = "kurs.backfill"
 # AIRFLOW_HOME: a student may have exported their own, without the course's DAG bundles.
 CHILD_MARK = "MLOPS_BACKFILL_CHILD"
 FAILED_STATES = ("failed", "upstream_failed")
-# A --conf value meant as a month: checked against the data set before Airflow starts.
-MONTH_LIKE = re.compile(r"\d{4}-\d{1,2}")
 # The last line of a Python traceback in Airflow's log: the exception and its message.
 TRACEBACK_END = re.compile(
     r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)+(?P<error>[\w.]+): (?P<message>.*)$",
@@ -131,32 +129,6 @@ def task_error(log_text: str) -> str:
         return ""
     error, message = found[-1]["error"].rsplit(".", 1)[-1], found[-1]["message"]
     return message if error == "AirflowFailException" else f"{error}: {message}"
-
-
-def run_conf(text: str) -> dict:
-    """``--conf``: a JSON object of DAG params; the month comes from ``--months`` only.
-
-    A value written as a month (``YYYY-MM``) must be a month of the data set: it is
-    refused here, before Airflow starts, as ``--months`` is.
-    """
-    try:
-        conf = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise argparse.ArgumentTypeError(
-            f"to nie poprawny JSON (znak {error.pos + 1}): nazwy i teksty w podwójnych "
-            'cudzysłowach, np. \'{"train_start": "2013-02"}\''
-        ) from None
-    if not isinstance(conf, dict):
-        raise argparse.ArgumentTypeError('oczekiwano obiektu JSON, np. {"train_start": "2013-02"}')
-    if "month" in conf:
-        raise argparse.ArgumentTypeError("miesiąc podaje się w --months, nie w --conf")
-    for name, value in conf.items():
-        if isinstance(value, str) and MONTH_LIKE.fullmatch(value):
-            try:
-                data_month(value)
-            except ValueError as error:
-                raise argparse.ArgumentTypeError(f"{name}: {error}") from None
-    return conf
 
 
 def all_skipped(run) -> bool:
@@ -267,6 +239,11 @@ def session_log() -> Path:
 def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> int:
     """Run the months one by one in this (configured) process; one line each on stdout."""
     with AirflowSession(log_path) as session:
+        try:
+            check_params(session.dag(dag_id).params, conf)
+        except ValueError as error:
+            print(f"{ERROR_MARK}: --conf: {error}", file=session.progress)
+            return exit_codes.USAGE
         for month in months:
             outcome = session.run(dag_id, month, conf)
             print(outcome.line(log_path), file=session.progress)
@@ -291,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--conf",
-        type=run_conf,
+        type=parse_conf,
         default={},
         metavar="JSON",
         help='parametry przebiegu (obiekt JSON), np. \'{"train_start": "2013-02"}\'',

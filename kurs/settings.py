@@ -47,19 +47,23 @@ def read_settings(
         what: the kind of settings, for messages ("pobierania", "treningu").
 
     Raises:
-        ValueError: an unknown setting or a bad value; the message names the setting.
+        ValueError: an unknown setting or a bad value; the message names the setting and,
+            for a value from the environment, its variable.
     """
     unknown = sorted(set(overrides or {}) - set(table))
     if unknown:
         raise ValueError(f"nieznane ustawienie {what}: '{unknown[0]}'")
-    raw = {name: environ.get(variable) or None for name, (variable, _) in table.items()}
-    raw |= {name: value for name, value in (overrides or {}).items() if value is not None}
+    # name -> (value, where it came from): a bad value is fixed where it was written.
+    raw = {
+        name: (environ[variable], f" (zmienna środowiskowa {variable})")
+        for name, (variable, _) in table.items()
+        if environ.get(variable)
+    }
+    raw |= {name: (value, "") for name, value in (overrides or {}).items() if value is not None}
     settings = {}
-    for name, value in raw.items():
-        if value is None:
-            continue
+    for name, (value, source) in raw.items():
         try:
             settings[name] = table[name][1](value)
         except ValueError as error:  # every parser's message says what is wrong
-            raise ValueError(f"ustawienie '{name}': {error}") from None
+            raise ValueError(f"ustawienie '{name}'{source}: {error}") from None
     return settings

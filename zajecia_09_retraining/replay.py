@@ -57,6 +57,7 @@ from zajecia_08_deploy.deploy import wait_for_version
 from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import month_requests, replay
 from zajecia_09_retraining import audit, report
+from zajecia_09_retraining.config import RetrainConfig, load_config
 
 MODULE = "zajecia_09_retraining.replay"
 MONTHS = MONTHS_2013[6:]
@@ -243,12 +244,22 @@ def _months(
 
 
 def write_results(
-    rows: list[MonthRow], totals: dict[str, float], start: str, data_dir: Path
+    rows: list[MonthRow],
+    totals: dict[str, float],
+    start: str,
+    config: RetrainConfig,
+    data_dir: Path,
 ) -> Path:
     """``retraining/year/replay.json`` (the months, the pooled figures, the never-retrain
-    version) and its Polish report with the figure; return the folder."""
+    version, the retraining settings) and its Polish report with the figure; return the
+    folder."""
     folder = report.results_folder(data_dir)
-    results = {"never_retrain": start, "months": [asdict(row) for row in rows], "pooled": totals}
+    results = {
+        "never_retrain": start,
+        "months": [asdict(row) for row in rows],
+        "pooled": totals,
+        "settings": asdict(config),
+    }
     write_json_atomic(folder / "replay.json", json_ready(results))
     report.write(results, folder)
     return folder
@@ -278,10 +289,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     months = sorted(args.months)
     with AirflowSession(session_log()) as session:
         try:
+            config = load_config()  # as every flights_retrain run will read it
             start = Registry(folder).resolve("production")
             check_start(folder, start, months[0])
             rows, totals = replay_year(folder, months, args.traffic, session, start)
-            write_results(rows, totals, start, folder)
+            write_results(rows, totals, start, config, folder)
         except Exception as error:
             traceback.print_exc()  # into the session's log; the terminal gets one line
             print(

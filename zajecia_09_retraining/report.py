@@ -14,8 +14,6 @@ from zajecia_09_retraining.audit import folder as decision_folder
 
 FIGURE = "auc_miesiecznie.png"
 REPORT = "przeglad_roku.md"
-# A pooled gain below this is reported as "no help": it is within a month's noise.
-NO_GAIN = 0.005
 
 
 def results_folder(data_dir: Path) -> Path:
@@ -65,8 +63,9 @@ def write(results: dict, folder: Path) -> list[Path]:
         "przeglad_roku.md.j2",
         r=results,
         gain=gain,
-        helped=gain >= NO_GAIN,
-        no_gain=NO_GAIN,
+        # The pipeline's own bar: a gain below the margin would not have been deployed.
+        helped=gain >= results["settings"]["margin"],
+        margin=results["settings"]["margin"],
         promoted=promoted,
         promoted_served=sum(r["served"] != results["never_retrain"] for r in rows),
         figure=FIGURE,

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from kurs.months import MONTHS_2013, data_month
 from zajecia_04_preprocessing.feature_partitions import features_partition, load_features
@@ -121,6 +124,27 @@ def alert_trigger(month: str, data_dir: Path, source: str) -> dict:
     return trigger
 
 
+def alerted_month(events: Iterable) -> str:
+    """The month a run started by ``model_alert`` events answers: the latest one in alert.
+
+    One ``flights_monitor`` run may alert for several months, and several runs may end
+    before the scheduler starts this DAG; their events then arrive together. The latest
+    month is answered: its window (ending at M−1) holds the newest outcomes, so a
+    challenger for an earlier month would only be an older version of it.
+
+    Args:
+        events: the run's asset events; ``extra["months"]`` lists the months in alert
+            (class 06's :func:`~zajecia_06_monitoring.monitor.alert`).
+
+    Raises:
+        ValueError: no event names a month.
+    """
+    months = [m for event in events for m in (event.extra or {}).get("months", [])]
+    if not months:
+        raise ValueError("brak miesiąca: ani parametru month, ani miesięcy w zdarzeniu model_alert")
+    return max(months)
+
+
 def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manual") -> Plan:
     """Decide what this run compares, or raise :class:`RetrainingSkipped`.
 
@@ -192,6 +216,27 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
     return register_candidate(summary["candidate"], registry)
 
 
+def month_scores(
+    data_dir: Path, month: str, models: Mapping[str, Any]
+) -> tuple[np.ndarray, dict[str, np.ndarray], str]:
+    """Every flight of ``month`` scored by each model, for a paired comparison.
+
+    Args:
+        models: name -> a fitted classifier with scikit-learn's ``predict_proba``.
+
+    Returns:
+        The outcomes (0/1, one per flight), name -> the delay probabilities in the same
+        order, and the SHA-256 of the month's feature partition.
+
+    Raises:
+        PartitionError: the month's features are missing or damaged.
+    """
+    frame, checksums = load_features(data_dir, (month,))
+    features = frame[list(FEATURES)]
+    scores = {name: model.predict_proba(features)[:, 1] for name, model in models.items()}
+    return frame[TARGET].to_numpy(), scores, checksums[month]
+
+
 def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfig) -> dict:
     """Score month M with both models, compare them, decide; record the decision.
     A decision recorded already for the month (not carried out yet) is returned as it is.
@@ -203,15 +248,12 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
     if (decided := audit.existing(data_dir, the_plan.month)) is not None:
         return decided  # pending: recorded by a run that ended before carrying it out
     registry = Registry(data_dir)
-    frame, checksums = load_features(data_dir, (the_plan.month,))
-    y = frame[TARGET].to_numpy()
     models = {
         "champion": registry.load(the_plan.champion),
         "challenger": registry.load(challenger),
     }
-    scores = {
-        role: m.model.predict_proba(frame[list(FEATURES)])[:, 1] for role, m in models.items()
-    }
+    fitted = {role: loaded.model for role, loaded in models.items()}
+    y, scores, checksum = month_scores(data_dir, the_plan.month, fitted)
     comparison = compare_auc(y, scores["champion"], scores["challenger"], config.confidence)
     metadata = ModelMetadata.from_dict(models["challenger"].metadata)
     try:
@@ -241,8 +283,8 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
         "challenger": model("challenger"),
         "evaluation": {
             "month": the_plan.month,
-            "flights": len(frame),
-            "data_checksum": checksums[the_plan.month],
+            "flights": len(y),
+            "data_checksum": checksum,
             "difference": comparison.difference,
             "low": comparison.low,
             "high": comparison.high,

@@ -24,14 +24,12 @@ from kurs.cli import PolishArgumentParser, month_argument, positive_int
 from kurs.polish import decimal, signed
 from kurs.repository import data_dir as configured_data_dir
 from zajecia_03_airflow_ingest.partitions import PartitionError
-from zajecia_04_preprocessing.feature_partitions import load_features
-from zajecia_04_preprocessing.features import FEATURES, TARGET
 from zajecia_05_model.config import load_config as load_train_config
 from zajecia_05_model.registry import LoadedModel, Registry, RegistryError
 from zajecia_05_model.train import train
 from zajecia_09_retraining.comparison import AucComparison, compare_auc
 from zajecia_09_retraining.config import RetrainConfig, load_config
-from zajecia_09_retraining.retrain import challenger_window
+from zajecia_09_retraining.retrain import challenger_window, month_scores
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,9 @@ def try_window(
         raise ValueError(f"przed {month} jest mniej niż 2 miesiące danych")
     overrides = {"train_start": window[0], "train_end": window[-1]}
     result = train(replace(load_train_config(overrides), test_months=()), data_dir)
-    frame, _ = load_features(data_dir, (month,))
-    comparison = compare_auc(
-        frame[TARGET].to_numpy(),
-        champion.model.predict_proba(frame[list(FEATURES)])[:, 1],
-        result.model.predict_proba(frame[list(FEATURES)])[:, 1],
-        confidence,
-    )
+    models = {"champion": champion.model, "challenger": result.model}
+    y, scores, _ = month_scores(data_dir, month, models)
+    comparison = compare_auc(y, scores["champion"], scores["challenger"], confidence)
     return WindowResult(month, window, comparison)
 
 

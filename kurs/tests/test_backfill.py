@@ -1,4 +1,3 @@
-import argparse
 import os
 import signal
 import subprocess
@@ -15,7 +14,6 @@ from kurs.backfill import (
     all_skipped,
     load_dag,
     main,
-    run_conf,
     run_problem,
     task_error,
 )
@@ -47,6 +45,23 @@ def test_a_failed_month_stops_the_backfill_with_its_line(tmp_path):
     assert "PartitionError" in (tmp_path / "airflow" / "logs" / "backfill.log").read_text()
     assert not (tmp_path / "features").exists()
     assert not (tmp_path / "moj-airflow").exists()  # the course's Airflow ran, not theirs
+
+
+@pytest.mark.slow
+def test_a_conf_the_dag_would_refuse_stops_before_any_month_in_polish(tmp_path):
+    command = ["-m", "kurs.backfill", "flights_preprocess", "--months", "2013-02"]
+    result = subprocess.run(
+        [sys.executable, *command, "--conf", '{"gates": 1}'],
+        env={**os.environ, "MLOPS_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == exit_codes.ERROR, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        "BŁĄD: --conf: 'gates' nie jest parametrem tego DAG-a; są: month"
+    ]
+    assert not (tmp_path / "features").exists()
 
 
 @pytest.mark.parametrize("text", ["2013-13", "2013-1", "lipiec"])
@@ -91,25 +106,6 @@ def test_task_error_is_the_last_exception_of_the_log():
         "PartitionError: brak partycji raw/flights/month=2013-01"
     )
     assert task_error("2013-11-30T17:36:35Z [warning] Nic: się nie stało\n") == ""
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("{oops", "to nie poprawny JSON \\(znak 2\\): nazwy i teksty w podwójnych"),
-        ('{"train_end": "2014-01"}', "train_end: miesiąc 2014-01 jest poza danymi kursu"),
-        ('{"train_end": "2013-13"}', "train_end: niepoprawny miesiąc '2013-13'"),
-        ('["2013-02"]', "oczekiwano obiektu JSON"),
-        ('{"month": "2013-02"}', "--months"),
-    ],
-)
-def test_run_conf_refuses_what_is_not_a_params_object(text, message):
-    with pytest.raises(argparse.ArgumentTypeError, match=message):
-        run_conf(text)
-
-
-def test_run_conf_gives_the_params():
-    assert run_conf('{"train_start": "2013-02"}') == {"train_start": "2013-02"}
 
 
 def finished(state: str, **tasks: str) -> SimpleNamespace:

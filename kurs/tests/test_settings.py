@@ -35,3 +35,12 @@ def test_an_empty_variable_is_not_set():
 def test_bad_settings_are_named(overrides, message):
     with pytest.raises(ValueError, match=message):
         read_settings(TABLE, overrides, {}, "testu")
+
+
+def test_a_bad_value_from_the_environment_names_its_variable():
+    with pytest.raises(ValueError, match=r"'share' \(zmienna środowiskowa TEST_SHARE\): musi"):
+        read_settings(TABLE, None, {"TEST_SHARE": "1.5"}, "testu")
+
+
+def test_an_override_replacing_a_bad_variable_is_what_counts():
+    assert read_settings(TABLE, {"share": 0.5}, {"TEST_SHARE": "abc"}, "testu") == {"share": 0.5}

@@ -24,7 +24,7 @@ Parametry `window_months`, `margin`, `min_auc_gain` nadpisują ustawienia
 
 import pendulum
 from airflow.sdk import Param, dag, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 
 from kurs.dag_tasks import fail_without_retry, month_param, run_month
 from kurs.months import LOCAL_TZ
@@ -69,19 +69,14 @@ def flights_retrain():
         from zajecia_05_model.registry import RegistryError
         from zajecia_09_retraining import audit
         from zajecia_09_retraining.config import load_config
-        from zajecia_09_retraining.retrain import RetrainingSkipped
+        from zajecia_09_retraining.retrain import RetrainingSkipped, alerted_month
         from zajecia_09_retraining.retrain import plan as make_plan
 
         month, source = run_month(params, dag_run, required=False), "manual"
-        if month is None:
-            events = list(triggering_asset_events[MODEL_ALERT])
-            alerted = [m for event in events for m in (event.extra or {}).get("months", [])]
-            if not alerted:
-                raise AirflowFailException(
-                    "brak miesiąca: ani parametru month, ani miesięcy w zdarzeniu model_alert"
-                )
-            month, source = max(alerted), "model_alert"
         with fail_without_retry(ValueError, RegistryError, MetadataError):
+            if month is None:
+                month = alerted_month(triggering_asset_events[MODEL_ALERT])
+                source = "model_alert"
             config = load_config(settings(params))
             try:
                 return make_plan(month, data_dir(), config, source).to_dict()

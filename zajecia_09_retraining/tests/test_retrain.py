@@ -1,6 +1,8 @@
 """The plan of a retraining run: which window, which champion, or why nothing is done."""
 
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,6 +13,7 @@ from zajecia_09_retraining.config import RetrainConfig
 from zajecia_09_retraining.retrain import (
     Plan,
     RetrainingSkipped,
+    alerted_month,
     challenger_window,
     decide,
     plan,
@@ -34,6 +37,23 @@ def test_the_window_ends_the_month_before_the_evaluated_one(month, length, windo
 def test_a_month_outside_the_data_is_refused(month):
     with pytest.raises(ValueError, match="miesiąc"):
         challenger_window(month, 6)
+
+
+def alert(*months: str) -> SimpleNamespace:
+    """An asset event of class 06's alert, as Airflow hands it to the task."""
+    return SimpleNamespace(extra={"months": list(months), "model_version": "v0001"})
+
+
+def test_an_alert_run_answers_the_latest_month_in_alert():
+    # Two monitoring runs ended before the scheduler started the DAG: one run answers both.
+    assert alerted_month([alert("2013-08", "2013-10"), alert("2013-09")]) == "2013-10"
+    assert alerted_month([alert("2013-07")]) == "2013-07"
+
+
+@pytest.mark.parametrize("events", [[], [SimpleNamespace(extra=None)], [alert()]])
+def test_an_alert_without_a_month_is_refused(events):
+    with pytest.raises(ValueError, match="ani parametru month, ani miesięcy w zdarzeniu"):
+        alerted_month(events)
 
 
 @pytest.fixture(scope="module")
@@ -70,18 +90,25 @@ def test_runs_without_anything_new_to_decide_skip_with_the_reason(
         plan(month, champion_only, config)
 
 
-def test_a_decided_month_skips_and_a_skip_never_replaces_a_decision(champion_only, tmp_path):
-    data = private_copy(champion_only, tmp_path / "data")
+def recorded(data: Path, promote: bool, **more) -> tuple[dict, Path]:
+    """A decision of 2013-05 as decide() records it (the parts plan() reads); its path."""
     record = {
         "month": "2013-05",
         "champion": {"version": "v0001"},
         "challenger": {"version": "v0002", "window": ["2013-03", "2013-04"]},
-        "decision": {"promote": False, "reason": "…"},
-        "deployment": {"status": "not_needed", "checks": []},
+        "decision": {"promote": promote, "reason": "…"},
+        "deployment": {"status": "pending" if promote else "not_needed", "checks": []},
+        **more,
     }
-    decision = audit.folder(data, "2013-05") / audit.DECISION
-    decision.parent.mkdir(parents=True)
-    decision.write_text(json.dumps(record))
+    path = audit.folder(data, "2013-05") / audit.DECISION
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(record))
+    return record, path
+
+
+def test_a_decided_month_skips_and_a_skip_never_replaces_a_decision(champion_only, tmp_path):
+    data = private_copy(champion_only, tmp_path / "data")
+    record, decision = recorded(data, promote=False)
     with pytest.raises(RetrainingSkipped, match=r"już rozstrzygnięty .* decyzja: zostaje v0001"):
         plan("2013-05", data, RetrainConfig(window_months=2))
     audit.write_skip(data, "2013-05", "miesiąc już rozstrzygnięty")
@@ -93,17 +120,7 @@ def test_a_decided_month_skips_and_a_skip_never_replaces_a_decision(champion_onl
 def test_a_decision_not_carried_out_is_resumed_not_decided_again(champion_only, tmp_path):
     data = private_copy(champion_only, tmp_path / "data")
     planned = plan("2013-05", data, RetrainConfig(window_months=2))
-    pending = {
-        "month": "2013-05",
-        "plan": planned.to_dict(),
-        "champion": {"version": "v0001"},
-        "challenger": {"version": "v0002", "window": ["2013-03", "2013-04"]},
-        "decision": {"promote": True, "reason": "…"},
-        "deployment": {"status": "pending", "checks": []},
-    }
-    decision = audit.folder(data, "2013-05") / audit.DECISION
-    decision.parent.mkdir(parents=True)
-    decision.write_text(json.dumps(pending))
+    pending, _ = recorded(data, promote=True, plan=planned.to_dict())
     # A different window now: the recorded plan wins, so the decision is carried out as taken.
     assert plan("2013-05", data, RetrainConfig(window_months=3)) == planned
     assert decide(planned, "v0002", data, RetrainConfig()) == json.loads(json.dumps(pending))
