@@ -30,7 +30,13 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv sync --frozen --python $(BIN)/python
 	@touch $@
 
-setup: $(VENV)/.synced
+# reveal.js for the slides of class 10: a JavaScript package, so not in uv.lock; pinned
+# and checked against the npm registry's integrity by the module that installs it.
+$(VENV)/.reveal: zajecia_10_prezentacja/reveal.py | $(VENV)/.synced
+	$(BIN)/python -m zajecia_10_prezentacja.reveal
+	@touch $@
+
+setup: $(VENV)/.synced $(VENV)/.reveal
 
 run: setup
 	$(BIN)/python -m kurs
@@ -68,7 +74,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 
-# Chromium and its ChromeDriver, for the browser test of the API's HTML form (class 07).
+# Chromium and its ChromeDriver, for the browser tests: the API's HTML form (class 07)
+# and the slides (class 10).
 chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }

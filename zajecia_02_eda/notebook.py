@@ -7,7 +7,9 @@ written atomically only after the whole notebook ran without an error.
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -22,7 +24,10 @@ KERNEL_NAME = "python3"
 
 
 def execute(
-    path: Path, timeout: int = 600, kernel_name: str = KERNEL_NAME
+    path: Path,
+    timeout: int = 600,
+    kernel_name: str = KERNEL_NAME,
+    environment: Mapping[str, str] | None = None,
 ) -> nbformat.NotebookNode:
     """Run every cell of the notebook at ``path`` in a fresh kernel; return the result.
 
@@ -33,6 +38,7 @@ def execute(
         timeout: the limit for a single cell, in seconds.
         kernel_name: the Jupyter kernel; ``python3`` is the project's environment when
             run from it (``make lab``, ``make run``).
+        environment: the kernel's environment variables; ``None`` = this process's.
 
     Raises:
         nbclient.exceptions.CellExecutionError: a cell raised; the message names it.
@@ -52,7 +58,7 @@ def execute(
             record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        client.execute()
+        client.execute(env=dict(os.environ if environment is None else environment))
     # How a cell's prints are split into outputs depends on when the kernel flushed them
     # (a busy machine flushes more often); merged, the committed notebook is the same.
     notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})

@@ -1,1 +1,1 @@
-"""Class 11: retrospective and the end-to-end run of the whole course."""
+"""Class 11: the retrospective — plan against execution from the backlog, the git history."""

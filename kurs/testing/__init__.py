@@ -1,5 +1,6 @@
 """Test infrastructure shared by the classes' test suites: pytest plugins and helpers.
 
-Registered in ``pyproject.toml`` (``-p kurs.testing.airflow``, ``-p kurs.testing.docker``),
+Registered in ``pyproject.toml`` (``-p kurs.testing.airflow``, ``-p kurs.testing.docker``,
+``-p kurs.testing.browser``),
 so every class's tests can use their fixtures.
 """

@@ -1,13 +1,11 @@
 """The HTML form at ``/`` in a real browser: Polish labels, Polish numbers, human messages.
 
-Debian's Chromium and its ChromeDriver (``make chromium`` installs them), driven by
-selenium, against the API under gunicorn. The machine may have no network: the flags
-keep Chromium from trying to reach Google's services, which would stall it.
+Debian's Chromium driven by selenium (the ``browser`` fixture of ``kurs.testing.browser``),
+against the API under gunicorn.
 """
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,38 +14,7 @@ from zajecia_07_docker.schema import FIELDS, polish_number
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-OFFLINE_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOT = Path(__file__).resolve().parents[1] / "lot.json"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
-    if missing:
-        pytest.fail(f"brak {', '.join(missing)}: uruchom `make chromium`")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in OFFLINE_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
 
 
 def open_form(browser, server):

@@ -1,0 +1,242 @@
+"""The facts of the project, gathered from the artifacts for the report and the slides.
+
+:func:`collect` reads every artifact once (:mod:`artifacts`) and returns :class:`Facts`:
+the goal and KPI targets (class 01), the data (03–04), the production model and its
+baselines (05), the monitoring history (06), production figures (08) and the year of
+retraining decisions (09). Each part keeps the :class:`~artifacts.Source` of its
+numbers, so the report can name it. Nothing here is formatted for reading except the
+KPI results, whose units differ row by row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kurs.polish import decimal
+from zajecia_10_prezentacja.artifacts import Artifacts, Source
+
+GOAL = Source("zajecia_01_planowanie/cel_biznesowy.md", 1, in_data=False)
+BACKLOG = Source("zajecia_01_planowanie/backlog.yaml", 1, in_data=False)
+PRODUCTION_ALIAS = Source("registry/flights_delay/aliases/production.json", 5)
+REPLAY = Source("retraining/year/replay.json", 9)
+KPI_HEADING = "## KPI i metryka ML"
+# A target written as "≥ 0,40" or "< 50 ms": the comparison and the number.
+TARGET = re.compile(r"(?P<op>[≥<])\s*(?P<number>\d+(?:,\d+)?)")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One row of class 01's KPI table, with what the project reached.
+
+    Attributes:
+        measure, baseline, target: the row's cells as class 01 wrote them.
+        result: what the artifacts say (Polish text with its unit); ``None`` when no
+            artifact measures it.
+        met: whether ``result`` meets a numeric target; ``None`` when either is missing.
+        source: the artifact of ``result``.
+    """
+
+    measure: str
+    baseline: str
+    target: str
+    result: str | None = None
+    met: bool | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class DataMonth:
+    """A month of flights through ingest (03) and preprocessing (04)."""
+
+    month: str
+    flights: int
+    quarantined: int
+    features_rows: int
+    delay_rate: float
+    quality: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the report and the slides say; ``sources`` by section."""
+
+    project: str
+    problem: str
+    kpis: list[Kpi]
+    data: list[DataMonth]
+    quarantine: list[dict]
+    model: dict
+    monitoring: list[dict]
+    production: list[dict]
+    replay: dict
+    sources: dict[str, list[Source]]
+
+    @property
+    def decisions(self) -> list[dict]:
+        """The retraining runs of the replay (class 09's audit records), by month."""
+        return [row["record"] for row in self.replay["months"] if row.get("record")]
+
+
+def table_after(text: str, heading: str) -> list[dict[str, str]]:
+    """The first Markdown table after ``heading``: a dict per row, by header cell,
+    ``**bold**`` removed.
+
+    Raises:
+        ValueError: no such heading, or no table under it.
+    """
+    lines = text.splitlines()
+    if heading not in lines:
+        raise ValueError(f"brak sekcji „{heading}”")
+    rows = []
+    for line in lines[lines.index(heading) + 1 :]:
+        if line.startswith("|"):
+            rows.append([cell.strip().replace("**", "") for cell in line.strip("|").split("|")])
+        elif rows:
+            break
+    if len(rows) < 3:
+        raise ValueError(f"brak tabeli w sekcji „{heading}”")
+    header, *body = rows
+    return [dict(zip(header, row, strict=False)) for row in body[1:]]
+
+
+def first_paragraph(text: str, heading: str) -> str:
+    """The paragraph right under ``heading``, joined into one line."""
+    after = text.split(heading, 1)[1].strip()
+    return " ".join(after.split("\n\n", 1)[0].split())
+
+
+def met(result: float, target: str) -> bool | None:
+    """Whether ``result`` meets ``target`` ("≥ 0,40", "< 50 ms"); None when not numeric."""
+    found = TARGET.search(target)
+    if not found:
+        return None
+    bound = float(found["number"].replace(",", "."))
+    return result >= bound if found["op"] == "≥" else result < bound
+
+
+def kpis(goal_text: str, model: dict, production: list[dict], model_source: Source) -> list[Kpi]:
+    """Class 01's KPI rows with the results of the production model's backtest (05) and
+    the latency measured in production (08), matched by the measure's first words."""
+    pooled = model["metrics"]["backtest"]["pooled"]
+    p95 = max(v["latency_ms"]["p95"] for report in production for v in report["versions"])
+    latency = production[-1]["source"]
+    results = {
+        "KPI": (
+            pooled["precision"],
+            f"precyzja {decimal(pooled['precision'], 2)} przy czułości "
+            f"{decimal(pooled['recall'], 2)}",
+            model_source,
+        ),
+        "Metryka ML": (pooled["roc_auc"], f"ROC AUC {decimal(pooled['roc_auc'], 3)}", model_source),
+        "PR AUC": (pooled["pr_auc"], decimal(pooled["pr_auc"], 3), model_source),
+        "Brier": (pooled["brier"], decimal(pooled["brier"], 3), model_source),
+        "Opóźnienie": (p95, f"p95 {decimal(p95, 1)} ms w workerze API", latency),
+    }
+    rows = []
+    for row in table_after(goal_text, KPI_HEADING):
+        measure = row["Miara"]
+        found = next((key for key in results if measure.startswith(key)), None)
+        kpi = Kpi(measure, row.get("Punkt odniesienia (baseline)", "—"), row["Cel"])
+        if found:
+            value, text, source = results[found]
+            kpi = Kpi(kpi.measure, kpi.baseline, kpi.target, text, met(value, kpi.target), source)
+        rows.append(kpi)
+    return rows
+
+
+# A month's files from ingest (03) and preprocessing (04): kind -> (path, producer).
+MONTH_FILES = {
+    "raw": ("raw/flights/month={}/_manifest.json", 3),
+    "features": ("features/flights/month={}/_manifest.json", 4),
+    "quality": ("reports/quality/month={}/quality.json", 4),
+}
+
+
+def data_months(artifacts: Artifacts) -> tuple[list[DataMonth], list[Source]]:
+    """Per ingested month: flights ingested and quarantined (03), feature rows, delay rate
+    and the quality gate's status (04).
+
+    Raises:
+        MissingArtifact: no month was ingested, or an ingested month lacks a file.
+    """
+    ingested = artifacts.monthly(MONTH_FILES["raw"][0].format("*"), 3)
+    months, sources = [], []
+    for path in ingested:
+        month = Path(path.path).parent.name.removeprefix("month=")
+        files = {
+            kind: Source(p.format(month), producer) for kind, (p, producer) in MONTH_FILES.items()
+        }
+        parts = {kind: artifacts.json(source) for kind, source in files.items()}
+        sources.extend(files.values())
+        months.append(
+            DataMonth(
+                month=month,
+                flights=parts["raw"]["rows"],
+                quarantined=parts["raw"]["rows_quarantined"],
+                features_rows=parts["features"]["rows"],
+                delay_rate=parts["features"]["target_rate"],
+                quality=parts["quality"]["status"],
+            )
+        )
+    return months, sources
+
+
+def quarantined(artifacts: Artifacts) -> list[dict]:
+    """Every quarantined partition (03): table, month, rows and the reasons."""
+    found = sorted(artifacts.data_dir.glob("quarantine/*/month=*/_manifest.json"))
+    rows = []
+    for path in found:
+        manifest = artifacts.json(Source(str(path.relative_to(artifacts.data_dir)), 3))
+        rows.append(
+            {
+                "table": manifest["table"],
+                "month": manifest["month"],
+                "rows": manifest["rows_quarantined"],
+                "reasons": manifest.get("reasons", {}),
+            }
+        )
+    return rows
+
+
+def collect(artifacts: Artifacts) -> Facts:
+    """Read every artifact the report and the slides use.
+
+    Raises:
+        MissingArtifact: a file is missing; the message names it and the class that
+            writes it.
+        ValueError: class 01's goal has no KPI table.
+    """
+    goal_text = artifacts.text(GOAL)
+    version = artifacts.json(PRODUCTION_ALIAS)["version"]
+    model_source = Source(f"registry/flights_delay/versions/{version}/metadata.json", 5)
+    model = artifacts.json(model_source)
+    monitoring_sources = artifacts.monthly("monitoring/month=*/summary.json", 6)
+    monitoring = [artifacts.json(source) for source in monitoring_sources]
+    production = []
+    for source in artifacts.monthly("live_quality/month=*/report.json", 8):
+        production.append({**artifacts.json(source), "source": source})
+    data, data_sources = data_months(artifacts)
+    backlog = yaml.safe_load(artifacts.text(BACKLOG))
+    return Facts(
+        project=backlog["project"],
+        problem=first_paragraph(goal_text, "## Problem"),
+        kpis=kpis(goal_text, model, production, model_source),
+        data=data,
+        quarantine=quarantined(artifacts),
+        model=model,
+        monitoring=monitoring,
+        production=production,
+        replay=artifacts.json(REPLAY),
+        sources={
+            "cel": [GOAL, BACKLOG],
+            "dane": data_sources,
+            "model": [PRODUCTION_ALIAS, model_source],
+            "monitoring": monitoring_sources,
+            "produkcja": [report["source"] for report in production],
+            "dotrenowanie": [REPLAY],
+        },
+    )

@@ -1,0 +1,91 @@
+"""The facts come from the artifacts, and a missing artifact is named with its class."""
+
+import json
+import shutil
+
+import pytest
+
+from kurs.testing.shared import private_copy
+from zajecia_10_prezentacja.artifacts import Artifacts, MissingArtifact
+from zajecia_10_prezentacja.facts import collect, met, table_after
+
+GOAL = """# Cel
+
+## KPI i metryka ML
+
+| Miara | Cel |
+|---|---|
+| **KPI: trafność** | **≥ 0,40** |
+| PR AUC | wyraźnie powyżej |
+
+Dalej tekst.
+"""
+
+
+def test_the_kpi_table_is_read_under_its_heading():
+    assert table_after(GOAL, "## KPI i metryka ML") == [
+        {"Miara": "KPI: trafność", "Cel": "≥ 0,40"},
+        {"Miara": "PR AUC", "Cel": "wyraźnie powyżej"},
+    ]
+    with pytest.raises(ValueError, match="brak sekcji „## Wyniki”"):
+        table_after(GOAL, "## Wyniki")
+
+
+@pytest.mark.parametrize(
+    ("result", "target", "expected"),
+    [
+        (0.65, "≥ 0,40", True),
+        (0.39, "≥ 0,40", False),
+        (6.7, "< 50 ms", True),
+        (0.2, "< 0,188", False),
+        (0.58, "wyraźnie powyżej baseline'ów", None),
+    ],
+)
+def test_a_numeric_target_is_checked(result, target, expected):
+    assert met(result, target) is expected
+
+
+@pytest.mark.slow
+def test_every_number_is_the_artifacts_own(artifacts_folder):
+    facts = collect(Artifacts(artifacts_folder))
+    version = json.loads(
+        (artifacts_folder / "registry/flights_delay/aliases/production.json").read_text()
+    )["version"]
+    assert facts.model["version"] == version
+    pooled = facts.model["metrics"]["backtest"]["pooled"]
+    by_measure = {kpi.measure: kpi for kpi in facts.kpis}
+    roc = by_measure["Metryka ML: ROC AUC"]
+    assert roc.result == f"ROC AUC {pooled['roc_auc']:.3f}".replace(".", ",")
+    assert roc.source.path == f"registry/flights_delay/versions/{version}/metadata.json"
+    assert by_measure["Opóźnienie odpowiedzi API"].source.producer == 8
+    manifest = json.loads(
+        (artifacts_folder / "raw/flights/month=2013-02/_manifest.json").read_text()
+    )
+    assert [m.month for m in facts.data] == ["2013-01", "2013-02", "2013-03"]
+    assert facts.data[1].flights == manifest["rows"]
+    assert [s["month"] for s in facts.monitoring] == ["2013-03"]
+    assert facts.production[0]["versions"][0]["joined"] == 300
+    assert facts.replay["months"][0]["served"] == version
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("removed", "named", "producer"),
+    [
+        ("monitoring", "monitoring/month=*/summary.json", 6),
+        ("retraining", "retraining/year/replay.json", 9),
+        ("reports/quality/month=2013-02", "reports/quality/month=2013-02/quality.json", 4),
+        ("live_quality", "live_quality/month=*/report.json", 8),
+    ],
+)
+def test_a_missing_artifact_names_the_file_and_the_class_that_makes_it(
+    artifacts_folder, tmp_path, removed, named, producer
+):
+    data = private_copy(artifacts_folder, tmp_path / "data")
+    shutil.rmtree(data / removed)
+    with pytest.raises(MissingArtifact) as error:
+        collect(Artifacts(data))
+    message = str(error.value)
+    assert f"brak pliku {data / named}" in message
+    assert f"krok zajęć {producer:02d}" in message
+    assert f"python -m kurs --only {producer}" in message
