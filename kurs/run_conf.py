@@ -11,6 +11,7 @@ description.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 from collections.abc import Mapping
@@ -48,6 +49,11 @@ def _listed(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _not_a_number(constant: str) -> float:
+    """``NaN`` and ``Infinity``, which Python's JSON accepts and no range check refuses."""
+    raise argparse.ArgumentTypeError(f"{constant} nie jest liczbą: podaj skończoną wartość")
+
+
 def parse_conf(text: str) -> dict:
     """``--conf``: a JSON object of DAG params; the month comes from ``--months`` only.
 
@@ -59,10 +65,10 @@ def parse_conf(text: str) -> dict:
             outside the data; the message (Polish) says which.
     """
     try:
-        conf = json.loads(text)
+        conf = json.loads(text, parse_constant=_not_a_number)
     except json.JSONDecodeError as error:
         raise argparse.ArgumentTypeError(
-            f"to nie poprawny JSON (znak {error.pos + 1}): nazwy i teksty w podwójnych "
+            f"to nie jest poprawny JSON (znak {error.pos + 1}): nazwy i teksty w podwójnych "
             'cudzysłowach, np. \'{"train_start": "2013-02"}\''
         ) from None
     if not isinstance(conf, dict):
@@ -94,11 +100,14 @@ def check_params(params: Mapping[str, Any], conf: Mapping[str, Any]) -> None:
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import best_match
 
+    # The month is given by --months, never in --conf: not offered as a choice.
+    names = sorted(name for name in params if name != "month")
     for name, value in conf.items():
         if name not in params:
-            raise ValueError(
-                f"'{name}' nie jest parametrem tego DAG-a; są: {', '.join(sorted(params))}"
-            )
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" (może '{close[0]}'?)" if close else ""
+            listed = f"są: {', '.join(names)}" if names else "ten DAG ma tylko parametr month"
+            raise ValueError(f"'{name}' nie jest parametrem tego DAG-a{hint}; {listed}")
         param = params.get_param(name)
         validator = Draft202012Validator(param.schema, format_checker=FormatChecker())
         error = best_match(validator.iter_errors(value))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kurs.repository import REPO_ROOT
+from kurs.runner import MissingInputs
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,23 @@ class Source:
     in_data: bool = True
 
     def label(self) -> str:
-        """``dane/registry/…/metadata.json (zajęcia 05)`` — as the report cites it."""
-        where = "dane/" if self.in_data else ""
+        """``data/registry/…/metadata.json (zajęcia 05)`` — as the report cites it; the data
+        folder by its default name (``MLOPS_DATA_DIR`` may put it elsewhere)."""
+        where = "data/" if self.in_data else ""
         return f"`{where}{self.path}` (zajęcia {self.producer:02d})"
 
 
-class MissingArtifact(FileNotFoundError):
-    """An artifact of an earlier class is missing; the message (Polish) names the file,
-    the class that produces it and the command that runs that class."""
+class MissingArtifact(MissingInputs):
+    """An artifact of an earlier class is missing or outdated; the message (Polish) names
+    the file, the class that produces it and the command that runs that class. A kind of
+    the runner's :class:`~kurs.runner.MissingInputs`, so ``make run`` prints only it."""
 
-    def __init__(self, path: Path, producer: int):
+    def __init__(self, path: Path, producer: int, problem: str = ""):
+        what = problem or (
+            f"brak plików {path} (żadnego miesiąca)" if "*" in str(path) else f"brak pliku {path}"
+        )
         super().__init__(
-            f"brak pliku {path}: tworzy go krok zajęć {producer:02d} — uruchom "
+            f"{what}: tworzy go krok zajęć {producer:02d} — uruchom "
             f"python -m kurs --only {producer} (albo cały kurs: make run)"
         )
 
@@ -66,9 +72,22 @@ class Artifacts:
             raise MissingArtifact(path, source.producer)
         return path
 
-    def json(self, source: Source) -> dict:
-        """The JSON file of ``source``, parsed."""
-        return json.loads(self.path(source).read_text(encoding="utf-8"))
+    def json(self, source: Source, required: tuple[str, ...] = ()) -> dict:
+        """The JSON file of ``source``, parsed.
+
+        Raises:
+            MissingArtifact: the file is missing, or lacks a key of ``required`` — written
+                by an older version of its class, whose step must run again.
+        """
+        content = json.loads(self.path(source).read_text(encoding="utf-8"))
+        lacking = [key for key in required if key not in content]
+        if lacking:
+            problem = (
+                f"plik {self.path(source)} pochodzi ze starszej wersji kursu "
+                f"(brak pola {', '.join(lacking)})"
+            )
+            raise MissingArtifact(self.path(source), source.producer, problem)
+        return content
 
     def text(self, source: Source) -> str:
         return self.path(source).read_text(encoding="utf-8")

@@ -1,18 +1,15 @@
 """The figures of the report and the slides, drawn from :class:`~facts.Facts` only.
 
 Each function returns a matplotlib ``Figure`` (no pyplot state, so figures never leak
-between calls); :func:`write_all` saves them as PNG files without varying metadata, so a
-re-run with the same artifacts writes the same bytes.
+between calls); :data:`FIGURES` names their files. Saved with ``kurs.figures`` (PNG without
+varying metadata), a re-run with the same artifacts writes the same bytes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from kurs.figures import save_png
 from zajecia_09_retraining.report import figure as served_auc_figure
 from zajecia_10_prezentacja.facts import Facts
 
@@ -146,8 +143,3 @@ FIGURES = {
     "dryf_i_jakosc.png": drift_and_quality,
     "czas_odpowiedzi.png": latency,
 }
-
-
-def write_all(facts: Facts, folder: Path) -> list[Path]:
-    """Every figure of :data:`FIGURES` as a PNG in ``folder``; return the paths."""
-    return [save_png(draw(facts), Path(folder) / name) for name, draw in FIGURES.items()]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from kurs.atomic_io import write_text_atomic
+from kurs.atomic_io import write_bytes_atomic, write_text_atomic
+from kurs.figures import png_bytes
 from kurs.templates import render
 from zajecia_10_prezentacja import figures
 from zajecia_10_prezentacja.facts import Facts
@@ -58,14 +59,25 @@ def html(text: str, title: str) -> str:
     return render(PACKAGE, "raport_koncowy.html.j2", title=title, body=body)
 
 
-def write(facts: Facts, folder: Path) -> list[Path]:
-    """Write the figures, ``raport_koncowy.md`` and ``raport_koncowy.html`` into
-    ``folder``; return every path written."""
-    folder = Path(folder)
-    drawn = figures.write_all(facts, folder / FIGURES)
+def contents(facts: Facts) -> dict[str, str | bytes]:
+    """Everything the report consists of, in memory: path in the class folder -> the
+    figures' PNG bytes, ``raport_koncowy.md`` and ``raport_koncowy.html``. Rendered before
+    anything is written, so a failure leaves the previous report whole."""
     text = markdown(facts)
+    drawn = {f"{FIGURES}/{name}": png_bytes(draw(facts)) for name, draw in figures.FIGURES.items()}
+    return {
+        **drawn,
+        REPORT: text,
+        HTML: html(text, f"Raport końcowy — {facts.project}"),
+    }
+
+
+def write(rendered: dict[str, str | bytes], folder: Path) -> list[Path]:
+    """Write what :func:`contents` made into ``folder``; return every path written."""
+    folder = Path(folder)
     return [
-        *drawn,
-        write_text_atomic(folder / REPORT, text),
-        write_text_atomic(folder / HTML, html(text, f"Raport końcowy — {facts.project}")),
+        write_bytes_atomic(folder / name, content)
+        if isinstance(content, bytes)
+        else write_text_atomic(folder / name, content)
+        for name, content in rendered.items()
     ]

@@ -19,17 +19,21 @@ CLASS_DIR = Path(__file__).resolve().parent
 
 def run(context: RunContext, destination: Path = CLASS_DIR) -> list[Path]:
     """Write the report (with its figures) and the executed notebook with its slides into
-    ``destination`` (the class folder; tests pass their own).
+    ``destination`` (the class folder; tests pass their own). The report is rendered and
+    the notebook executed before either is written: a failure leaves the previous files.
 
     Raises:
         MissingArtifact: an artifact is missing; the message names it and its class.
+        nbclient.exceptions.CellExecutionError: a cell of the notebook failed.
     """
     facts = collect(Artifacts(context.data_dir))
-    written = report.write(facts, destination)
-    context.report(f"raport: {destination / report.REPORT} (+ HTML, {len(written) - 2} rysunków)")
+    rendered = report.contents(facts)
     notebook = destination / slides.NOTEBOOK.name
     if notebook != slides.NOTEBOOK:
+        notebook.parent.mkdir(parents=True, exist_ok=True)
         notebook.write_bytes(slides.NOTEBOOK.read_bytes())
     built = slides.build(context.data_dir, notebook, destination / slides.SLIDES.name)
+    written = report.write(rendered, destination)
+    context.report(f"raport: {destination / report.REPORT} (+ HTML, {len(written) - 2} rysunków)")
     context.report(f"slajdy: {built[-1]}")
     return [*written, *built]

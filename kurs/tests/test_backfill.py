@@ -59,7 +59,7 @@ def test_a_conf_the_dag_would_refuse_stops_before_any_month_in_polish(tmp_path):
     )
     assert result.returncode == exit_codes.ERROR, result.stderr[-2000:]
     assert result.stdout.splitlines() == [
-        "BŁĄD: --conf: 'gates' nie jest parametrem tego DAG-a; są: month"
+        "BŁĄD: --conf: 'gates' nie jest parametrem tego DAG-a; ten DAG ma tylko parametr month"
     ]
     assert not (tmp_path / "features").exists()
 

@@ -10,7 +10,9 @@ from kurs.run_conf import check_params, parse_conf
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{oops", "to nie poprawny JSON \\(znak 2\\): nazwy i teksty w podwójnych"),
+        ("{oops", "to nie jest poprawny JSON \\(znak 2\\): nazwy i teksty w podwójnych"),
+        ('{"margin": NaN}', "NaN nie jest liczbą"),
+        ('{"margin": -Infinity}', "-Infinity nie jest liczbą"),
         ('{"train_end": "2014-01"}', "train_end: miesiąc 2014-01 jest poza danymi kursu"),
         ('{"train_end": "2013-13"}', "train_end: niepoprawny miesiąc '2013-13'"),
         ('["2013-02"]', "oczekiwano obiektu JSON"),
@@ -34,6 +36,7 @@ PARAMS = ParamsDict(
         "window_months": Param(6, type="integer", minimum=2),
         "mode": Param("fast", enum=["fast", "full"]),
         "labels_available": True,
+        "month": Param(None, type=["null", "string"]),  # given by --months: never listed
     }
 )
 
@@ -58,8 +61,8 @@ def test_values_the_schemas_accept_pass():
         ({"mode": "wolno"}, 'oczekiwano: jedna z: "fast", "full"'),
         (
             {"window_month": 3},
-            "'window_month' nie jest parametrem tego DAG-a; są: labels_available, margin, mode, "
-            "window_months",
+            "'window_month' nie jest parametrem tego DAG-a \\(może 'window_months'\\?\\); są: "
+            "labels_available, margin, mode, window_months",
         ),
     ],
 )
