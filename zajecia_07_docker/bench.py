@@ -13,7 +13,8 @@ accepted) and on ``wrk`` itself taking CPU from them. Also measured, in this pro
 where the time of one ``/predict`` goes (without HTTP), one flight on the fast path
 against the pipeline, and batch scoring of a whole month. Numbers are printed, not
 asserted: they depend on the machine and on what else runs on it; the ratios of one run
-are what to compare.
+are what to compare. The figures of the wrk runs are also kept in ``bench/api.json`` of the
+data folder, which the final report of class 10 cites.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 from werkzeug.test import EnvironBuilder
 
 from kurs import exit_codes
+from kurs.jsonio import write_json_atomic
 from kurs.polish import decimal, integer
 from kurs.repository import data_dir
 from zajecia_04_preprocessing.feature_partitions import features_partition
@@ -188,6 +190,42 @@ def api_runs(server: ApiServer, script: Path) -> list[tuple[Load, Load]]:
     return runs
 
 
+def results_path(folder: Path) -> Path:
+    """Where the last benchmark's figures are kept: ``bench/api.json`` in the data folder
+    (the final report of class 10 cites them)."""
+    return Path(folder) / "bench" / "api.json"
+
+
+def results(version: str, runs: list[tuple[Load, Load]]) -> dict:
+    """The figures of the wrk runs, as ``bench/api.json`` keeps them: per run the
+    requests per second, p99 (ms) and worker CPU per request (µs) of ``/health`` and
+    ``/predict`` and their ratios, then the medians; ``predict_p99_ms`` is the slowest
+    run's, under the load of ``connections`` clients."""
+    rows = [
+        {
+            "health_rps": health.rate,
+            "health_p99_ms": health.p99_ms,
+            "health_cpu_us": health.cpu_us,
+            "predict_rps": predict.rate,
+            "predict_p99_ms": predict.p99_ms,
+            "predict_cpu_us": predict.cpu_us,
+            "ratio": predict.rate / health.rate,
+            "cpu_ratio": health.cpu_us / predict.cpu_us,
+        }
+        for health, predict in runs
+    ]
+    return {
+        "model_version": version,
+        "month": MONTH,
+        "connections": CONNECTIONS,
+        "seconds_per_endpoint": 2 * DURATION_S,
+        "runs": rows,
+        "median_ratio": statistics.median(row["ratio"] for row in rows),
+        "median_cpu_ratio": statistics.median(row["cpu_ratio"] for row in rows),
+        "predict_p99_ms": max(row["predict_p99_ms"] for row in rows),
+    }
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         print("Brak programu wrk: uruchom `make bench` (instaluje go) albo apt-get install wrk.")
@@ -222,24 +260,25 @@ def main() -> int:
         f"gunicorn, {CONNECTIONS} połączeń (wrk), {RUNS} przebiegi po {2 * DURATION_S} s na "
         f"endpoint (/health, /predict, /predict, /health):"
     )
-    ratios, cpu_ratios = [], []
-    for number, (health, predict) in enumerate(runs, 1):
-        ratios.append(predict.rate / health.rate)
-        cpu_ratios.append(health.cpu_us / predict.cpu_us)
+    summary = results(model.version, runs)
+    for number, run in enumerate(summary["runs"], 1):
         print(
-            f"  {number}. /health {integer(round(health.rate))} żądań/s (p99 "
-            f"{decimal(health.p99_ms, 1)} ms, CPU workerów {decimal(health.cpu_us, 0)} µs na "
-            f"żądanie), /predict {integer(round(predict.rate))} żądań/s (p99 "
-            f"{decimal(predict.p99_ms, 1)} ms, {decimal(predict.cpu_us, 0)} µs): stosunek "
-            f"{decimal(ratios[-1], 2)}, według CPU {decimal(cpu_ratios[-1], 2)}"
+            f"  {number}. /health {integer(round(run['health_rps']))} żądań/s (p99 "
+            f"{decimal(run['health_p99_ms'], 1)} ms, CPU workerów "
+            f"{decimal(run['health_cpu_us'], 0)} µs na żądanie), /predict "
+            f"{integer(round(run['predict_rps']))} żądań/s (p99 "
+            f"{decimal(run['predict_p99_ms'], 1)} ms, {decimal(run['predict_cpu_us'], 0)} µs): "
+            f"stosunek {decimal(run['ratio'], 2)}, według CPU {decimal(run['cpu_ratio'], 2)}"
         )
-    median = statistics.median(ratios)
+    write_json_atomic(results_path(folder), summary)
+    median = summary["median_ratio"]
     missed = "" if median >= TARGET_RATIO else " — nieosiągnięty"
     print(
         f"  mediana stosunku /predict do pustego: {decimal(median, 2)} "
         f"(cel ≥ {decimal(TARGET_RATIO, 1)}{missed}); "
-        f"według CPU workerów na żądanie: {decimal(statistics.median(cpu_ratios), 2)}"
+        f"według CPU workerów na żądanie: {decimal(summary['median_cpu_ratio'], 2)}"
     )
+    print(f"wyniki: {results_path(folder)}")
     return exit_codes.OK
 
 

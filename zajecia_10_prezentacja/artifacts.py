@@ -89,6 +89,12 @@ class Artifacts:
             raise MissingArtifact(self.path(source), source.producer, problem)
         return content
 
+    def optional_json(self, source: Source) -> dict | None:
+        """The JSON file of ``source``, or ``None`` when it is not there: a measurement
+        ``make run`` does not make (the API benchmark, ``make bench``)."""
+        base = self.data_dir if source.in_data else self.repo_root
+        return self.json(source) if (Path(base) / source.path).is_file() else None
+
     def text(self, source: Source) -> str:
         return self.path(source).read_text(encoding="utf-8")
 

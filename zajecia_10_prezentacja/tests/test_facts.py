@@ -5,9 +5,12 @@ import shutil
 
 import pytest
 
+from kurs.jsonio import write_json_atomic
 from kurs.testing.shared import private_copy
+from zajecia_07_docker.bench import Load, results, results_path
 from zajecia_10_prezentacja.artifacts import Artifacts, MissingArtifact
 from zajecia_10_prezentacja.facts import collect, met, table_after
+from zajecia_10_prezentacja.report import markdown
 
 GOAL = """# Cel
 
@@ -108,3 +111,16 @@ def test_an_artifact_from_an_older_version_says_which_class_to_run_again(
         r"settings\): tworzy go krok zajęć 09 — uruchom python -m kurs --only 9",
     ):
         collect(Artifacts(data))
+
+
+@pytest.mark.slow
+def test_the_api_benchmark_when_it_ran_is_the_latency_cited(artifacts_folder, tmp_path):
+    data = private_copy(artifacts_folder, tmp_path / "data")
+    runs = [(Load(9_000, 10.0, 30.0, 2.0), Load(6_000, 10.0, 61.5, 2.0))]
+    write_json_atomic(results_path(data), results("v0002", runs))
+    facts = collect(Artifacts(data))
+    latency = {kpi.measure: kpi for kpi in facts.kpis}["Opóźnienie odpowiedzi API"]
+    assert latency.result.startswith("p99 /predict 61,5 ms przy pełnym obciążeniu (16 połączeń")
+    assert latency.met is None  # at full load, queueing included: not the target's measure
+    assert latency.source.path == "bench/api.json" and latency.source.producer == 7
+    assert "p99 najwolniejszego przebiegu\n61,5 ms" in markdown(facts)
