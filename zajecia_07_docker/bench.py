@@ -14,7 +14,7 @@ where the time of one ``/predict`` goes (without HTTP), one flight on the fast p
 against the pipeline, and batch scoring of a whole month. Numbers are printed, not
 asserted: they depend on the machine and on what else runs on it; the ratios of one run
 are what to compare. The figures of the wrk runs are also kept in ``bench/api.json`` of the
-data folder, which the final report of class 10 cites.
+data folder, for reports to cite.
 """
 
 from __future__ import annotations
@@ -191,8 +191,8 @@ def api_runs(server: ApiServer, script: Path) -> list[tuple[Load, Load]]:
 
 
 def results_path(folder: Path) -> Path:
-    """Where the last benchmark's figures are kept: ``bench/api.json`` in the data folder
-    (the final report of class 10 cites them)."""
+    """Where the last benchmark's figures are kept: ``bench/api.json`` in the data folder,
+    where a report can cite them."""
     return Path(folder) / "bench" / "api.json"
 
 

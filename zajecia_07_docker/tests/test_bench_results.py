@@ -1,4 +1,4 @@
-"""The figures `make bench` keeps for the final report (class 10), from its wrk runs."""
+"""The figures `make bench` keeps in the data folder, from its wrk runs."""
 
 import pytest
 
