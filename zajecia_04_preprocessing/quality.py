@@ -22,6 +22,8 @@ from kurs.templates import render
 from zajecia_04_preprocessing.features import FEATURES, TARGET
 
 DEFAULT_GATES = Path(__file__).resolve().parent / "quality_gates.yaml"
+# The machine-readable quality report of a month, beside its Markdown twin.
+REPORT_JSON = "quality.json"
 GATE_KEYS = {"min_rows", "max_row_loss", "max_null_rate", "categories", "ranges", "target_rate"}
 
 
@@ -143,6 +145,6 @@ def write_report(report: QualityReport, folder: Path) -> list[Path]:
     """Write ``quality.json`` and ``quality.md`` into ``folder``; return both paths."""
     folder = Path(folder)
     return [
-        write_text_atomic(folder / "quality.json", report.to_json()),
+        write_text_atomic(folder / REPORT_JSON, report.to_json()),
         write_text_atomic(folder / "quality.md", report.to_markdown()),
     ]

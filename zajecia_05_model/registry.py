@@ -249,7 +249,12 @@ class Registry:
             library_versions.OVERRIDE_VARIABLE,
         )
 
-    def _alias_path(self, alias: str) -> Path:
+    def alias_path(self, alias: str) -> Path:
+        """The file of ``alias`` (``{"version": …, "history": […]}``), whether it exists.
+
+        Raises:
+            RegistryError: not a valid alias name.
+        """
         if not ALIAS_PATTERN.match(alias):
             raise RegistryError(
                 f"niepoprawna nazwa aliasu {alias!r}: małe litery i _, np. production"
@@ -257,12 +262,12 @@ class Registry:
         return self.aliases_dir / f"{alias}.json"
 
     def _alias(self, alias: str) -> dict | None:
-        path = self._alias_path(alias)
+        path = self.alias_path(alias)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     def _set_alias(self, alias: str, history: list[str]) -> None:
         body = {"version": history[-1], "history": history}
-        write_text_atomic(self._alias_path(alias), json.dumps(body, indent=2) + "\n")
+        write_text_atomic(self.alias_path(alias), json.dumps(body, indent=2) + "\n")
 
     def aliases(self) -> dict[str, str]:
         if not self.aliases_dir.is_dir():

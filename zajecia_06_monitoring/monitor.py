@@ -32,7 +32,7 @@ from zajecia_05_model.metadata import ModelMetadata
 from zajecia_05_model.registry import Registry
 from zajecia_06_monitoring.drift import feature_drift, psi_from_bins
 from zajecia_06_monitoring.performance import performance
-from zajecia_06_monitoring.report import report_folder, write_report
+from zajecia_06_monitoring.report import summary_path, write_report
 from zajecia_06_monitoring.status import decide_status, load_thresholds
 
 
@@ -130,9 +130,7 @@ def history(data_dir: Path) -> list[dict]:
 
 
 def write_summary(result: MonthResult, data_dir: Path) -> Path:
-    return write_json_atomic(
-        report_folder(data_dir, result.month) / "summary.json", json_ready(result.summary())
-    )
+    return write_json_atomic(summary_path(data_dir, result.month), json_ready(result.summary()))
 
 
 def monitor_and_report(month: str, data_dir: Path, labels_available: bool = True) -> dict:

@@ -188,6 +188,11 @@ def report_folder(data_dir: Path, month: str) -> Path:
     return Path(data_dir) / "monitoring" / f"month={month}"
 
 
+def summary_path(data_dir: Path, month: str) -> Path:
+    """A monitored month's ``summary.json`` (status, reasons, metrics, drift)."""
+    return report_folder(data_dir, month) / "summary.json"
+
+
 def write_report(result: MonthResult, data_dir: Path, months: list[dict]) -> Path:
     return write_text_atomic(
         report_folder(data_dir, result.month) / "report.html", render(result, months)

@@ -54,6 +54,11 @@ def report_folder(data_dir: Path, month: str) -> Path:
     return Path(data_dir) / "live_quality" / f"month={month}"
 
 
+def report_path(data_dir: Path, month: str) -> Path:
+    """The month's ``report.json``: per model version, its live quality and latency."""
+    return report_folder(data_dir, month) / "report.json"
+
+
 def month_predictions(month: str, log_path: Path) -> pd.DataFrame:
     """The logged predictions of the month's flights, in log order.
 
@@ -270,5 +275,5 @@ def live_quality(month: str, data_dir: Path, log_path: Path | None = None) -> di
     folder = report_folder(data_dir, month)
     write_text_atomic(folder / "report.html", render(summary))
     # No time stamp inside: a re-run over the same log writes the same bytes.
-    write_text_atomic(folder / "report.json", dumps(summary))
+    write_text_atomic(report_path(data_dir, month), dumps(summary))
     return summary

@@ -10,7 +10,7 @@ from kurs.backfill import run_backfill
 from kurs.runner import RunContext
 from zajecia_05_model.registry import Registry
 from zajecia_08_deploy.deploy import wait_for_version
-from zajecia_08_deploy.live_quality import report_folder, summary_lines
+from zajecia_08_deploy.live_quality import report_folder, report_path, summary_lines
 from zajecia_08_deploy.metrics import metric_lines
 from zajecia_08_deploy.prediction_log import log_path
 from zajecia_08_deploy.production import replay_with_deployment
@@ -53,7 +53,7 @@ def run(
             server.base_url, folder, candidate, month, limit, report
         )
         run_backfill("flights_live_quality", (month,), folder, report)
-        report_json = report_folder(folder, month) / "report.json"
+        report_json = report_path(folder, month)
         for line in summary_lines(json.loads(report_json.read_text(encoding="utf-8"))):
             report(line)
         for line in metric_lines(server.call("GET", "/metrics")[1]):

@@ -52,7 +52,7 @@ from zajecia_04_preprocessing.feature_partitions import load_features
 from zajecia_04_preprocessing.features import FEATURES, TARGET
 from zajecia_05_model.metadata import ModelMetadata
 from zajecia_05_model.registry import Registry
-from zajecia_06_monitoring.report import report_folder as monitoring_folder
+from zajecia_06_monitoring.report import summary_path
 from zajecia_08_deploy.deploy import wait_for_version
 from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import month_requests, replay
@@ -214,8 +214,7 @@ def _months(
             monitored = session.run("flights_monitor", month)
             if monitored.problem:
                 raise RuntimeError(monitored.line(session.log_path))
-            summary_path = monitoring_folder(data_dir, month) / "summary.json"
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+            summary = json.loads(summary_path(data_dir, month).read_text(encoding="utf-8"))
             frame, _ = load_features(data_dir, (month,))
             labels.append(frame[TARGET].to_numpy())
             scores["served"].append(scorer(served, frame))
@@ -260,7 +259,7 @@ def write_results(
         "pooled": totals,
         "settings": asdict(config),
     }
-    write_json_atomic(folder / "replay.json", json_ready(results))
+    write_json_atomic(report.results_path(data_dir), json_ready(results))
     report.write(results, folder)
     return folder
 

@@ -21,6 +21,11 @@ def results_folder(data_dir: Path) -> Path:
     return Path(data_dir) / "retraining" / "year"
 
 
+def results_path(data_dir: Path) -> Path:
+    """The replay's ``replay.json``: the months, the pooled figures, the settings."""
+    return results_folder(data_dir) / "replay.json"
+
+
 def figure(results: dict) -> Figure:
     """ROC AUC by month: the served models (a marker per version) and never-retrain."""
     months = [row["month"] for row in results["months"]]

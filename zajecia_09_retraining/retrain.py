@@ -41,7 +41,7 @@ from zajecia_05_model.config import load_config as load_train_config
 from zajecia_05_model.evaluate import all_metrics
 from zajecia_05_model.metadata import ModelMetadata
 from zajecia_05_model.registry import Registry
-from zajecia_06_monitoring.report import report_folder as monitoring_folder
+from zajecia_06_monitoring.report import summary_path
 from zajecia_08_deploy.deploy import SMOKE_FLIGHTS, deploy
 from zajecia_08_deploy.traffic import month_requests
 from zajecia_09_retraining import audit
@@ -103,7 +103,7 @@ def challenger_window(month: str, length: int) -> tuple[str, ...]:
 
 def alert_trigger(month: str, data_dir: Path, source: str) -> dict:
     """The monitoring of ``month`` that the run answers (class 06's ``summary.json``)."""
-    path = monitoring_folder(data_dir, month) / "summary.json"
+    path = summary_path(data_dir, month)
     trigger = {
         "source": source,
         "status": None,

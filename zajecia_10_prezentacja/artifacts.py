@@ -98,14 +98,23 @@ class Artifacts:
     def text(self, source: Source) -> str:
         return self.path(source).read_text(encoding="utf-8")
 
-    def monthly(self, pattern: str, producer: int) -> list[Source]:
-        """Sources of a file kept per month (``monitoring/month=*/summary.json``), oldest
-        first.
+    def in_data(self, path: Path, producer: int) -> Source:
+        """The source of ``path``, a file in the data folder where the class ``producer``
+        writes it (its own path function gives ``path``)."""
+        return Source(Path(path).relative_to(self.data_dir).as_posix(), producer)
+
+    def monthly(self, pattern: Path, producer: int) -> list[Source]:
+        """Sources of a file kept per month, oldest first.
+
+        Args:
+            pattern: the file's path with ``*`` for the month, from its class's own path
+                function (``summary_path(data_dir, "*")``).
 
         Raises:
             MissingArtifact: no month has it (the message shows the pattern).
         """
-        found = sorted(Path(self.data_dir).glob(pattern))
+        relative = self.in_data(pattern, producer).path
+        found = sorted(Path(self.data_dir).glob(relative))
         if not found:
-            raise MissingArtifact(Path(self.data_dir) / pattern, producer)
-        return [Source(str(p.relative_to(self.data_dir)), producer) for p in found]
+            raise MissingArtifact(Path(pattern), producer)
+        return [self.in_data(path, producer) for path in found]

@@ -16,13 +16,19 @@ from pathlib import Path
 
 from kurs.polish import decimal
 from zajecia_01_planowanie.backlog import load_backlog
+from zajecia_03_airflow_ingest.partitions import raw_partition
+from zajecia_04_preprocessing.feature_partitions import features_partition
+from zajecia_04_preprocessing.preprocess import report_folder as quality_folder
+from zajecia_04_preprocessing.quality import REPORT_JSON
+from zajecia_05_model.registry import METADATA_FILE, Registry
+from zajecia_06_monitoring.report import summary_path
+from zajecia_07_docker.bench import results_path as bench_path
+from zajecia_08_deploy.live_quality import report_path as live_quality_path
+from zajecia_09_retraining.report import results_path as replay_path
 from zajecia_10_prezentacja.artifacts import Artifacts, Source
 
 GOAL = Source("zajecia_01_planowanie/cel_biznesowy.md", 1, in_data=False)
 BACKLOG = Source("zajecia_01_planowanie/backlog.yaml", 1, in_data=False)
-PRODUCTION_ALIAS = Source("registry/flights_delay/aliases/production.json", 5)
-REPLAY = Source("retraining/year/replay.json", 9)
-BENCH = Source("bench/api.json", 7)
 KPI_HEADING = "## KPI i metryka ML"
 # A target written as "≥ 0,40" or "< 50 ms": the comparison and the number.
 TARGET = re.compile(r"(?P<op>[≥<])\s*(?P<number>\d+(?:,\d+)?)")
@@ -130,18 +136,19 @@ def met(result: float, target: str) -> bool | None:
 RECALL_TOLERANCE = 0.02
 
 
-def latency_result(production: list[dict], bench: dict | None) -> tuple:
+def latency_result(production: list[dict], bench: tuple[dict, Source] | None) -> tuple:
     """The latency KPI's (value, text, source, comparable). Neither measurement is the
     target's (p99 of one flight's request): the API benchmark (07), when it ran, gives the
     p99 of ``/predict`` at full load, queueing included — an upper bound; otherwise the
     prediction log (08) gives the p95 of the prediction time inside the workers, without
     HTTP. Both are reported, neither gets a verdict."""
     if bench is not None:
+        figures, source = bench
         text = (
-            f"p99 /predict {decimal(bench['predict_p99_ms'], 1)} ms przy pełnym obciążeniu "
-            f"({bench['connections']} połączeń wrk, make bench; z czekaniem w kolejce)"
+            f"p99 /predict {decimal(figures['predict_p99_ms'], 1)} ms przy pełnym obciążeniu "
+            f"({figures['connections']} połączeń wrk, make bench; z czekaniem w kolejce)"
         )
-        return bench["predict_p99_ms"], text, BENCH, False
+        return figures["predict_p99_ms"], text, source, False
     p95, source = max(
         ((v["latency_ms"]["p95"], r["source"]) for r in production for v in r["versions"]),
         key=lambda found: found[0],
@@ -158,7 +165,7 @@ def kpis(
     model: dict,
     production: list[dict],
     model_source: Source,
-    bench: dict | None = None,
+    bench: tuple[dict, Source] | None = None,
 ) -> list[Kpi]:
     """Class 01's KPI rows with the results of the production model's backtest (05) and
     the latency (:func:`latency_result`), matched by the measure's first words.
@@ -199,11 +206,12 @@ def kpis(
     return rows
 
 
-# A month's files from ingest (03) and preprocessing (04): kind -> (path, producer).
+# A month's files from ingest (03) and preprocessing (04), where those classes write
+# them: kind -> (path of the data folder and the month, producer).
 MONTH_FILES = {
-    "raw": ("raw/flights/month={}/_manifest.json", 3),
-    "features": ("features/flights/month={}/_manifest.json", 4),
-    "quality": ("reports/quality/month={}/quality.json", 4),
+    "raw": (lambda data_dir, month: raw_partition(data_dir, "flights", month).manifest_path, 3),
+    "features": (lambda data_dir, month: features_partition(data_dir, month).manifest_path, 4),
+    "quality": (lambda data_dir, month: quality_folder(data_dir, month) / REPORT_JSON, 4),
 }
 
 
@@ -214,12 +222,14 @@ def data_months(artifacts: Artifacts) -> tuple[list[DataMonth], list[Source]]:
     Raises:
         MissingArtifact: no month was ingested, or an ingested month lacks a file.
     """
-    ingested = artifacts.monthly(MONTH_FILES["raw"][0].format("*"), 3)
+    data_dir = artifacts.data_dir
+    ingested = artifacts.monthly(MONTH_FILES["raw"][0](data_dir, "*"), 3)
     months, sources = [], []
     for path in ingested:
         month = Path(path.path).parent.name.removeprefix("month=")
         files = {
-            kind: Source(p.format(month), producer) for kind, (p, producer) in MONTH_FILES.items()
+            kind: artifacts.in_data(where(data_dir, month), producer)
+            for kind, (where, producer) in MONTH_FILES.items()
         }
         parts = {kind: artifacts.json(source) for kind, source in files.items()}
         sources.extend(files.values())
@@ -262,17 +272,23 @@ def collect(artifacts: Artifacts) -> Facts:
         ValueError: class 01's goal has no problem section or no KPI table.
         BacklogError: class 01's backlog is not valid.
     """
+    data_dir = artifacts.data_dir
     goal_text = artifacts.text(GOAL)
-    version = artifacts.json(PRODUCTION_ALIAS)["version"]
-    model_source = Source(f"registry/flights_delay/versions/{version}/metadata.json", 5)
+    registry = Registry(data_dir)
+    alias_source = artifacts.in_data(registry.alias_path("production"), 5)
+    version = artifacts.json(alias_source)["version"]
+    model_source = artifacts.in_data(registry.versions_dir / version / METADATA_FILE, 5)
     model = artifacts.json(model_source)
-    monitoring_sources = artifacts.monthly("monitoring/month=*/summary.json", 6)
+    monitoring_sources = artifacts.monthly(summary_path(data_dir, "*"), 6)
     monitoring = [artifacts.json(source) for source in monitoring_sources]
     production = []
-    for source in artifacts.monthly("live_quality/month=*/report.json", 8):
+    for source in artifacts.monthly(live_quality_path(data_dir, "*"), 8):
         production.append({**artifacts.json(source), "source": source})
     data, data_sources = data_months(artifacts)
-    bench = artifacts.optional_json(BENCH)
+    bench_source = artifacts.in_data(bench_path(data_dir), 7)
+    figures = artifacts.optional_json(bench_source)
+    bench = (figures, bench_source) if figures is not None else None
+    replay_source = artifacts.in_data(replay_path(data_dir), 9)
     backlog = load_backlog(artifacts.path(BACKLOG))
     return Facts(
         project=backlog.project,
@@ -283,14 +299,17 @@ def collect(artifacts: Artifacts) -> Facts:
         model=model,
         monitoring=monitoring,
         production=production,
-        replay=artifacts.json(REPLAY, required=("months", "pooled", "never_retrain", "settings")),
+        replay=artifacts.json(
+            replay_source, required=("months", "pooled", "never_retrain", "settings")
+        ),
         sources={
             "cel": [GOAL, BACKLOG],
             "dane": data_sources,
-            "model": [PRODUCTION_ALIAS, model_source],
+            "model": [alias_source, model_source],
             "monitoring": monitoring_sources,
-            "produkcja": [report["source"] for report in production] + ([BENCH] if bench else []),
-            "dotrenowanie": [REPLAY],
+            "produkcja": [report["source"] for report in production]
+            + ([bench_source] if figures is not None else []),
+            "dotrenowanie": [replay_source],
         },
-        bench=bench,
+        bench=figures,
     )
