@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab airflow wrk chromium bench clean
+.PHONY: help setup run test lint format lab airflow wrk chromium bench grade clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
+	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
@@ -85,6 +86,15 @@ bench: setup wrk
 	$(BIN)/python -m zajecia_05_model.bench
 	$(BIN)/python -m zajecia_06_monitoring.bench
 	$(BIN)/python -m zajecia_07_docker.bench
+	$(BIN)/python -m grading.bench
+
+# The grader (grading/README.md): this repository by default, or REPOS="path…"; OUT=folder
+# writes every output (JSON, Markdown, results.json, gradebook.csv); JOBS=N in parallel.
+REPOS ?= .
+JOBS ?= 1
+grade: setup
+	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS) $(if $(OUT),--out $(OUT)) \
+		$(if $(DEADLINES),--deadlines $(DEADLINES)) $(if $(OVERRIDES),--overrides $(OVERRIDES))
 
 clean:
 	rm -rf $(VENV) data

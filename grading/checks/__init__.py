@@ -1,0 +1,19 @@
+"""The check kinds of the rubric, by name: :data:`KINDS`.
+
+Importing a module registers its kinds (:mod:`grading.checks.base`).
+"""
+
+from grading.checks import (  # noqa: F401 - imported to register their kinds
+    artifacts,
+    base,
+    dags,
+    docker,
+    documents,
+    notebooks,
+    planning,
+    python_code,
+    retro,
+    run_kinds,
+)
+
+KINDS = base.REGISTRY

@@ -1,0 +1,309 @@
+"""``python -m grading PATH…``: grade repositories, print one format, write them all.
+
+Exit codes (:class:`ExitCode`): 0 every repository graded; 1 some repository or check
+could not be graded (the grader's own error — look at the JSON); 2 wrong command line;
+3 the rubric is invalid; 4 a deadlines or overrides file is invalid; 5 ``--check-project``
+found problems in ``projekt.yaml``.
+
+A batch (several paths or ``--jobs`` > 1) grades each repository in its own process with a
+time limit, ``--jobs`` at a time: a repository that crashes or hangs its process becomes an
+``error`` row and the batch goes on. With ``--out``, a repository whose graded commit,
+rubric and grader version are unchanged since the stored automatic result
+(``OUT/.automatic/``) is not graded again; with ``--deadlines`` every repository is graded
+again (the result depends on the deadlines and on today's date). Overrides are applied
+last, in this process, to automatic results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from enum import IntEnum
+from pathlib import Path
+
+from grading import GRADER_VERSION, formats, git
+from grading.deadlines import Deadlines, grade_with_deadlines, load_deadlines
+from grading.engine import RepoResult, grade_repository, result_from_dict
+from grading.model import InputError
+from grading.overrides import apply_overrides, load_overrides
+from grading.project import PROJECT_FILE, load_project
+from grading.repo_files import RepoFiles
+from grading.rubric import Rubric, RubricError, load_rubric
+
+FORMATS = ("table", "json", "markdown", "csv", "gradescope")
+REPO_TIMEOUT_S = 300
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    NOT_GRADED = 1
+    USAGE = 2
+    BAD_RUBRIC = 3
+    BAD_INPUT = 4
+    BAD_PROJECT = 5
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m grading",
+        description="Ocenia repozytoria studentów według rubryki kursu (grading/rubric.yaml).",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="ŚCIEŻKA", help="repozytorium studenta")
+    p.add_argument(
+        "--format", choices=FORMATS, default="table", help="co wypisać na ekran (domyślnie: table)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FOLDER",
+        help="zapisz wszystkie wyniki: JSON, Markdown i results.json na repozytorium, "
+        "gradebook.csv",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="ile repozytoriów oceniać naraz (domyślnie 1)",
+    )
+    p.add_argument("--deadlines", type=Path, metavar="PLIK", help="terminy zajęć (YAML)")
+    p.add_argument("--overrides", type=Path, metavar="PLIK", help="korekty prowadzącego (YAML)")
+    p.add_argument("--classes", nargs="+", metavar="NN", help="tylko te zajęcia, np. 01 02")
+    p.add_argument(
+        "--check-project", action="store_true", help=f"tylko sprawdź {PROJECT_FILE} i zakończ"
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.check_project:
+        return _check_project(args.paths)
+    try:
+        rubric = load_rubric()
+    except RubricError as error:
+        print(error, file=sys.stderr)
+        return ExitCode.BAD_RUBRIC
+    unknown = set(args.classes or ()) - {c.id for c in rubric.classes}
+    if unknown:
+        print(f"nieznane zajęcia: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        deadlines = (
+            load_deadlines(args.deadlines, [c.id for c in rubric.classes])
+            if args.deadlines
+            else None
+        )
+        overrides = load_overrides(args.overrides) if args.overrides else []
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    names = _unique_names(args.paths)
+    batch = len(args.paths) > 1 or args.jobs > 1
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [
+            pool.submit(_grade_one, path, name, args, rubric, batch, deadlines)
+            for path, name in zip(args.paths, names, strict=True)
+        ]
+        results = []
+        for index, future in enumerate(futures, start=1):
+            result, reused = future.result()
+            results.append(result)
+            if batch:
+                state = (
+                    "bez zmian, wynik zapisany wcześniej"
+                    if reused
+                    else (
+                        f"{formats.pl(result.total)} / {formats.pl(result.max)}"
+                        + (" — BŁĄD" if result.status == "error" else "")
+                    )
+                )
+                print(f"[{index}/{len(futures)}] {result.repository}: {state}", file=sys.stderr)
+    if args.out:
+        for result in results:
+            _write(_automatic(args.out, result.repository), formats.as_json(result))
+    try:
+        for warning in apply_overrides(results, overrides):
+            print(f"korekty: {warning}", file=sys.stderr)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    if args.out:
+        _write_all(args.out, results)
+    _print(args.format, results)
+    errors = [r.repository for r in results if r.status == "error"]
+    if batch:
+        print(
+            f"Ocenione repozytoria: {len(results)} w {time.monotonic() - started:.1f} s; "
+            f"z błędami: {len(errors)}" + (f" ({', '.join(errors)})" if errors else ""),
+            file=sys.stderr,
+        )
+    return ExitCode.NOT_GRADED if errors else ExitCode.OK
+
+
+def _grade_one(
+    path: Path,
+    name: str,
+    args: argparse.Namespace,
+    rubric: Rubric,
+    batch: bool,
+    deadlines: Deadlines | None,
+) -> tuple[RepoResult, bool]:
+    reuse = args.out is not None and deadlines is None
+    wanted = [c.id for c in rubric.classes if not args.classes or c.id in args.classes]
+    stored = _stored(_automatic(args.out, name), path, rubric.sha256, wanted) if reuse else None
+    if stored is not None:
+        return stored, True
+    if batch:
+        result = _grade_in_child(path, args)
+    elif deadlines is not None:
+        result = grade_with_deadlines(path, rubric, deadlines, args.classes)
+    else:
+        result = grade_repository(path, rubric, args.classes)
+    result.repository = name
+    return result, False
+
+
+def _grade_in_child(path: Path, args: argparse.Namespace) -> RepoResult:
+    """Grade ``path`` in a fresh interpreter with a time limit; its crash or hang is this
+    repository's error, not the batch's."""
+    command = [sys.executable, "-P", "-m", "grading", str(path.resolve()), "--format", "json"]
+    if args.classes:
+        command += ["--classes", *args.classes]
+    if args.deadlines:
+        command += ["--deadlines", str(args.deadlines.resolve())]
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)}
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=REPO_TIMEOUT_S,
+            cwd=PACKAGE_ROOT,
+            env=env,
+            check=False,
+        )
+        return result_from_dict(json.loads(done.stdout))
+    except subprocess.TimeoutExpired:
+        reason = f"ocena przekroczyła {REPO_TIMEOUT_S} s"
+    except (json.JSONDecodeError, KeyError, ValueError):
+        reason = f"proces oceny zakończył się kodem {done.returncode}: {done.stderr[-500:]}"
+    result = RepoResult(path.resolve().name, str(path), "")
+    result.error = reason
+    return result
+
+
+def _automatic(out: Path, name: str) -> Path:
+    """Where the automatic result of ``name`` (before overrides) is kept for re-runs."""
+    return out / ".automatic" / f"{name}.json"
+
+
+def _stored(stored: Path, path: Path, rubric_sha256: str, classes: list[str]) -> RepoResult | None:
+    """The automatic result stored at ``stored`` when it graded the same ``classes`` of
+    the same clean commit with the same rubric and grader; None otherwise (a folder
+    without git is always graded again)."""
+    commit = git.head(path)
+    if commit is None or not stored.is_file() or not git.is_clean(path):
+        return None
+    try:
+        data = json.loads(stored.read_text(encoding="utf-8"))
+        same = (
+            data.get("graded_commit") == commit
+            and data.get("rubric_sha256") == rubric_sha256
+            and data.get("grader_version") == GRADER_VERSION
+            and data.get("status") == "graded"
+            and [c.get("id") for c in data.get("classes", [])] == classes
+        )
+        return result_from_dict(data) if same else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_all(out: Path, results: list[RepoResult]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        _write(out / f"{result.repository}.json", formats.as_json(result))
+        _write(out / f"{result.repository}.md", formats.markdown(result))
+        _write(out / result.repository / "results.json", formats.gradescope(result))
+    _write(out / "gradebook.csv", formats.gradebook(results))
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic write: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as handle:
+        handle.write(text)
+    Path(handle.name).replace(path)
+
+
+def _print(kind: str, results: list[RepoResult]) -> None:
+    if kind == "table":
+        text = formats.table(results)
+    elif kind == "csv":
+        text = formats.gradebook(results)
+    elif kind == "json":
+        text = (
+            "".join(formats.as_json(r) for r in results)
+            if len(results) == 1
+            else (json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2) + "\n")
+        )
+    elif kind == "markdown":
+        text = "\n".join(formats.markdown(r) for r in results)
+    else:
+        text = "".join(formats.gradescope(r) for r in results)
+    sys.stdout.write(text)
+
+
+def _check_project(paths: list[Path]) -> int:
+    worst = ExitCode.OK
+    for path in paths:
+        project = load_project(RepoFiles(path))
+        if not project.found:
+            print(f"{path}: brak pliku {PROJECT_FILE}")
+            worst = ExitCode.BAD_PROJECT
+        elif project.problems:
+            print(f"{path}/{PROJECT_FILE}: {len(project.problems)} problem(y):")
+            for problem in project.problems.values():
+                print(f"- {problem}")
+            worst = ExitCode.BAD_PROJECT
+        else:
+            print(f"{path}/{PROJECT_FILE}: poprawny")
+        if project.missing:
+            print(
+                f"Ścieżki, których jeszcze nie ma ({len(project.missing)}) — to nie błąd, dopóki "
+                "zajęcia nie są oddane:"
+            )
+            for entry in project.missing:
+                print(f"- {entry}")
+    return worst
+
+
+def _unique_names(paths: list[Path]) -> list[str]:
+    """Each repository's folder name; a repeated name gets ``-2``, ``-3``…"""
+    names: list[str] = []
+    for path in paths:
+        base = path.resolve().name or "repozytorium"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.append(name)
+    return names
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("oczekiwana liczba ≥ 1")
+    return value

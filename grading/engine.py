@@ -1,0 +1,237 @@
+"""Grading one repository: every rubric check run in isolation, summed per class.
+
+Isolation: a check that raises :class:`grading.model.StudentError` fails with the
+student-facing message; any other exception is the grader's own ``error`` — with its
+points withheld and a message saying it is not the student's fault — never a silent 0.
+Run-mode checks are listed as ``skipped`` ("nie oceniono") with their points outside
+``evaluated_max``: a static grading never reports a behaviour as passed.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from grading import GRADER_VERSION, git
+from grading.checks import KINDS
+from grading.checks.base import Context
+from grading.model import CENT, CheckResult, ClassResult, Evidence, StudentError, points_for
+from grading.project import PROJECT_FILE, Project, load_project
+from grading.repo_files import RepoFiles
+from grading.rubric import PROJECT_PREFIX, Check, ClassSpec, Rubric, score_100
+
+SCHEMA_VERSION = 1
+NO_GIT = "folder bez historii git: oceniony w obecnym stanie"
+NOT_EVALUATED = (
+    "nie oceniono: to sprawdzenie uruchamia Twój kod (tryb --run); ocena statyczna go "
+    "nie liczy — ani na plus, ani na minus"
+)
+
+
+@dataclass
+class RepoResult:
+    """The grading of one repository: classes with their checks, and what was graded."""
+
+    repository: str
+    path: str
+    rubric_sha256: str
+    classes: list[ClassResult] = field(default_factory=list)
+    project_problems: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    graded_commit: str | None = None
+    error: str | None = None
+    mode: str = "static"
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.points for c in self.classes), Decimal(0)).quantize(CENT)
+
+    @property
+    def max(self) -> Decimal:
+        return sum((c.max for c in self.classes), Decimal(0))
+
+    @property
+    def score_100(self) -> Decimal:
+        """The total on a 100-point scale (the rubric's total is 110, see rubric.py)."""
+        return score_100(self.total, self.max)
+
+    @property
+    def evaluated_max(self) -> Decimal:
+        return sum(
+            (k.max for c in self.classes for k in c.checks if k.status != "skipped"), Decimal(0)
+        )
+
+    @property
+    def status(self) -> str:
+        """``error`` when the repository could not be graded or a check broke the grader;
+        ``graded`` otherwise."""
+        broken = any(k.status == "error" for c in self.classes for k in c.checks)
+        return "error" if self.error or broken else "graded"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "grader_version": GRADER_VERSION,
+            "rubric_sha256": self.rubric_sha256,
+            "repository": self.repository,
+            "path": self.path,
+            "mode": self.mode,
+            "status": self.status,
+            "error": self.error,
+            "total": str(self.total),
+            "max": str(self.max),
+            "score_100": str(self.score_100),
+            "evaluated_max": str(self.evaluated_max),
+            "graded_commit": self.graded_commit,
+            "graded_commits": {c.id: c.graded_commit for c in self.classes},
+            "project_problems": self.project_problems,
+            "notes": self.notes,
+            "classes": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "points": str(c.points),
+                    "max": str(c.max),
+                    "graded_commit": c.graded_commit,
+                    "late": c.late,
+                }
+                for c in self.classes
+            ],
+            "checks": [k.as_dict() for c in self.classes for k in c.checks],
+        }
+
+
+def result_from_dict(data: Mapping[str, Any]) -> RepoResult:
+    """A :class:`RepoResult` back from :meth:`RepoResult.as_dict` (a stored JSON result or
+    a worker process's output). Raises KeyError/ValueError on another schema."""
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"schema_version {data.get('schema_version')!r}")
+    checks: dict[str, list[CheckResult]] = {}
+    for check in data["checks"]:
+        checks.setdefault(check["id"].split(".")[0], []).append(
+            CheckResult(
+                check["id"],
+                Decimal(check["points"]),
+                Decimal(check["max"]),
+                check["status"],
+                check["message"],
+                tuple(Evidence(**evidence) for evidence in check["evidence"]),
+                check["mode"],
+            )
+        )
+    result = RepoResult(
+        data["repository"],
+        data.get("path", ""),
+        data["rubric_sha256"],
+        project_problems=dict(data["project_problems"]),
+        notes=list(data["notes"]),
+        graded_commit=data["graded_commit"],
+        error=data["error"],
+        mode=data["mode"],
+    )
+    result.classes = [
+        ClassResult(
+            c["id"],
+            c["title"],
+            Decimal(c["points"]),
+            Decimal(c["max"]),
+            checks.get(c["id"], []),
+            c["graded_commit"],
+            c["late"],
+        )
+        for c in data["classes"]
+    ]
+    return result
+
+
+def grade_repository(
+    path: Path, rubric: Rubric, classes: Iterable[str] | None = None
+) -> RepoResult:
+    """Grade the repository at ``path`` statically (only ``classes`` when given)."""
+    path = Path(path)
+    result = RepoResult(path.resolve().name, str(path), rubric.sha256)
+    wanted = set(classes) if classes is not None else None
+    if not path.is_dir():
+        result.error = f"{path} nie jest folderem"
+        return result
+    files = RepoFiles(path)
+    project = load_project(files)
+    result.project_problems = dict(project.problems)
+    if not project.found:
+        result.notes.append(
+            f"brak {PROJECT_FILE}: sprawdzenia, które z niego czytają, nie przechodzą"
+        )
+    result.graded_commit = git.head(path)
+    if result.graded_commit is None:
+        result.notes.append(NO_GIT)
+    for spec in rubric.classes:
+        if wanted is None or spec.id in wanted:
+            result.classes.append(grade_class(spec, files, project))
+            result.classes[-1].graded_commit = result.graded_commit
+    return result
+
+
+def grade_class(spec: ClassSpec, files: RepoFiles, project: Project) -> ClassResult:
+    """Every check of one class; a missing class folder fails all of its static checks."""
+    context = Context(files, project.data)
+    if not files.is_dir(spec.folder):
+        message = f"brak folderu {spec.folder}: zajęcia {spec.id} nieoddane"
+        checks = [
+            _record(check, Decimal(0), "fail", message, (Evidence(file=spec.folder),))
+            if KINDS[check.kind].function is not None
+            else _record(check, Decimal(0), "skipped", NOT_EVALUATED)
+            for check in spec.checks
+        ]
+    else:
+        checks = [grade_check(check, context, project) for check in spec.checks]
+    points = sum((c.points for c in checks), Decimal(0)).quantize(CENT)
+    return ClassResult(spec.id, spec.title, points, spec.points, checks)
+
+
+def grade_check(check: Check, context: Context, project: Project) -> CheckResult:
+    """One check, isolated: whatever it raises becomes this check's record."""
+    kind = KINDS[check.kind]
+    if kind.function is None:
+        return _record(check, Decimal(0), "skipped", NOT_EVALUATED)
+    try:
+        params = resolve_params(check.params, project)
+        outcome = kind.function(context, params)
+    except StudentError as error:
+        evidence = (error.evidence,) if error.evidence else ()
+        return _record(check, Decimal(0), "fail", error.message, evidence)
+    except Exception as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        return _record(
+            check,
+            Decimal(0),
+            "error",
+            "błąd narzędzia oceniania, nie Twój — punkty wstrzymane do wyjaśnienia; zgłoś "
+            f"prowadzącemu: {type(error).__name__}: {error} "
+            f"({Path(where.filename).name}:{where.lineno})",
+        )
+    points = points_for(outcome.score, check.points)
+    status = "pass" if outcome.score == 1 else "fail"
+    return _record(check, points, status, outcome.message, outcome.evidence)
+
+
+def resolve_params(params: Mapping[str, Any], project: Project) -> dict[str, Any]:
+    """The parameters with each ``projekt:entry`` value replaced by the student's entry.
+    Raises StudentError naming the entry when it is missing or wrong."""
+    return {
+        name: project.value(value.removeprefix(PROJECT_PREFIX))
+        if isinstance(value, str) and value.startswith(PROJECT_PREFIX)
+        else value
+        for name, value in params.items()
+    }
+
+
+def _record(
+    check: Check, points: Decimal, status: str, message: str, evidence: tuple[Evidence, ...] = ()
+) -> CheckResult:
+    return CheckResult(
+        check.id, points.quantize(CENT), check.points, status, message, evidence, check.mode
+    )  # type: ignore[arg-type]

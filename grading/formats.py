@@ -1,0 +1,238 @@
+"""The outputs of a grading: terminal table, JSON, Markdown feedback (Polish), CSV
+gradebook and Gradescope's ``results.json``.
+
+Every function takes finished :class:`grading.engine.RepoResult` records and returns
+text; writing files is the caller's business. Points are printed the Polish way
+(``57,5``) for people and as exact decimal strings (``"57.5"``) for machines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+
+from grading.engine import RepoResult
+from grading.model import CheckResult
+
+SYMBOLS = {"pass": "✅", "fail": "❌", "error": "⚠️", "skipped": "⏭️", "timeout": "⏱️"}
+STATUS_PL = {
+    "pass": "zaliczone",
+    "fail": "niezaliczone",
+    "error": "błąd narzędzia",
+    "skipped": "nie oceniono",
+    "timeout": "przekroczony czas",
+}
+RECHECK = ".venv/bin/python -m grading ."
+
+
+def pl(value: Decimal) -> str:
+    """``Decimal("57.50")`` → ``57,5``; ``Decimal("5.00")`` → ``5``."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def as_json(result: RepoResult) -> str:
+    return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def table(results: Sequence[RepoResult]) -> str:
+    """One repository: its classes one per row; several: one row per repository."""
+    if len(results) == 1:
+        return _repository_table(results[0])
+    ids = [c.id for c in results[0].classes] if results else []
+    name_width = max([len("Repozytorium"), *(len(r.repository) for r in results)])
+    lines = [f"{'Repozytorium':<{name_width}}  " + " ".join(f"{i:>5}" for i in ids) + "  Razem"]
+    for result in results:
+        cells = {c.id: pl(c.points) for c in result.classes}
+        row = " ".join(f"{cells.get(i, '—'):>5}" for i in ids)
+        status = "" if result.status == "graded" else f"  ({_problem(result)})"
+        lines.append(f"{result.repository:<{name_width}}  {row}  {pl(result.total):>5}{status}")
+    return "\n".join(lines) + "\n"
+
+
+def _repository_table(result: RepoResult) -> str:
+    lines = [f"Repozytorium: {result.repository}" + _commit(result.graded_commit)]
+    if result.error:
+        return "\n".join([*lines, f"Nie oceniono: {result.error}"]) + "\n"
+    width = max(len(f"{c.id} {c.title}") for c in result.classes) if result.classes else 10
+    for spec in result.classes:
+        skipped = sum((k.max for k in spec.checks if k.status == "skipped"), Decimal(0))
+        failed = [k.id for k in spec.checks if k.status in ("fail", "error", "timeout")]
+        note = f"  nie oceniono: {pl(skipped)}" if skipped else ""
+        note += f"  do poprawy: {', '.join(failed)}" if failed else ""
+        lines.append(
+            f"{spec.id} {spec.title:<{width - 3}} {pl(spec.points):>5} / {pl(spec.max):<3}{note}"
+        )
+    lines.append(_total_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _total_line(result: RepoResult) -> str:
+    line = f"Razem: {pl(result.total)} / {pl(result.max)} pkt (w skali 100: {pl(result.score_100)})"
+    outside = result.max - result.evaluated_max
+    if outside:
+        line += (
+            f" (ocenione: {pl(result.evaluated_max)} pkt; {pl(outside)} pkt sprawdza "
+            "tryb --run — nie oceniono)"
+        )
+    errors = [k.id for c in result.classes for k in c.checks if k.status == "error"]
+    if errors:
+        line += f"\nBłędy narzędzia oceniania (punkty wstrzymane): {', '.join(errors)}"
+    return line
+
+
+def markdown(result: RepoResult) -> str:
+    """Feedback for the student (Polish): per class what passed, what failed and how to
+    fix it, with the evidence and the command to check again."""
+    out = [f"# Informacja zwrotna — {result.repository}", ""]
+    if result.error:
+        return "\n".join([*out, f"Repozytorium nie zostało ocenione: {result.error}", ""])
+    out += [
+        f"**Wynik: {pl(result.total)} / {pl(result.max)} pkt** "
+        f"(w skali 100: {pl(result.score_100)}).",
+        "",
+    ]
+    outside = result.max - result.evaluated_max
+    if outside:
+        out += [
+            f"Ocena statyczna objęła sprawdzenia za {pl(result.evaluated_max)} pkt; "
+            f"pozostałe {pl(outside)} pkt sprawdza tryb `--run`, uruchamiając Twój kod "
+            "(oznaczone ⏭️ — nie oceniono).",
+            "",
+        ]
+    if result.graded_commit:
+        out += [f"Oceniony commit: `{result.graded_commit}`.", ""]
+    for note in result.notes:
+        out.append(f"> {note}")
+    if result.notes:
+        out.append("")
+    if result.project_problems:
+        out += ["## Problemy w `projekt.yaml`", ""]
+        out += [f"- {problem}" for problem in result.project_problems.values()]
+        out.append("")
+    for spec in result.classes:
+        header = f"## Zajęcia {spec.id} — {spec.title}: {pl(spec.points)} / {pl(spec.max)} pkt"
+        out += [header, ""]
+        if spec.graded_commit and spec.graded_commit != result.graded_commit:
+            out += [f"Oceniony commit zajęć: `{spec.graded_commit}`.", ""]
+        if spec.late:
+            out += [f"> Spóźnienie: {spec.late}", ""]
+        out += [_check_markdown(check) for check in spec.checks]
+        out.append("")
+    out += [
+        "## Jak sprawdzić ponownie",
+        "",
+        "W katalogu głównym repozytorium (po `make test`, który przygotowuje środowisko):",
+        "",
+        "```bash",
+        RECHECK,
+        "```",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _check_markdown(check: CheckResult) -> str:
+    line = (
+        f"- {SYMBOLS[check.status]} **{check.id}** ({pl(check.points)} / {pl(check.max)} pkt, "
+        f"{STATUS_PL[check.status]}): {check.message}"
+    )
+    for evidence in check.evidence:
+        where = evidence.file or evidence.command or ""
+        if evidence.line:
+            where += f":{evidence.line}"
+        if evidence.cell:
+            where += f", komórka {evidence.cell}"
+        line += f"\n  - dowód: `{where}`" if where else "\n  - dowód:"
+        if evidence.excerpt:
+            excerpt = evidence.excerpt.replace("`", "'").replace("\n", " ")[:200]
+            line += f" — `{excerpt}`"
+    return line
+
+
+def gradebook(results: Sequence[RepoResult]) -> str:
+    """CSV, one row per repository sorted by name: points per class, total, status and
+    the graded commits (``01=sha …`` when classes were graded at different commits)."""
+    ids = sorted({c.id for r in results for c in r.classes})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "repository",
+            "status",
+            *ids,
+            "total",
+            "max",
+            "score_100",
+            "evaluated_max",
+            "graded_commit",
+            "class_commits",
+            "late",
+            "errors",
+        ]
+    )
+    for result in sorted(results, key=lambda r: r.repository):
+        points = {c.id: str(c.points) for c in result.classes}
+        commits = {c.id: c.graded_commit for c in result.classes}
+        differ = len(set(commits.values())) > 1
+        writer.writerow(
+            [
+                result.repository,
+                result.status,
+                *(points.get(i, "") for i in ids),
+                str(result.total),
+                str(result.max),
+                str(result.score_100),
+                str(result.evaluated_max),
+                result.graded_commit or "",
+                " ".join(f"{i}={c or '-'}" for i, c in commits.items()) if differ else "",
+                " ".join(c.id for c in result.classes if c.late),
+                result.error
+                or " ".join(k.id for c in result.classes for k in c.checks if k.status == "error"),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def gradescope(result: RepoResult) -> str:
+    """Gradescope's ``results.json``: the total as ``score`` and one test per check.
+    Not evaluated checks are listed without ``max_score`` or status, never as passed."""
+    tests = []
+    for spec in result.classes:
+        for check in spec.checks:
+            test = {
+                "name": f"{check.id}",
+                "number": check.id,
+                "output": check.message,
+                "visibility": "visible",
+            }
+            if check.status == "skipped":
+                test["score"] = 0.0
+            else:
+                test |= {
+                    "score": float(check.points),
+                    "max_score": float(check.max),
+                    "status": "passed" if check.status == "pass" else "failed",
+                }
+            tests.append(test)
+    document = {
+        "score": float(result.total),
+        "output": f"Wynik: {pl(result.total)} / {pl(result.max)} pkt"
+        + (f". {result.error}" if result.error else ""),
+        "visibility": "visible",
+        "tests": tests,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _commit(sha: str | None) -> str:
+    return f" (commit {sha[:12]})" if sha else " (bez git)"
+
+
+def _problem(result: RepoResult) -> str:
+    if result.error:
+        return f"nie oceniono: {result.error}"
+    return "błędy narzędzia w sprawdzeniach — zob. JSON"

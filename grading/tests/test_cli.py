@@ -1,0 +1,183 @@
+"""``python -m grading``: formats, batches, stored results, exit codes, and a student's
+own copy of the grader that must never run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grading.cli import ExitCode, main
+from grading.tests.repos import ROOT, commit_all, empty_layout, reference_copy
+
+BIN = Path(sys.executable).parent
+
+
+def run_main(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory) -> Path:
+    """A committed copy of the reference: a student repository that did everything."""
+    repo = reference_copy(tmp_path_factory.mktemp("class") / "anna")
+    commit_all(repo)
+    return repo
+
+
+def test_one_repository_prints_its_classes_and_total(capsys, student):
+    code, out, _ = run_main(capsys, str(student), "--classes", "01", "11")
+    assert code == ExitCode.OK
+    assert "Repozytorium: anna (commit " in out
+    assert "01 Planowanie i tworzenie tasków" in out and "11 Retrospektywa" in out
+    assert "Razem: 9 / 10 pkt" in out and "nie oceniono" in out
+
+
+def test_json_markdown_and_gradescope_formats(capsys, student):
+    _, out, _ = run_main(capsys, str(student), "--classes", "11", "--format", "json")
+    data = json.loads(out)
+    assert (data["total"], data["max"], data["status"]) == ("5.00", "5", "graded")
+    _, out, _ = run_main(capsys, str(student), "--classes", "01", "--format", "markdown")
+    assert out.startswith("# Informacja zwrotna — anna")
+    assert "⏭️ **01.testy**" in out and ".venv/bin/python -m grading ." in out
+    _, out, _ = run_main(capsys, str(student), "--classes", "01", "--format", "gradescope")
+    document = json.loads(out)
+    assert document["score"] == 4.0
+    tests = {t["number"]: t for t in document["tests"]}
+    assert tests["01.backlog"]["status"] == "passed"
+    assert "status" not in tests["01.testy"] and "max_score" not in tests["01.testy"]
+
+
+def test_a_batch_goes_on_past_a_broken_repository_and_writes_every_output(
+    capsys, student, tmp_path
+):
+    empty = empty_layout(tmp_path / "bartek")
+    missing = tmp_path / "nie-ma"
+    out_dir = tmp_path / "wyniki"
+    code, out, err = run_main(
+        capsys,
+        str(student),
+        str(empty),
+        str(missing),
+        "--jobs",
+        "2",
+        "--out",
+        str(out_dir),
+        "--classes",
+        "01",
+        "--format",
+        "csv",
+    )
+    assert code == ExitCode.NOT_GRADED
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["repository"] for r in rows] == ["anna", "bartek", "nie-ma"]
+    assert [r["total"] for r in rows] == ["4.00", "0.00", "0.00"]
+    assert rows[2]["status"] == "error" and "nie jest folderem" in rows[2]["errors"]
+    assert "[3/3]" in err and "z błędami: 1 (nie-ma)" in err
+    for name in ("anna", "bartek"):
+        assert (out_dir / f"{name}.json").is_file() and (out_dir / f"{name}.md").is_file()
+        assert json.loads((out_dir / name / "results.json").read_text())["tests"]
+    assert (out_dir / "gradebook.csv").read_text(encoding="utf-8") == out
+
+
+def test_a_rerun_reuses_results_of_unchanged_commits(capsys, student, tmp_path):
+    out_dir = tmp_path / "wyniki"
+    run_main(capsys, str(student), "--out", str(out_dir), "--classes", "11")
+    stored = (out_dir / "anna.json").read_text(encoding="utf-8")
+    code, _, err = run_main(
+        capsys, str(student), str(student), "--out", str(out_dir), "--classes", "11"
+    )
+    assert code == ExitCode.OK
+    assert "anna: bez zmian, wynik zapisany wcześniej" in err
+    assert "anna-2: 5 / 5" in err  # a second name is a different stored result
+    assert (out_dir / "anna.json").read_text(encoding="utf-8") == stored
+
+
+def test_the_declaration_check(capsys, tmp_path):
+    code, out, _ = run_main(capsys, "--check-project", str(ROOT))
+    assert (code, out.strip()) == (ExitCode.OK, f"{ROOT}/projekt.yaml: poprawny")
+    repo = tmp_path / "r"
+    repo.mkdir()
+    (repo / "projekt.yaml").write_text("schema_version: 1\ntrack: plane\ndags: []\n")
+    code, out, _ = run_main(capsys, "--check-project", str(repo))
+    assert code == ExitCode.BAD_PROJECT
+    assert "`track`: dozwolone: flights, own, jest 'plane'" in out
+    assert "`dags`: oczekiwany słownik wpisów" in out
+    assert "brak wpisu `dataset`" not in out and "brak wpisu `dataset.name`" in out
+
+
+def test_unknown_classes_are_a_usage_error(capsys):
+    code, _, err = run_main(capsys, str(ROOT), "--classes", "12")
+    assert code == ExitCode.USAGE and "nieznane zajęcia: 12" in err
+
+
+def test_a_students_copy_of_the_grader_never_runs(tmp_path):
+    """A repository with its own grading/ that would award 100: started from inside it,
+    the installed script still grades with the instructor's copy."""
+    repo = empty_layout(tmp_path / "cwaniak")
+    fake = repo / "grading"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "cli.py").write_text(
+        "def main(argv=None):\n    print('Razem: 110 / 110 pkt')\n    return 0\n"
+    )
+    (fake / "__main__.py").write_text("print('Razem: 110 / 110 pkt')\n")
+    done = subprocess.run(
+        [str(BIN / "kurs-grade"), "."], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert "Razem: 0 / 110 pkt" in done.stdout, done.stdout + done.stderr
+    batch = subprocess.run(
+        [str(BIN / "kurs-grade"), ".", ".", "--format", "csv"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert [row["total"] for row in csv.DictReader(io.StringIO(batch.stdout))] == ["0.00"] * 2
+
+
+def test_late_work_is_graded_at_the_deadline_in_a_batch_and_overrides_apply_last(capsys, tmp_path):
+    """Class 11 handed in on time, then emptied after the deadline: graded on time in a
+    batch (each repository in its own process), and an instructor's override on top."""
+    repo = reference_copy(tmp_path / "celina")
+    commit_all(repo, "on time", date="2026-12-01T10:00:00+01:00")
+    (repo / "zajecia_11_retro" / "retrospektywa.md").write_text("# Retro\n", encoding="utf-8")
+    late_sha = commit_all(repo, "late", date="2026-12-03T10:00:00+01:00")
+    deadlines = tmp_path / "terminy.yaml"
+    deadlines.write_text(
+        'policy: not_counted\ndeadlines:\n  "11": "2026-12-01T23:59:00+01:00"\n', encoding="utf-8"
+    )
+    overrides = tmp_path / "korekty.yaml"
+    overrides.write_text(
+        "- {repository: celina, check: 11.dzialania, points: 0.5, automatic: 1,\n"
+        "   reason: terminy działań w przeszłości, author: prowadzący}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_main(
+        capsys, str(repo), "--jobs", "2", "--classes", "11", "--format", "json",
+        "--deadlines", str(deadlines), "--overrides", str(overrides),
+    )  # fmt: skip
+    assert code == ExitCode.OK, err
+    data = json.loads(out)
+    [spec] = data["classes"]
+    assert spec["graded_commit"] != late_sha and "po terminie" in spec["late"]
+    assert (data["total"], spec["points"]) == ("4.50", "4.50")
+    check = next(k for k in data["checks"] if k["id"] == "11.dzialania")
+    assert check["message"].startswith("Korekta prowadzącego (prowadzący)")
+
+
+def test_invalid_deadlines_or_overrides_stop_before_grading(capsys, tmp_path):
+    bad = tmp_path / "terminy.yaml"
+    bad.write_text('deadlines:\n  "11": "2026-12-01T23:59:00"\n', encoding="utf-8")
+    code, _, err = run_main(capsys, str(ROOT), "--deadlines", str(bad))
+    assert code == ExitCode.BAD_INPUT and "11" in err and "stref" in err
+    bad.write_text("- {repository: x, check: 01.plan, points: 1}\n", encoding="utf-8")
+    code, _, err = run_main(capsys, str(ROOT), "--overrides", str(bad))
+    assert code == ExitCode.BAD_INPUT and "reason" in err
