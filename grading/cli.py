@@ -29,10 +29,12 @@ from enum import IntEnum
 from pathlib import Path
 
 from grading import GRADER_VERSION, formats, git
+from grading.arguments import Parser
 from grading.deadlines import Deadlines, grade_with_deadlines, load_deadlines
 from grading.engine import RepoResult, grade_repository, result_from_dict
 from grading.model import InputError
 from grading.overrides import apply_overrides, load_overrides
+from grading.polish import pl, plural
 from grading.project import PROJECT_FILE, load_project
 from grading.repo_files import RepoFiles
 from grading.rubric import Rubric, RubricError, load_rubric
@@ -51,9 +53,9 @@ class ExitCode(IntEnum):
     BAD_PROJECT = 5
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m grading",
+def parser() -> Parser:
+    p = Parser(
+        prog="kurs-grade",
         description="Ocenia repozytoria studentów według rubryki kursu (grading/rubric.yaml).",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="ŚCIEŻKA", help="repozytorium studenta")
@@ -76,7 +78,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--deadlines", type=Path, metavar="PLIK", help="terminy zajęć (YAML)")
     p.add_argument("--overrides", type=Path, metavar="PLIK", help="korekty prowadzącego (YAML)")
-    p.add_argument("--classes", nargs="+", metavar="NN", help="tylko te zajęcia, np. 01 02")
+    p.add_argument(
+        "--classes", type=_class_ids, metavar="NN,NN", help="tylko te zajęcia, np. 01,02"
+    )
     p.add_argument(
         "--check-project", action="store_true", help=f"tylko sprawdź {PROJECT_FILE} i zakończ"
     )
@@ -85,6 +89,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    missing = [str(path) for path in args.paths if not path.is_dir()]
+    if missing:
+        print(f"nie ma takiego folderu: {', '.join(missing)}", file=sys.stderr)
+        return ExitCode.USAGE
     if args.check_project:
         return _check_project(args.paths)
     try:
@@ -102,33 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.deadlines
             else None
         )
-        overrides = load_overrides(args.overrides) if args.overrides else []
+        overrides = load_overrides(args.overrides, rubric) if args.overrides else []
     except InputError as error:
         print(error, file=sys.stderr)
         return ExitCode.BAD_INPUT
-    names = _unique_names(args.paths)
-    batch = len(args.paths) > 1 or args.jobs > 1
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [
-            pool.submit(_grade_one, path, name, args, rubric, batch, deadlines)
-            for path, name in zip(args.paths, names, strict=True)
-        ]
-        results = []
-        for index, future in enumerate(futures, start=1):
-            result, reused = future.result()
-            results.append(result)
-            if batch:
-                state = (
-                    "bez zmian, wynik zapisany wcześniej"
-                    if reused
-                    else (
-                        f"{formats.pl(result.total)} / {formats.pl(result.max)}"
-                        + (" — BŁĄD" if result.status == "error" else "")
-                    )
-                )
-                print(f"[{index}/{len(futures)}] {result.repository}: {state}", file=sys.stderr)
-    if args.out:
+    results = _grade_all(args, rubric, deadlines)
+    if args.out and deadlines is None:
+        # Results under deadlines depend on the date: never reused, so not kept for it.
         for result in results:
             _write(_automatic(args.out, result.repository), formats.as_json(result))
     try:
@@ -139,15 +128,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.BAD_INPUT
     if args.out:
         _write_all(args.out, results)
-    _print(args.format, results)
+    _print(args.format, results, rubric)
     errors = [r.repository for r in results if r.status == "error"]
-    if batch:
+    if len(results) > 1 or args.jobs > 1:
         print(
             f"Ocenione repozytoria: {len(results)} w {time.monotonic() - started:.1f} s; "
             f"z błędami: {len(errors)}" + (f" ({', '.join(errors)})" if errors else ""),
             file=sys.stderr,
         )
     return ExitCode.NOT_GRADED if errors else ExitCode.OK
+
+
+def _grade_all(
+    args: argparse.Namespace, rubric: Rubric, deadlines: Deadlines | None
+) -> list[RepoResult]:
+    """One repository in this process (its main thread, where a check's time limit
+    works); several, or ``--jobs`` > 1, each in a child process, ``--jobs`` at a time."""
+    names = _unique_names(args.paths)
+    if len(args.paths) == 1 and args.jobs == 1:
+        return [_grade_one(args.paths[0], names[0], args, rubric, False, deadlines)[0]]
+    results = []
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [
+            pool.submit(_grade_one, path, name, args, rubric, True, deadlines)
+            for path, name in zip(args.paths, names, strict=True)
+        ]
+        for index, future in enumerate(futures, start=1):
+            result, reused = future.result()
+            results.append(result)
+            state = (
+                "bez zmian, wynik zapisany wcześniej"
+                if reused
+                else f"{pl(result.total)} / {pl(result.max)}"
+                + (" — BŁĄD" if result.status == "error" else "")
+            )
+            print(f"[{index}/{len(futures)}] {result.repository}: {state}", file=sys.stderr)
+    return results
 
 
 def _grade_one(
@@ -173,14 +189,21 @@ def _grade_one(
     return result, False
 
 
+def child_command(path: Path, args: argparse.Namespace) -> list[str]:
+    """The command grading ``path`` in a fresh interpreter: ``-P`` and the grader's own
+    folder as the working directory, so that no ``grading/`` of a student is imported."""
+    command = [sys.executable, "-P", "-m", "grading", str(path.resolve()), "--format", "json"]
+    if args.classes:
+        command += ["--classes", ",".join(args.classes)]
+    if args.deadlines:
+        command += ["--deadlines", str(args.deadlines.resolve())]
+    return command
+
+
 def _grade_in_child(path: Path, args: argparse.Namespace) -> RepoResult:
     """Grade ``path`` in a fresh interpreter with a time limit; its crash or hang is this
     repository's error, not the batch's."""
-    command = [sys.executable, "-P", "-m", "grading", str(path.resolve()), "--format", "json"]
-    if args.classes:
-        command += ["--classes", *args.classes]
-    if args.deadlines:
-        command += ["--deadlines", str(args.deadlines.resolve())]
+    command = child_command(path, args)
     env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)}
     try:
         done = subprocess.run(
@@ -229,12 +252,22 @@ def _stored(stored: Path, path: Path, rubric_sha256: str, classes: list[str]) ->
 
 
 def _write_all(out: Path, results: list[RepoResult]) -> None:
+    """Every output of ``results`` in ``out``; the gradebook also keeps the rows of the
+    repositories graded into ``out`` earlier and not in this run."""
     out.mkdir(parents=True, exist_ok=True)
     for result in results:
         _write(out / f"{result.repository}.json", formats.as_json(result))
         _write(out / f"{result.repository}.md", formats.markdown(result))
         _write(out / result.repository / "results.json", formats.gradescope(result))
-    _write(out / "gradebook.csv", formats.gradebook(results))
+    graded = {r.repository for r in results}
+    earlier = []
+    for stored in sorted(out.glob("*.json")):
+        if stored.stem not in graded:
+            try:
+                earlier.append(result_from_dict(json.loads(stored.read_text(encoding="utf-8"))))
+            except (OSError, ValueError, KeyError):
+                print(f"pominięty w arkuszu (nieczytelny): {stored}", file=sys.stderr)
+    _write(out / "gradebook.csv", formats.gradebook([*results, *earlier]))
 
 
 def _write(path: Path, text: str) -> None:
@@ -244,12 +277,14 @@ def _write(path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as handle:
         handle.write(text)
+    # NamedTemporaryFile creates 0600; results are for the instructor's group to read.
+    Path(handle.name).chmod(0o644)
     Path(handle.name).replace(path)
 
 
-def _print(kind: str, results: list[RepoResult]) -> None:
+def _print(kind: str, results: list[RepoResult], rubric: Rubric) -> None:
     if kind == "table":
-        text = formats.table(results)
+        text = formats.table(results, [c.id for c in rubric.classes])
     elif kind == "csv":
         text = formats.gradebook(results)
     elif kind == "json":
@@ -273,7 +308,8 @@ def _check_project(paths: list[Path]) -> int:
             print(f"{path}: brak pliku {PROJECT_FILE}")
             worst = ExitCode.BAD_PROJECT
         elif project.problems:
-            print(f"{path}/{PROJECT_FILE}: {len(project.problems)} problem(y):")
+            count = plural(len(project.problems), "problem", "problemy", "problemów")
+            print(f"{path}/{PROJECT_FILE}: {count}:")
             for problem in project.problems.values():
                 print(f"- {problem}")
             worst = ExitCode.BAD_PROJECT
@@ -303,7 +339,18 @@ def _unique_names(paths: list[Path]) -> list[str]:
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} to nie liczba całkowita") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("oczekiwana liczba ≥ 1")
+        raise argparse.ArgumentTypeError(f"musi być ≥ 1, jest {value}")
     return value
+
+
+def _class_ids(text: str) -> list[str]:
+    """``01,02`` or ``1,2`` → ``["01", "02"]``."""
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids or not all(part.isdigit() for part in ids):
+        raise argparse.ArgumentTypeError(f"{text!r}: podaj numery zajęć po przecinku, np. 01,02")
+    return [f"{int(part):02d}" for part in ids]

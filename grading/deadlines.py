@@ -7,19 +7,26 @@ The instructor's deadlines file (YAML) names a policy and a deadline per class::
     deadlines:
       "01": "2026-10-07T23:59:00+02:00"
 
-A class with a deadline is graded on a snapshot of the newest commit reachable from HEAD
-that touches its folder with a committer date at or before the deadline, ``projekt.yaml``
-included as it was in that commit. Commits touching the folder after the deadline are late
-work: under ``not_counted`` they are ignored; under ``penalty_per_day`` the newest commit
-touching the folder is graded and the class loses ``penalty_per_day`` × its maximum for
-every started day between the deadline and the last late commit, never below 0. Classes
-without a deadline are graded on the working tree as :func:`grading.engine.grade_repository`
-does.
+The commits reachable from HEAD that touch a class's folder are taken in topological
+order, oldest first (``git log --topo-order --reverse``). A commit is on time when its
+committer date is at or before the deadline. The first commit that is not, and every
+commit after it, is late work — also a commit dated before the deadline on top of a late
+one: its date was set back (such dates are also listed in the notes). The class is graded
+on a snapshot of the last commit before the late work, ``projekt.yaml`` included as it was
+in that commit. Under ``not_counted`` the late work is ignored; without any commit before
+it every check fails, but run-mode checks stay not evaluated, as in the engine. Under
+``penalty_per_day`` the newest commit touching the folder is graded and the class loses
+``penalty_per_day`` × the points it could earn in this grading — the maximum of its
+checks that were evaluated, not counting run-mode checks a static grading skips — for
+every started day between the deadline and the latest committer date of the late work.
+The penalty is rounded half up to 0.01 pkt and takes at most what the checks earned.
+Classes without a deadline are graded on the working tree as
+:func:`grading.engine.grade_repository` does.
 
-The student's repository is only read. Every git command runs in a temporary *shadow*
-repository that borrows the student's objects (``objects/info/alternates``) but none of
-their configuration: a student's ``.git/config`` may name filter drivers that
-``git archive`` would execute, or replace refs that would swap commits.
+The student's repository is only read. Every git command runs in a :func:`grading.git.shadow`
+repository that borrows the student's objects but none of their configuration: a student's
+configuration may name filter drivers that ``git archive`` would execute, or replace refs
+that would swap commits.
 """
 
 from __future__ import annotations
@@ -31,17 +38,18 @@ import tempfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from grading import git
+from grading.checks import KINDS
+from grading.engine import DIRTY, NOT_EVALUATED, RepoResult, grade_class, grade_repository
 from grading.engine import NO_GIT as UNDATED_NOTE
-from grading.engine import RepoResult, grade_class, grade_repository
-from grading.formats import pl
-from grading.model import CheckResult, ClassResult, Evidence, InputError
+from grading.model import CENT, CheckResult, ClassResult, Evidence, InputError
+from grading.polish import pl, plural
 from grading.project import load_project
 from grading.repo_files import MAX_BYTES, RepoFiles
 from grading.rubric import ClassSpec, Rubric
@@ -51,6 +59,7 @@ KEYS = ("policy", "penalty_per_day", "deadlines")
 EXAMPLE = '"2026-10-07T23:59:00+02:00"'
 NO_GIT = "folder bez historii git: terminy nie mogą być sprawdzone — oceniony obecny stan"
 DAY_S = 86400
+# How the engine's note on uncommitted changes in the work tree starts.
 # Commits listed by name in a note about suspicious dates; the rest are counted.
 MAX_LISTED = 10
 
@@ -75,12 +84,11 @@ class _Commit:
 @dataclass(frozen=True)
 class _Plan:
     """What to grade for one class: the commit (None: nothing before the deadline), the
-    late-work text and the penalty in points before the cap."""
+    late-work text and, under ``penalty_per_day``, the started days late."""
 
     spec: ClassSpec
     commit: str | None
     late: str | None = None
-    penalty: Decimal = Decimal(0)
     days: int = 0
 
 
@@ -196,10 +204,15 @@ def grade_with_deadlines(
             result.notes = [n for n in result.notes if n != UNDATED_NOTE]
             result.notes.append(NO_GIT)
         return result
-    result = grade_repository(path, rubric, wanted - {s.id for s in dated})
+    undated = wanted - {s.id for s in dated}
+    result = grade_repository(path, rubric, undated)
+    if not undated:  # no class graded on the work tree: its uncommitted changes do not matter
+        result.notes = [n for n in result.notes if not n.startswith(DIRTY)]
     try:
-        with tempfile.TemporaryDirectory(prefix="grading-deadlines-") as tmp:
-            shadow = _shadow(path, Path(tmp) / "shadow")
+        with (
+            git.shadow(path) as shadow,
+            tempfile.TemporaryDirectory(prefix="grading-deadlines-") as tmp,
+        ):
             result.notes += _date_notes(shadow, head, now or datetime.now(UTC))
             plans = [_plan(shadow, head, spec, deadlines) for spec in dated]
             result.classes += _grade_plans(shadow, plans, Path(tmp), deadlines)
@@ -208,22 +221,6 @@ def grade_with_deadlines(
     order = {spec.id: index for index, spec in enumerate(rubric.classes)}
     result.classes.sort(key=lambda c: order[c.id])
     return result
-
-
-def _shadow(repo: Path, shadow: Path) -> Path:
-    """A bare repository in ``shadow`` that reads the objects of ``repo`` (and its shallow
-    boundary) and nothing of its configuration, hooks or refs."""
-    shadow.mkdir()
-    git.git(shadow, "init", "--quiet", "--bare", "--template=")
-    objects, shallow = git.git(
-        repo, "rev-parse", "--git-path", "objects", "--git-path", "shallow"
-    ).splitlines()
-    alternates = shadow / "objects" / "info" / "alternates"
-    alternates.parent.mkdir(parents=True, exist_ok=True)
-    alternates.write_text(str((repo / objects).resolve()) + "\n", encoding="utf-8")
-    if (repo / shallow).is_file():
-        shutil.copyfile(repo / shallow, shadow / "shallow")
-    return shadow
 
 
 def _date_notes(shadow: Path, head: str, now: datetime) -> list[str]:
@@ -250,35 +247,38 @@ def _date_notes(shadow: Path, head: str, now: datetime) -> list[str]:
 
 
 def _plan(shadow: Path, head: str, spec: ClassSpec, deadlines: Deadlines) -> _Plan:
-    """Which commit grades ``spec`` and what is late. ``git log`` lists the commits in its
-    usual newest-first walk; a commit counts as on time when its committer date (what
-    ``git log --before`` filters on) is at or before the deadline."""
+    """Which commit grades ``spec`` and what is late (see the module's docstring). A commit
+    counts as on time when its committer date (what ``git log --before`` filters on) is at
+    or before the deadline; the order is the history's, not the dates'."""
     deadline = deadlines.deadlines[spec.id]
     limit = deadline.timestamp()
-    commits = [
-        _Commit(sha, int(time))
-        for sha, time in (
-            line.split()
-            for line in git.git(
-                shadow, "log", "--format=%H %ct", head, "--", spec.folder
-            ).splitlines()
-        )
-    ]
-    on_time = next((c.sha for c in commits if c.time <= limit), None)
-    late = [c for c in commits if c.time > limit]
+    log = git.git(
+        shadow, "log", "--topo-order", "--reverse", "--format=%H %ct", head, "--", spec.folder
+    )
+    commits = [_Commit(sha, int(time)) for sha, time in (line.split() for line in log.splitlines())]
+    first_late = next((i for i, c in enumerate(commits) if c.time > limit), len(commits))
+    on_time = commits[first_late - 1].sha if first_late else None
+    late = commits[first_late:]
     if not late:
         return _Plan(spec, on_time)
     last = max(late, key=lambda c: c.time)
+    backdated = sum(c.time <= limit for c in late)
     days = math.ceil((last.time - limit) / DAY_S)
     text = (
-        f"{_count(len(late), 'commit', 'commity', 'commitów')} w {spec.folder} po terminie "
-        f"{_when(deadline)}, ostatni {_when(datetime.fromtimestamp(last.time, deadline.tzinfo))}"
-        f", {_count(days, 'rozpoczęty dzień', 'rozpoczęte dni', 'rozpoczętych dni')} po terminie"
+        f"{plural(len(late), 'commit', 'commity', 'commitów')} w {spec.folder} po terminie "
+        f"{_when(deadline)}"
+        + (
+            f" (w tym {backdated} z datą przed terminem, choć po commicie spóźnionym — "
+            "możliwe przepisane daty)"
+            if backdated
+            else ""
+        )
+        + f", ostatni {_when(datetime.fromtimestamp(last.time, deadline.tzinfo))}"
+        f", {plural(days, 'rozpoczęty dzień', 'rozpoczęte dni', 'rozpoczętych dni')} po terminie"
     )
     if deadlines.policy == "not_counted":
         return _Plan(spec, on_time, f"{text}; praca po terminie nie jest liczona")
-    penalty = days * deadlines.penalty_per_day * spec.points
-    return _Plan(spec, commits[0].sha, text, penalty, days)
+    return _Plan(spec, commits[-1].sha, text, days)
 
 
 def _grade_plans(
@@ -347,15 +347,36 @@ def _data_or_skip(member: tarfile.TarInfo, destination: str) -> tarfile.TarInfo 
 
 
 def _nothing_on_time(plan: _Plan, deadlines: Deadlines) -> ClassResult:
+    """Every static check fails (nothing was committed in time); a run-mode check stays
+    not evaluated, as the engine reports it."""
     spec = plan.spec
     message = f"brak commitów w {spec.folder} przed terminem {_when(deadlines.deadlines[spec.id])}"
     checks = [
-        CheckResult(
+        CheckResult(c.id, Decimal(0), c.points, "skipped", NOT_EVALUATED, (), c.mode)
+        if _run_mode(c.kind, c.mode)
+        else CheckResult(
             c.id, Decimal(0), c.points, "fail", message, (Evidence(file=spec.folder),), c.mode
         )
         for c in spec.checks
     ]
     return ClassResult(spec.id, spec.title, Decimal(0), spec.points, checks, None, plan.late)
+
+
+def _run_mode(kind: str, mode: str) -> bool:
+    """Whether a check is one the static grader does not evaluate (as in the engine)."""
+    return mode == "run" or KINDS[kind].function is None
+
+
+def evaluated_max(checks: Iterable[CheckResult]) -> Decimal:
+    """The points a class could earn in this grading: the maximum of its checks that
+    were evaluated (not ``skipped``) — the base of a ``penalty_per_day`` penalty."""
+    return sum((c.max for c in checks if c.status != "skipped"), Decimal(0))
+
+
+def late_penalty(share: Decimal, checks: Iterable[CheckResult]) -> Decimal:
+    """``share`` (started days × ``penalty_per_day``) of :func:`evaluated_max`, rounded
+    half up to 0.01 pkt, before it is capped at what the checks earned."""
+    return (share * evaluated_max(checks)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _penalised(graded: ClassResult, plan: _Plan, deadlines: Deadlines) -> ClassResult:
@@ -364,13 +385,20 @@ def _penalised(graded: ClassResult, plan: _Plan, deadlines: Deadlines) -> ClassR
     graded.late = plan.late
     if plan.late is None or deadlines.policy != "penalty_per_day":
         return graded
+    share = plan.days * deadlines.penalty_per_day
+    base = evaluated_max(graded.checks)
+    penalty = late_penalty(share, graded.checks)
     earned = graded.points
-    applied = min(plan.penalty, earned)
-    graded.points = earned - applied
+    applied = min(penalty, earned)
+    graded.points = (earned - applied).quantize(CENT)
+    graded.late_share = share
+    skipped = sum((c.max for c in graded.checks if c.status == "skipped"), Decimal(0))
     graded.late += (
-        f"; kara: {plan.days} × {pl(deadlines.penalty_per_day)} × {pl(graded.max)} pkt = "
-        f"{pl(plan.penalty)} pkt"
-        + (f", ograniczona do {pl(applied)} pkt za sprawdzenia" if applied < plan.penalty else "")
+        f"; kara: {plan.days} × {pl(deadlines.penalty_per_day)} × {pl(base)} pkt "
+        "(maksimum ocenianych sprawdzeń"
+        + (f"; {pl(skipped)} pkt nieocenionych się nie liczy" if skipped else "")
+        + f") = {pl(penalty)} pkt"
+        + (f", ograniczona do {pl(applied)} pkt za sprawdzenia" if applied < penalty else "")
         + f"; wynik zajęć: {pl(earned)} − {pl(applied)} = {pl(graded.points)} pkt"
     )
     return graded
@@ -384,12 +412,3 @@ def _shas(shas: list[str]) -> str:
     listed = ", ".join(s[:12] for s in shas[:MAX_LISTED])
     rest = len(shas) - MAX_LISTED
     return listed + (f" i {rest} innych" if rest > 0 else "")
-
-
-def _count(n: int, one: str, few: str, many: str) -> str:
-    """``n`` with the Polish plural form: 1 commit, 2 commity, 5 commitów, 22 commity."""
-    if n == 1:
-        return f"{n} {one}"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} {few}"
-    return f"{n} {many}"

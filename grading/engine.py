@@ -4,14 +4,19 @@ Isolation: a check that raises :class:`grading.model.StudentError` fails with th
 student-facing message; any other exception is the grader's own ``error`` — with its
 points withheld and a message saying it is not the student's fault — never a silent 0.
 Run-mode checks are listed as ``skipped`` ("nie oceniono") with their points outside
-``evaluated_max``: a static grading never reports a behaviour as passed.
+``evaluated_max``: a static grading never reports a behaviour as passed. A check running
+longer than :data:`CHECK_TIMEOUT_S` (a pathological file) is stopped with status
+``timeout`` when grading runs in the main thread, as it does in the command line.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,8 @@ from grading.rubric import PROJECT_PREFIX, Check, ClassSpec, Rubric, score_100
 
 SCHEMA_VERSION = 1
 NO_GIT = "folder bez historii git: oceniony w obecnym stanie"
+DIRTY = "niezatwierdzone zmiany w folderze: oceniony obecny stan plików, a nie sam commit"
+CHECK_TIMEOUT_S = 30
 NOT_EVALUATED = (
     "nie oceniono: to sprawdzenie uruchamia Twój kod (tryb --run); ocena statyczna go "
     "nie liczy — ani na plus, ani na minus"
@@ -98,6 +105,7 @@ class RepoResult:
                     "max": str(c.max),
                     "graded_commit": c.graded_commit,
                     "late": c.late,
+                    "late_share": None if c.late_share is None else str(c.late_share),
                 }
                 for c in self.classes
             ],
@@ -142,6 +150,7 @@ def result_from_dict(data: Mapping[str, Any]) -> RepoResult:
             checks.get(c["id"], []),
             c["graded_commit"],
             c["late"],
+            None if c.get("late_share") is None else Decimal(c["late_share"]),
         )
         for c in data["classes"]
     ]
@@ -168,6 +177,13 @@ def grade_repository(
     result.graded_commit = git.head(path)
     if result.graded_commit is None:
         result.notes.append(NO_GIT)
+    elif not git.is_clean(path):
+        result.notes.append(f"{DIRTY} {result.graded_commit[:12]}")
+    if not project.found and not any(files.is_dir(spec.folder) for spec in rubric.classes):
+        result.notes.append(
+            "to nie wygląda na repozytorium studenta: nie ma projekt.yaml ani żadnego folderu "
+            "zajęć — sprawdź ścieżkę"
+        )
     for spec in rubric.classes:
         if wanted is None or spec.id in wanted:
             result.classes.append(grade_class(spec, files, project))
@@ -176,18 +192,16 @@ def grade_repository(
 
 
 def grade_class(spec: ClassSpec, files: RepoFiles, project: Project) -> ClassResult:
-    """Every check of one class; a missing class folder fails all of its static checks."""
+    """Every check of one class. Without the class folder the checks still run (a student
+    may declare files elsewhere in projekt.yaml); what fails says the folder is missing."""
     context = Context(files, project.data)
+    checks = [grade_check(check, context, project) for check in spec.checks]
     if not files.is_dir(spec.folder):
-        message = f"brak folderu {spec.folder}: zajęcia {spec.id} nieoddane"
+        missing = f"brak folderu {spec.folder} (zajęcia {spec.id} nieoddane); "
         checks = [
-            _record(check, Decimal(0), "fail", message, (Evidence(file=spec.folder),))
-            if KINDS[check.kind].function is not None
-            else _record(check, Decimal(0), "skipped", NOT_EVALUATED)
-            for check in spec.checks
+            replace(check, message=missing + check.message) if check.status == "fail" else check
+            for check in checks
         ]
-    else:
-        checks = [grade_check(check, context, project) for check in spec.checks]
     points = sum((c.points for c in checks), Decimal(0)).quantize(CENT)
     return ClassResult(spec.id, spec.title, points, spec.points, checks)
 
@@ -199,7 +213,16 @@ def grade_check(check: Check, context: Context, project: Project) -> CheckResult
         return _record(check, Decimal(0), "skipped", NOT_EVALUATED)
     try:
         params = resolve_params(check.params, project)
-        outcome = kind.function(context, params)
+        with _time_limit(CHECK_TIMEOUT_S):
+            outcome = kind.function(context, params)
+    except CheckTimeout:
+        return _record(
+            check,
+            Decimal(0),
+            "timeout",
+            f"sprawdzenie przerwane po {CHECK_TIMEOUT_S} s: oceniany plik jest zbyt duży albo "
+            "zbyt złożony (np. bardzo długie wyrażenie) — uprość go",
+        )
     except StudentError as error:
         evidence = (error.evidence,) if error.evidence else ()
         return _record(check, Decimal(0), "fail", error.message, evidence)
@@ -216,6 +239,31 @@ def grade_check(check: Check, context: Context, project: Project) -> CheckResult
     points = points_for(outcome.score, check.points)
     status = "pass" if outcome.score == 1 else "fail"
     return _record(check, points, status, outcome.message, outcome.evidence)
+
+
+class CheckTimeout(Exception):
+    """A check ran out of time (raised by the alarm of :func:`_time_limit`)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise CheckTimeout in the block after ``seconds`` — with SIGALRM, so only in the
+    main thread (elsewhere the block runs unlimited; batch workers grade in their main
+    thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise CheckTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def resolve_params(params: Mapping[str, Any], project: Project) -> dict[str, Any]:

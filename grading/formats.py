@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from grading.engine import RepoResult
 from grading.model import CheckResult
+from grading.polish import pl, plural
 
 SYMBOLS = {"pass": "✅", "fail": "❌", "error": "⚠️", "skipped": "⏭️", "timeout": "⏱️"}
 STATUS_PL = {
@@ -28,28 +29,25 @@ STATUS_PL = {
 RECHECK = ".venv/bin/python -m grading ."
 
 
-def pl(value: Decimal) -> str:
-    """``Decimal("57.50")`` → ``57,5``; ``Decimal("5.00")`` → ``5``."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
-
-
 def as_json(result: RepoResult) -> str:
     return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def table(results: Sequence[RepoResult]) -> str:
-    """One repository: its classes one per row; several: one row per repository."""
+def table(results: Sequence[RepoResult], ids: Sequence[str]) -> str:
+    """One repository: its classes one per row; several: one row per repository, with a
+    column for each of ``ids`` (the rubric's classes)."""
     if len(results) == 1:
         return _repository_table(results[0])
-    ids = [c.id for c in results[0].classes] if results else []
     name_width = max([len("Repozytorium"), *(len(r.repository) for r in results)])
     lines = [f"{'Repozytorium':<{name_width}}  " + " ".join(f"{i:>5}" for i in ids) + "  Razem"]
     for result in results:
-        cells = {c.id: pl(c.points) for c in result.classes}
+        cells = {c.id: pl(c.points) + ("*" if c.late else "") for c in result.classes}
         row = " ".join(f"{cells.get(i, '—'):>5}" for i in ids)
+        total = "—" if result.error else pl(result.total)
         status = "" if result.status == "graded" else f"  ({_problem(result)})"
-        lines.append(f"{result.repository:<{name_width}}  {row}  {pl(result.total):>5}{status}")
+        lines.append(f"{result.repository:<{name_width}}  {row}  {total:>5}{status}")
+    if any(c.late for r in results for c in r.classes):
+        lines.append("* spóźnienie — szczegóły w informacji zwrotnej (--format markdown)")
     return "\n".join(lines) + "\n"
 
 
@@ -60,24 +58,32 @@ def _repository_table(result: RepoResult) -> str:
     width = max(len(f"{c.id} {c.title}") for c in result.classes) if result.classes else 10
     for spec in result.classes:
         skipped = sum((k.max for k in spec.checks if k.status == "skipped"), Decimal(0))
-        failed = [k.id for k in spec.checks if k.status in ("fail", "error", "timeout")]
+        failed = [k.id for k in spec.checks if k.status in ("fail", "timeout")]
+        broken = [k.id for k in spec.checks if k.status == "error"]
         note = f"  nie oceniono: {pl(skipped)}" if skipped else ""
         note += f"  do poprawy: {', '.join(failed)}" if failed else ""
+        note += f"  błąd narzędzia: {', '.join(broken)}" if broken else ""
+        note += f"  spóźnienie: {spec.late}" if spec.late else ""
         lines.append(
             f"{spec.id} {spec.title:<{width - 3}} {pl(spec.points):>5} / {pl(spec.max):<3}{note}"
         )
     lines.append(_total_line(result))
+    if result.project_problems:
+        count = plural(len(result.project_problems), "problem", "problemy", "problemów")
+        lines.append(f"projekt.yaml: {count} — szczegóły: --check-project albo --format markdown")
+    lines += [f"Uwaga: {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
 
 
 def _total_line(result: RepoResult) -> str:
-    line = f"Razem: {pl(result.total)} / {pl(result.max)} pkt (w skali 100: {pl(result.score_100)})"
+    line = f"Razem: {pl(result.total)} / {pl(result.max)} pkt"
     outside = result.max - result.evaluated_max
     if outside:
         line += (
-            f" (ocenione: {pl(result.evaluated_max)} pkt; {pl(outside)} pkt sprawdza "
-            "tryb --run — nie oceniono)"
+            f" — w tej ocenie sprawdzono {pl(result.evaluated_max)} pkt, pozostałe "
+            f"{pl(outside)} pkt sprawdza tryb --run (nie oceniono)"
         )
+    line += f"; w skali 100: {pl(result.score_100)}"
     errors = [k.id for c in result.classes for k in c.checks if k.status == "error"]
     if errors:
         line += f"\nBłędy narzędzia oceniania (punkty wstrzymane): {', '.join(errors)}"
@@ -183,9 +189,9 @@ def gradebook(results: Sequence[RepoResult]) -> str:
                 result.repository,
                 result.status,
                 *(points.get(i, "") for i in ids),
-                str(result.total),
+                "" if result.error else str(result.total),
                 str(result.max),
-                str(result.score_100),
+                "" if result.error else str(result.score_100),
                 str(result.evaluated_max),
                 result.graded_commit or "",
                 " ".join(f"{i}={c or '-'}" for i, c in commits.items()) if differ else "",
@@ -209,7 +215,8 @@ def gradescope(result: RepoResult) -> str:
                 "output": check.message,
                 "visibility": "visible",
             }
-            if check.status == "skipped":
+            if check.status in ("skipped", "error"):
+                # Not evaluated, or the grader broke: no verdict and no points at stake.
                 test["score"] = 0.0
             else:
                 test |= {

@@ -105,6 +105,10 @@ def points_for(score: Fraction, maximum: Decimal) -> Decimal:
 
 @dataclass
 class ClassResult:
+    """One class graded. ``late`` says what was late; ``late_share`` is the share of the
+    class's evaluated points lost for it (started days × ``penalty_per_day``, before the
+    cap), None without a penalty — an override re-applies it (:mod:`grading.overrides`)."""
+
     id: str
     title: str
     points: Decimal
@@ -112,6 +116,7 @@ class ClassResult:
     checks: list[CheckResult] = field(default_factory=list)
     graded_commit: str | None = None
     late: str | None = None
+    late_share: Decimal | None = None
 
 
 class InputError(Exception):

@@ -9,18 +9,32 @@ The overrides file (YAML) is a list of entries::
       author: AN
       automatic: 1.5                    # optional: the automatic points seen when deciding
 
+Every check and class an override names must be in the rubric (a typo is refused when
+the file is loaded); a repository not in the results is only a warning (it may not be in
+this batch).
+
 A check override replaces that check's points; its status follows the points as in the
 engine (the check's maximum: ``pass``, less: ``fail``), so a check the grader skipped or
 could not grade counts as evaluated by the instructor. Its message starts with the
 instructor's reason and the automatic points, and keeps the automatic message after them.
-A class override sets the class's points and leaves its checks as graded. Every override
-applied is also a note of its repository. When ``automatic`` is given and the automatic
-points are no longer those, the override is still applied and the change is flagged.
+The class's points are then its checks' sum less the late penalty recomputed with the
+deadlines' rule (:mod:`grading.deadlines`): the same share (``late_share``: started days ×
+``penalty_per_day``) of the points of the class's evaluated checks — which now include an
+overridden check the grader skipped — rounded half up to 0.01 pkt and capped again at what
+the checks now earn. So a penalty capped before the override (the class at 0) is not lost
+when the override raises a check: it is the full penalty that is capped again. The
+recomputation is appended to the class's ``late`` text. (A result without ``late_share``
+but with a penalty — stored by an older grader — keeps the penalty in points it had.)
+A class override sets the class's points — the final score of the class, with no late
+penalty applied on top — and leaves its checks as graded. Every override applied is also
+a note of its repository. When ``automatic`` is given and the automatic points are no
+longer those, the override is still applied and the change is flagged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,9 +42,11 @@ from typing import Any
 
 import yaml
 
+from grading.deadlines import evaluated_max, late_penalty
 from grading.engine import RepoResult
 from grading.formats import STATUS_PL, pl
-from grading.model import ClassResult, InputError
+from grading.model import CENT, ClassResult, InputError
+from grading.rubric import Rubric
 
 KEYS = ("repository", "check", "class", "points", "reason", "author", "automatic")
 
@@ -58,11 +74,12 @@ class Override:
         return f"korekta nr {self.number} ({self.repository}, {self.label})"
 
 
-def load_overrides(path: Path) -> list[Override]:
+def load_overrides(path: Path, rubric: Rubric) -> list[Override]:
     """Read and validate the overrides file (an empty file: no overrides). Raises
     InputError naming every wrong entry by number: unknown keys, a missing reason or
-    author, both or neither of check and class, points that are not a number ≥ 0, the
-    same check or class overridden twice, or a class together with one of its checks."""
+    author, both or neither of check and class, a check or class not in ``rubric``,
+    points that are not a number ≥ 0, the same check or class overridden twice, or a class
+    together with one of its checks."""
     try:
         raw = yaml.safe_load(Path(path).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -73,6 +90,7 @@ def load_overrides(path: Path) -> list[Override]:
         raise InputError(f"plik korekt {path}: oczekiwana lista korekt (wpisy zaczynane od -)")
     problems: list[str] = []
     overrides = [o for n, e in enumerate(raw, 1) if (o := _entry(e, n, problems)) is not None]
+    _unknown(overrides, rubric, problems)
     _conflicts(overrides, problems)
     if problems:
         raise InputError(
@@ -123,6 +141,21 @@ def _number(value: Any, where: str, problems: list[str]) -> Decimal:
     if not number.is_finite() or number < 0:
         problems.append(f"{where}: {value!r} — oczekiwana liczba punktów ≥ 0, np. 2.5")
     return number
+
+
+def _unknown(overrides: list[Override], rubric: Rubric, problems: list[str]) -> None:
+    """A check or class id not in the rubric is a typo: the override would never apply."""
+    classes = [spec.id for spec in rubric.classes]
+    checks = [check.id for spec in rubric.classes for check in spec.checks]
+    for override in overrides:
+        if override.check is not None and override.check not in checks:
+            close = difflib.get_close_matches(override.check, checks, n=3)
+            hint = f" (czy chodziło o {' albo '.join(close)}?)" if close else ""
+            problems.append(f"{override.where}: nie ma takiego sprawdzenia w rubryce{hint}")
+        if override.class_id is not None and override.class_id not in classes:
+            problems.append(
+                f"{override.where}: nie ma takich zajęć w rubryce (są: {', '.join(classes)})"
+            )
 
 
 def _conflicts(overrides: list[Override], problems: list[str]) -> None:
@@ -205,11 +238,16 @@ def _apply(override: Override, result: RepoResult, graded: ClassResult) -> Decim
             f"(różnica {'+' if difference >= 0 else '−'}{pl(abs(difference))} pkt; sprawdzenia "
             f"bez zmian): {override.reason}"
         )
+        if graded.late_share is not None and graded.late:
+            graded.late += (
+                f"; korekta prowadzącego ustala wynik zajęć: {pl(override.points)} pkt, bez kary"
+            )
         return automatic
     index = next(i for i, c in enumerate(graded.checks) if c.id == override.check)
     check = graded.checks[index]
-    # A late penalty is what the class's checks sum to beyond its points; it stays.
-    penalty = sum((c.points for c in graded.checks), Decimal(0)) - graded.points
+    # Without the share (an older result), the penalty is what the checks sum to beyond
+    # the class's points; it stays as it was.
+    kept = sum((c.points for c in graded.checks), Decimal(0)) - graded.points
     graded.checks[index] = dataclasses.replace(
         check,
         points=override.points,
@@ -219,9 +257,28 @@ def _apply(override: Override, result: RepoResult, graded: ClassResult) -> Decim
             f"({STATUS_PL[check.status]}): {check.message}"
         ),
     )
-    graded.points = max(sum((c.points for c in graded.checks), Decimal(0)) - penalty, Decimal(0))
+    earned = sum((c.points for c in graded.checks), Decimal(0))
+    if graded.late_share is None:
+        graded.points = max(earned - kept, Decimal(0)).quantize(CENT)
+    else:
+        _repenalise(graded, graded.late_share, earned)
     result.notes.append(
         f"{who}, {override.label}: {pl(check.points)} → {pl(override.points)} pkt: "
         f"{override.reason}"
     )
     return check.points
+
+
+def _repenalise(graded: ClassResult, share: Decimal, earned: Decimal) -> None:
+    """The class's points after a check override: ``earned`` less the late penalty
+    recomputed on the checks as they now are, the sum appended to ``late``."""
+    base = evaluated_max(graded.checks)
+    penalty = late_penalty(share, graded.checks)
+    applied = min(penalty, earned)
+    graded.points = (earned - applied).quantize(CENT)
+    graded.late = (graded.late + "; " if graded.late else "") + (
+        f"po korekcie prowadzącego kara przeliczona: {pl(share)} × {pl(base)} pkt "
+        f"(maksimum ocenianych sprawdzeń) = {pl(penalty)} pkt"
+        + (f", ograniczona do {pl(applied)} pkt za sprawdzenia" if applied < penalty else "")
+        + f"; wynik zajęć: {pl(earned)} − {pl(applied)} = {pl(graded.points)} pkt"
+    )

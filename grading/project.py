@@ -17,10 +17,12 @@ import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
 from grading.model import Evidence, StudentError
+from grading.polish import shown
 from grading.repo_files import RepoFiles
 
 PROJECT_FILE = "projekt.yaml"
@@ -194,6 +196,11 @@ class _Checker:
             node = node[key]
         return True, node
 
+    def failed(self, path: str) -> bool:
+        """Whether ``path`` or an entry above it already has a problem."""
+        keys = path.split(".")
+        return any(".".join(keys[:depth]) in self.problems for depth in range(1, len(keys) + 1))
+
     def keys(self, path: str, known: tuple[str, ...]) -> None:
         found, node = self.get(path)
         if not found:
@@ -210,11 +217,19 @@ class _Checker:
                 )
 
     def rule(self, path: str, ok: Callable[[Any], Any], expected: str) -> None:
+        if self.failed(path):
+            return
         found, value = self.get(path)
         if not found:
-            self.problems[path] = f"brak wpisu `{path}`"
+            # Name the highest missing entry once: a missing `dags` is one problem, not 12.
+            keys = path.split(".")
+            for depth in range(1, len(keys) + 1):
+                prefix = ".".join(keys[:depth])
+                if not self.get(prefix)[0]:
+                    self.problems.setdefault(prefix, f"brak wpisu `{prefix}`")
+                    return
         elif not ok(value):
-            self.problems[path] = f"`{path}`: {expected}, jest {value!r}"
+            self.problems[path] = f"`{path}`: {expected}, jest {_shown(value)}"
 
     def text(self, path: str) -> None:
         self.rule(path, lambda v: isinstance(v, str) and v.strip(), "oczekiwany niepusty tekst")
@@ -225,7 +240,7 @@ class _Checker:
     def path(self, path: str) -> None:
         self.rule(path, _relative_path, "oczekiwana ścieżka względna wewnątrz repozytorium")
         _, value = self.get(path)
-        if path in self.problems or self.files is None:
+        if self.failed(path) or self.files is None:
             return
         try:
             self.files.path(value)
@@ -238,7 +253,7 @@ class _Checker:
     def command(self, path: str, allowed: set[str]) -> None:
         self.text(path)
         _, value = self.get(path)
-        if path in self.problems:
+        if self.failed(path):
             return
         try:
             used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
@@ -255,7 +270,15 @@ class _Checker:
 
 
 def _relative_path(value: Any) -> bool:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or "\0" in value or len(value) > 1000:
         return False
     pure = PurePosixPath(value)
-    return not pure.is_absolute() and ".." not in pure.parts
+    too_long = any(len(part.encode()) > 255 for part in pure.parts)
+    return not pure.is_absolute() and ".." not in pure.parts and not too_long
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as a student wrote it: dates as YAML shows them, long ones cut."""
+    if isinstance(value, date):
+        return f"{value.isoformat()} (data — ujmij ją w cudzysłów)"
+    return shown(value)

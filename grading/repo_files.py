@@ -23,8 +23,11 @@ from typing import Any
 import yaml
 
 from grading.model import Evidence, StudentError
+from grading.polish import shown
 
 MAX_BYTES = 10 * 1024 * 1024
+# Far more values than any course file holds (the reference's largest YAML: ~1,000).
+MAX_YAML_NODES = 200_000
 # Tool folders, anywhere; `data/` and `.venv/` only at the top, where the course keeps the
 # generated data and the environment (a class's own `data/` folder is the student's work).
 SKIPPED_DIRS = frozenset({".git", "node_modules", "__pycache__"})
@@ -48,12 +51,21 @@ class RepoFiles:
         through a symlink that leads outside the repository.
         """
         pure = PurePosixPath(relative)
-        if pure.is_absolute() or ".." in pure.parts:
+        if pure.is_absolute() or ".." in pure.parts or "\0" in relative:
             raise StudentError(
-                f"ścieżka {relative!r} musi być względna i wewnątrz repozytorium",
-                Evidence(file=relative),
+                f"ścieżka {shown(relative)} musi być względna, wewnątrz repozytorium i bez "
+                "znaku NUL",
+                Evidence(file=relative[:200]),
             )
-        resolved = (self.root / pure).resolve()
+        try:
+            resolved = (self.root / pure).resolve()
+        except (OSError, RuntimeError) as error:
+            # A symlink loop (RuntimeError before Python 3.13) or a name the system refuses.
+            raise StudentError(
+                f"ścieżki {shown(relative)} nie da się odczytać: {error.__class__.__name__} "
+                "(pętla dowiązań albo za długa nazwa)",
+                Evidence(file=relative[:200]),
+            ) from None
         if not resolved.is_relative_to(self.root):
             raise StudentError(
                 f"{relative} to dowiązanie symboliczne prowadzące poza repozytorium — "
@@ -65,27 +77,32 @@ class RepoFiles:
     def is_file(self, relative: str) -> bool:
         try:
             return self.path(relative).is_file()
-        except StudentError:
+        except (StudentError, OSError):
             return False
 
     def is_dir(self, relative: str) -> bool:
         try:
             return self.path(relative).is_dir()
-        except StudentError:
+        except (StudentError, OSError):
             return False
 
     def read_bytes(self, relative: str) -> bytes:
         path = self.path(relative)
-        if not path.is_file():
+        if not self.is_file(relative):
             raise StudentError(f"brak pliku {relative}", Evidence(file=relative))
-        size = path.stat().st_size
-        if size > self.max_bytes:
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise StudentError(
+                    f"{relative} ma {size / 2**20:.1f} MiB".replace(".", ",")
+                    + f" — więcej niż limit {self.max_bytes // 2**20} MiB; plik pominięty",
+                    Evidence(file=relative),
+                )
+            return path.read_bytes()
+        except OSError as error:
             raise StudentError(
-                f"{relative} ma {size / 2**20:.1f} MiB — więcej niż limit "
-                f"{self.max_bytes / 2**20:.0f} MiB; plik pominięty",
-                Evidence(file=relative),
-            )
-        return path.read_bytes()
+                f"{relative}: nie da się odczytać ({error.strerror})", Evidence(file=relative)
+            ) from None
 
     def read_text(self, relative: str) -> str:
         data = self.read_bytes(relative)
@@ -103,14 +120,25 @@ class RepoFiles:
             ) from None
 
     def read_yaml(self, relative: str) -> Any:
+        """The document, loaded safely. Raises StudentError for YAML errors (with the
+        line), for a document that refers to itself, and for aliases that expand to more
+        than :data:`MAX_YAML_NODES` values (an "alias bomb": a few lines that unfold into
+        billions of values for whoever walks them)."""
         text = self.read_text(relative)
         try:
-            return yaml.safe_load(text)
+            data = yaml.safe_load(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
+            where = f" (wiersz {line})" if line else ""
+            hint = (
+                " — wcięcia w YAML-u rób spacjami, nie tabulatorami"
+                if "'\\t'" in str(getattr(error, "problem", ""))
+                else ""
+            )
             raise StudentError(
-                f"{relative} nie jest poprawnym YAML-em: {getattr(error, 'problem', error)}",
+                f"{relative} nie jest poprawnym YAML-em{where}: "
+                f"{getattr(error, 'problem', error)}{hint}",
                 Evidence(file=relative, line=line),
             ) from None
         except (RecursionError, ValueError, TypeError, AttributeError, KeyError) as error:
@@ -121,6 +149,8 @@ class RepoFiles:
                 f"{str(error)[:200]})",
                 Evidence(file=relative),
             ) from None
+        _check_expansion(data, relative)
+        return data
 
     def read_json(self, relative: str) -> Any:
         text = self.read_text(relative)
@@ -130,6 +160,12 @@ class RepoFiles:
             raise StudentError(
                 f"{relative} nie jest poprawnym JSON-em: {error.msg} (wiersz {error.lineno})",
                 Evidence(file=relative, line=error.lineno),
+            ) from None
+        except (ValueError, RecursionError) as error:
+            # An integer of over 4300 digits, or nesting deeper than the parser goes.
+            raise StudentError(
+                f"{relative}: JSON-a nie da się odczytać ({type(error).__name__})",
+                Evidence(file=relative),
             ) from None
 
     def glob(self, pattern: str) -> list[str]:
@@ -144,3 +180,38 @@ class RepoFiles:
             if self.is_file(relative.as_posix()):
                 found.append(relative.as_posix())
         return sorted(found)
+
+
+def _check_expansion(data: Any, relative: str) -> None:
+    """Raise StudentError when YAML aliases make ``data`` refer to itself or expand to
+    more than MAX_YAML_NODES values. Shared values are sized once (memoised by identity),
+    so this never walks the expansion itself."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, dict | list) or (id(node) in sizes and not children_done):
+            continue
+        children = list(node.keys()) + list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if sizes[id(node)] > MAX_YAML_NODES:
+                raise StudentError(
+                    f"{relative}: aliasy YAML rozwijają się do ponad {MAX_YAML_NODES:,} wartości "
+                    "— plik pominięty; nie zagnieżdżaj aliasów (*kotwica) w aliasach".replace(
+                        ",", " "
+                    ),
+                    Evidence(file=relative),
+                )
+            continue
+        if id(node) in open_nodes:
+            raise StudentError(
+                f"{relative}: YAML odwołuje się sam do siebie (alias wewnątrz własnej kotwicy) "
+                "— usuń to zapętlenie",
+                Evidence(file=relative),
+            )
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if isinstance(child, dict | list))

@@ -13,6 +13,7 @@ from typing import Any
 
 from grading.checks.base import Context, static_check
 from grading.model import Evidence, Outcome, StudentError
+from grading.polish import kind_name, shown
 from grading.repo_files import RepoFiles
 
 _IMAGE = re.compile(r"<(?:img|svg)\b", re.IGNORECASE)
@@ -41,7 +42,8 @@ def _pair_problems(
         problems.append(f"{stem}.json bez pól {', '.join(missing)}")
     if "status" in fields and "status" in data and data["status"] not in statuses:
         problems.append(
-            f"{stem}.json ma status {data['status']!r} zamiast jednego z: {', '.join(statuses)}"
+            f"{stem}.json ma status {shown(data['status'])} zamiast jednego z: "
+            f"{', '.join(statuses)}"
         )
     return problems
 
@@ -77,22 +79,25 @@ def monitoring_reports(context: Context, params: Mapping[str, Any]) -> Outcome:
     return Outcome.share(good, len(stems), message, *(evidence or [Evidence(file=folder)]))
 
 
-def numeric_leaves(data: Any, path: str = "") -> Iterator[tuple[str, int | float]]:
-    """Every int or float (bool excluded) in nested mappings and lists, with its path."""
-    if isinstance(data, bool):
-        return
-    if isinstance(data, int | float):
-        yield path or "(cały plik)", data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from numeric_leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from numeric_leaves(value, f"{path}[{index}]")
-
-
-def _kind(data: Any) -> str:
-    return "pusty plik" if data is None else type(data).__name__
+def numeric_leaves(data: Any) -> Iterator[tuple[str, int | float]]:
+    """Every int or float (bool excluded) in nested mappings and lists, with its path, in
+    document order. Iterative, whatever the depth; a mapping or list shared through YAML
+    aliases (or holding itself) is walked once."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    seen: set[int] = set()
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            yield path or "(cały plik)", value
+        elif isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                items = [(f"{path}.{key}" if path else str(key), v) for key, v in value.items()]
+            else:
+                items = [(f"{path}[{index}]", v) for index, v in enumerate(value)]
+            stack.extend(reversed(items))
 
 
 @static_check("yaml_thresholds", required=("file",))
@@ -103,7 +108,7 @@ def yaml_thresholds(context: Context, params: Mapping[str, Any]) -> Outcome:
     data = context.files.read_yaml(path)
     if not isinstance(data, dict):
         return Outcome.failed(
-            f"{path} nie jest słownikiem YAML (jest: {_kind(data)}) — zapisz progi "
+            f"{path} nie jest słownikiem YAML (jest: {kind_name(data)}) — zapisz progi "
             "jako `nazwa: wartość`, np. `min_rows: 5000`",
             Evidence(file=path),
         )
@@ -114,7 +119,8 @@ def yaml_thresholds(context: Context, params: Mapping[str, Any]) -> Outcome:
             "(np. `max_null_rate: 0.05`, bez cudzysłowów)",
             Evidence(file=path),
         )
+    where = leaf[0] if len(leaf[0]) <= 80 else leaf[0][:79] + "…"
     return Outcome.passed(
-        f"{path}: progi liczbowe, np. {leaf[0]} = {leaf[1]}",
-        Evidence(file=path, excerpt=f"{leaf[0]}: {leaf[1]}"),
+        f"{path}: progi liczbowe, np. {where} = {shown(leaf[1])}",
+        Evidence(file=path, excerpt=f"{where}: {shown(leaf[1])}"),
     )

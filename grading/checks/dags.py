@@ -22,11 +22,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
 from grading.checks.base import Context, static_check
+from grading.checks.python_code import parse, syntax_problem
 from grading.model import Evidence, Outcome, StudentError
+from grading.polish import shown
 from grading.repo_files import RepoFiles
 
 SDK = "airflow.sdk"
@@ -69,15 +72,17 @@ class PythonModule:
 
     @classmethod
     def read(cls, files: RepoFiles, path: str) -> PythonModule:
-        """Parse ``path``; a syntax error raises StudentError naming its line."""
+        """Parse ``path``; code that does not parse (:func:`python_code.parse`: also NUL
+        bytes, code nested too deeply) raises StudentError naming its line."""
         text = files.read_text(path)
         try:
-            return cls(path, ast.parse(text, filename=path))
+            return cls(path, parse(text, path))
         except SyntaxError as error:
             raise StudentError(
-                f"{path} nie parsuje się jako Python (wiersz {error.lineno}: {error.msg}); "
-                "popraw składnię",
-                Evidence(file=path, line=error.lineno, excerpt=(error.text or "").strip() or None),
+                f"{syntax_problem(path, error)}; popraw składnię",
+                Evidence(
+                    file=path, line=error.lineno, excerpt=(error.text or "").strip()[:120] or None
+                ),
             ) from None
 
     def statements(self) -> Iterator[ast.stmt]:
@@ -85,7 +90,11 @@ class PythonModule:
         return _module_level(self.tree.body)
 
     def assignments(self) -> dict[str, ast.expr]:
-        """Module-level ``NAME = value`` (the last one wins)."""
+        """Module-level ``NAME = value`` (the last one wins); found once per module."""
+        return self._assigned
+
+    @cached_property
+    def _assigned(self) -> dict[str, ast.expr]:
         found: dict[str, ast.expr] = {}
         for statement in self.statements():
             if isinstance(statement, ast.Assign):
@@ -220,7 +229,11 @@ def _find_dag(module: PythonModule, dag_id: str) -> DagDefinition | None:
 
 def _missing_dag(module: PythonModule, dag_id: str) -> str:
     ids = [f"`{d.dag_id}`" for d in dag_definitions(module) if d.dag_id]
-    seen = f"są: {', '.join(ids)}" if ids else "nie ma w nim żadnego DAG-a"
+    seen = (
+        f"{'jest' if len(ids) == 1 else 'są'}: {', '.join(ids)}"
+        if ids
+        else "nie ma w nim żadnego DAG-a"
+    )
     return (
         f"w {module.path} nie ma DAG-a o id `{dag_id}` ({seen}); zadeklaruj go jako "
         f'`@dag(dag_id="{dag_id}", ...)`, funkcję `{dag_id}` z `@dag` albo '
@@ -343,7 +356,7 @@ def _month(first_month: Any) -> tuple[int, int]:
     match = _MONTH.fullmatch(str(first_month).strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise StudentError(
-            f"first_month (dataset.first_month w projekt.yaml) to {first_month!r}, "
+            f"first_month (dataset.first_month w projekt.yaml) to {shown(first_month)}, "
             "a powinien być miesiąc RRRR-MM"
         )
     return int(match[1]), int(match[2])
@@ -425,7 +438,7 @@ def dag_schedule(context: Context, params: Mapping[str, Any]) -> Outcome:
     interval = params["interval"]
     if interval not in INTERVALS:
         raise StudentError(
-            f"interval (dataset.interval w projekt.yaml) to {interval!r}, a powinien być "
+            f"interval (dataset.interval w projekt.yaml) to {shown(interval)}, a powinien być "
             f"jednym z: {', '.join(INTERVALS)}"
         )
     if definition is None:
@@ -454,8 +467,12 @@ def _catchup_rule(module: PythonModule, call: ast.Call | None, expected: bool) -
     return False, f"{shown} — wpisz w DAG-u `catchup={expected}`"
 
 
-def _mapping(module: PythonModule, node: ast.expr | None) -> dict[str, ast.expr]:
-    """The string keys of a dict literal or ``dict(...)`` call (through a module-level name)."""
+def _mapping(
+    module: PythonModule, node: ast.expr | None, seen: set[int] | None = None
+) -> dict[str, ast.expr]:
+    """The string keys of a dict literal or ``dict(...)`` call (through a module-level
+    name). ``seen`` holds the ``dict(...)`` calls already unpacked: each is unpacked once,
+    so that ``A = dict(**B)`` with ``B = dict(**A)`` ends."""
     node = module.value(node)
     if isinstance(node, ast.Dict):
         return {
@@ -464,15 +481,22 @@ def _mapping(module: PythonModule, node: ast.expr | None) -> dict[str, ast.expr]
             if isinstance(key, ast.Constant) and isinstance(key.value, str)
         }
     if _called(node) == "dict":
-        return _keywords(module, node)
+        return _keywords(module, node, seen)
     return {}
 
 
-def _keywords(module: PythonModule, call: ast.Call) -> dict[str, ast.expr]:
-    """A call's keyword arguments, ``**mapping`` unpacked when it is a literal."""
+def _keywords(
+    module: PythonModule, call: ast.Call, seen: set[int] | None = None
+) -> dict[str, ast.expr]:
+    """A call's keyword arguments, ``**mapping`` unpacked when it is a literal (see
+    :func:`_mapping`)."""
+    seen = set() if seen is None else seen
+    if id(call) in seen:
+        return {}
+    seen.add(id(call))
     found: dict[str, ast.expr] = {}
     for item in call.keywords:
-        found.update({item.arg: item.value} if item.arg else _mapping(module, item.value))
+        found.update({item.arg: item.value} if item.arg else _mapping(module, item.value, seen))
     return found
 
 
@@ -506,16 +530,24 @@ def _retry_problems(module: PythonModule, arguments: dict[str, ast.expr]) -> lis
 
 @static_check("dag_retries", required=("dag",))
 def dag_retries(context: Context, params: Mapping[str, Any]) -> Outcome:
-    """03.ponowienia: every task of the DAG file gets ``retries`` ≥ 1 (an int literal) and
-    a ``retry_delay`` — from the DAG's ``default_args`` dict or its own ``@task(...)`` /
-    operator arguments (a task's own value overrides ``default_args``)."""
+    """03.ponowienia: the DAG file has tasks, and every one gets ``retries`` ≥ 1 (an int
+    literal) and a ``retry_delay`` — from the DAG's ``default_args`` dict or its own
+    ``@task(...)`` / operator arguments (a task's own value overrides ``default_args``).
+    A file without tasks fails: ``default_args`` alone retries nothing."""
     module = PythonModule.read(context.files, params["dag"]["file"])
     definition = _find_dag(module, params["dag"]["id"])
     if definition is None:
         return Outcome.failed(_missing_dag(module, params["dag"]["id"]), Evidence(file=module.path))
     defaults = _mapping(module, _argument(definition.call, None, "default_args"))
     evidence = Evidence(file=module.path, line=definition.line)
-    tasks = _tasks(module) or [(definition.line, "DAG (bez zadań)", {})]
+    tasks = _tasks(module)
+    if not tasks:
+        return Outcome.failed(
+            f"w {module.path} nie ma zadań — DAG `{params['dag']['id']}` bez zadań niczego "
+            "nie ponawia; dodaj zadania (`@task` albo operatory) z `retries` ≥ 1 i "
+            "`retry_delay`, np. w `default_args` DAG-a",
+            evidence,
+        )
     missing, lines = [], []
     for line, label, keywords in tasks:
         problems = _retry_problems(module, {**defaults, **keywords})

@@ -16,7 +16,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -36,12 +36,30 @@ HADOLINT_TIMEOUT_S = 10
 ROOT_USERS = frozenset({"root", "0"})
 # Schema errors named in a message; the rest are counted.
 MAX_ERRORS = 5
-_VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-+])([^}]*))?\}|\$(\w+)")
-_COMPOSE_DEFAULT = re.compile(r"\$\{\w+(?::?-([^}]*))?\}")
-_BUILD = re.compile(
-    r"\bdocker\s+(?:buildx\s+)?build\b|\bdocker(?:-|\s+)compose\b[^\n;&|]*\sbuild\b"
-)
-_RUN = re.compile(r"\bdocker\s+(?:container\s+)?run\b|\bdocker(?:-|\s+)compose\b[^\n;&|]*\sup\b")
+# Nesting levels of a compose file converted for the schema validator (jsonschema-rs
+# refuses 255); real compose files have fewer than 10.
+MAX_COMPOSE_DEPTH = 64
+# Characters a deploy script may grow by when its variables are expanded.
+MAX_EXPANSION = 1_000_000
+# Every regular expression here runs in time linear in the text: no two unbounded
+# quantifiers over the same characters follow each other or nest, and the word of
+# `${NAME:-word}` stops at the next `${`, so that many unclosed `${` are not each
+# scanned to the end of the text.
+_WORD = r"[^}$]*(?:\$(?!\{)[^}$]*)*"
+_VARIABLE = re.compile(rf"\$\{{(\w+)(?:(:?[-+])({_WORD}))?\}}|\$(\w+)")
+_COMPOSE_DEFAULT = re.compile(rf"\$\{{\w+(?::?-({_WORD}))?\}}")
+# A deploy script's commands: `docker build`/`docker run` anywhere, `docker compose` (or
+# `docker-compose`) with `build`/`up` later in the same command — a line or a part of it
+# between `;`, `&` and `|`. The commands are split once and each searched on its own.
+_DOCKER_BUILD = re.compile(r"\bdocker\s+(?:buildx\s+)?build\b")
+_DOCKER_RUN = re.compile(r"\bdocker\s+(?:container\s+)?run\b")
+_COMPOSE_COMMAND = re.compile(r"\bdocker(?:-|\s+)compose\b")
+_COMPOSE_BUILD = re.compile(r"\sbuild\b")
+_COMPOSE_UP = re.compile(r"\sup\b")
+_COMMAND_BREAK = re.compile(r"[\n;&|]")
+# A hadolint or shellcheck directive in a comment: `# hadolint ignore=…`, `# hadolint
+# global ignore=…`, `# hadolint shell=…`, `# shellcheck disable=…`.
+_PRAGMA = re.compile(r"#([ \t]*)(hadolint|shellcheck)\b", re.IGNORECASE)
 _SHELL_ASSIGNMENT = re.compile(
     r"^[ \t]*(?:(?:export|local|readonly|declare(?:[ \t]+-\w+)?)[ \t]+)?"
     r"([A-Za-z_]\w*)=(\([^)\n]*\)|\"[^\"\n]*\"|'[^'\n]*'|\S*)",
@@ -275,19 +293,31 @@ def _healthcheck(path: str, dockerfile: Dockerfile, files: RepoFiles) -> Finding
     )
 
 
+def without_pragmas(text: str) -> str:
+    """The Dockerfile with every hadolint and shellcheck directive in a comment made a
+    plain comment (``# hadolint ignore=DL3008`` → ``# no-pragma ignore=DL3008``), lines
+    kept in place."""
+    return _PRAGMA.sub(r"#\1no-pragma", text)
+
+
 def hadolint_findings(files: RepoFiles, path: str) -> list[dict]:
-    """hadolint's findings (JSON) on ``path``, with a timeout and the default rules: an
-    empty configuration, started outside the repository, so that a student's
-    ``.hadolint.yaml`` cannot switch rules off (inline ``# hadolint ignore=`` comments,
-    visible next to the line they excuse, are honoured). A missing binary, a timeout or
-    output that is not JSON is the grader's own failure: RuntimeError."""
+    """hadolint's findings (JSON) on ``path``, with a timeout and all the default rules,
+    whatever the student's files say: an empty configuration, hadolint started outside
+    the repository (a student's ``.hadolint.yaml`` is not read), ``--disable-ignore-pragma``
+    and a copy of the Dockerfile without directives (:func:`without_pragmas`), so that no
+    comment — ``# hadolint ignore=``, ``# hadolint global ignore=``, ``# hadolint shell=``,
+    ``# shellcheck disable=`` — switches a rule off. A missing binary, a timeout or output
+    that is not JSON is the grader's own failure: RuntimeError."""
     if not HADOLINT.is_file():
         raise RuntimeError(f"hadolint not found at {HADOLINT}: the grader's environment is broken")
+    text = without_pragmas(files.read_text(path))
     with tempfile.TemporaryDirectory(prefix="hadolint-") as neutral:
         config = Path(neutral) / "hadolint.yaml"
         config.write_text("{}\n", encoding="utf-8")
+        copy = Path(neutral) / "Dockerfile"
+        copy.write_text(text, encoding="utf-8")
         command = [str(HADOLINT), "--no-color", "--format", "json", "--config", str(config),
-                   str(files.path(path))]  # fmt: skip
+                   "--disable-ignore-pragma", str(copy)]  # fmt: skip
         try:
             result = subprocess.run(
                 command,
@@ -371,18 +401,13 @@ def _compose_validator() -> jsonschema_rs.Validator:
 def compose_errors(files: RepoFiles, path: str) -> tuple[Any, list[str]]:
     """The compose model of ``path`` (safe YAML) and its errors against the Compose
     Specification, as ``JSON path: message``, sorted by path. StudentError when the file
-    is missing or is not YAML."""
-    try:
-        model = _json_data(files.read_yaml(path), {})
-        errors = sorted(
-            (_json_path(error.instance_path), error.message)
-            for error in _compose_validator().iter_errors(model)
-        )
-    except RecursionError:
-        raise StudentError(
-            f"{path}: kotwice YAML odwołują się same do siebie — usuń zapętlenie",
-            Evidence(file=path),
-        ) from None
+    is missing, is not YAML, nests deeper than :data:`MAX_COMPOSE_DEPTH` levels or holds
+    itself through an anchor."""
+    model = _json_data(files.read_yaml(path), path)
+    errors = sorted(
+        (_json_path(error.instance_path), error.message)
+        for error in _compose_validator().iter_errors(model)
+    )
     return model, [f"{where}: {message}" for where, message in errors]
 
 
@@ -391,21 +416,65 @@ def _json_path(parts: list[str | int]) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def _json_data(value: Any, seen: dict[int, Any]) -> Any:
+def _json_data(value: Any, path: str) -> Any:
     """YAML data as JSON carries it: keys as strings, dates and other scalars without a
-    JSON type as text; a value shared through YAML aliases is converted once."""
-    if id(value) in seen:
-        return seen[id(value)]
-    if isinstance(value, dict):
-        converted: Any = {str(key): _json_data(item, seen) for key, item in value.items()}
-    elif isinstance(value, list):
-        converted = [_json_data(item, seen) for item in value]
-    elif value is None or isinstance(value, str | int | float):
-        return value
-    else:
-        converted = str(value)
-    seen[id(value)] = converted
-    return converted
+    JSON type as text; a value shared through YAML aliases is converted once. Iterative;
+    StudentError for a value holding itself or nesting more than
+    :data:`MAX_COMPOSE_DEPTH` levels (aliases followed)."""
+    if not isinstance(value, dict | list):
+        return _json_scalar(value)
+    root = _empty_like(value)
+    converted: dict[int, Any] = {id(value): root}
+    heights: dict[int, int] = {}  # levels below and including a converted container
+    # Frames of the walk: [container, its items left, its copy, the height found so far].
+    stack: list[list[Any]] = [[value, _items(value), root, 1]]
+    while stack:
+        frame = stack[-1]
+        source, items, target = frame[:3]
+        entry = next(items, None)
+        if entry is None:
+            stack.pop()
+            heights[id(source)] = frame[3]
+            if stack:
+                stack[-1][3] = max(stack[-1][3], frame[3] + 1)
+            continue
+        key, item = entry
+        if not isinstance(item, dict | list):
+            copy = _json_scalar(item)
+        elif id(item) not in converted:
+            copy = converted[id(item)] = _empty_like(item)
+            stack.append([item, _items(item), copy, 1])
+        elif id(item) not in heights:  # converted but not finished: an ancestor
+            raise StudentError(
+                f"{path}: kotwice YAML odwołują się same do siebie — usuń zapętlenie",
+                Evidence(file=path),
+            )
+        else:
+            copy = converted[id(item)]
+            frame[3] = max(frame[3], heights[id(item)] + 1)
+        if isinstance(target, dict):
+            target[str(key)] = copy
+        else:
+            target.append(copy)
+    if heights[id(value)] > MAX_COMPOSE_DEPTH:
+        raise StudentError(
+            f"{path}: struktura YAML zagnieżdżona zbyt głęboko (poziomów: "
+            f"{heights[id(value)]}, dozwolone: {MAX_COMPOSE_DEPTH})",
+            Evidence(file=path),
+        )
+    return root
+
+
+def _json_scalar(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | float) else str(value)
+
+
+def _empty_like(value: dict | list) -> dict | list:
+    return {} if isinstance(value, dict) else []
+
+
+def _items(value: dict | list) -> Iterator[tuple[Any, Any]]:
+    return iter(value.items()) if isinstance(value, dict) else enumerate(value)
 
 
 def _compose_finding(files: RepoFiles, path: str) -> tuple[Any, bool, str, Evidence]:
@@ -440,7 +509,8 @@ def compose(context: Context, params: Mapping[str, Any]) -> Outcome:
 def shell_text(script: str) -> str:
     """A shell script as the deploy check reads it: comments dropped, continuation lines
     joined, variables assigned in the script (``NAME=value``, ``NAME=(array)``) expanded
-    once where used (``$NAME``, ``${NAME}``, ``"${NAME[@]}"``)."""
+    once where used (``$NAME``, ``${NAME}``, ``"${NAME[@]}"``) while the text grows by at
+    most :data:`MAX_EXPANSION` characters (later uses stay as written)."""
     lines = [re.sub(r"(^|\s)#.*", "", line) for line in script.splitlines()]
     text = re.sub(r"\\\n", " ", "\n".join(lines))
     assigned = {}
@@ -449,10 +519,29 @@ def shell_text(script: str) -> str:
         if value[:1] in "(\"'" and len(value) >= 2:
             value = value[1:-1]
         assigned[match[1]] = value
-    return _SHELL_VARIABLE.sub(
-        lambda m: assigned.get(m[1] or m[2], m[0]),
-        text,
-    )
+    budget = MAX_EXPANSION
+
+    def expand(match: re.Match) -> str:
+        nonlocal budget
+        value = assigned.get(match[1] or match[2], match[0])
+        if len(value) > budget:
+            return match[0]
+        budget -= len(value)
+        return value
+
+    return _SHELL_VARIABLE.sub(expand, text)
+
+
+def _calls(text: str, direct: re.Pattern, compose_subcommand: re.Pattern) -> bool:
+    """Whether the script runs ``direct`` (``docker build``…) or ``docker compose`` with
+    ``compose_subcommand`` later in the same command (see :data:`_COMMAND_BREAK`)."""
+    if direct.search(text):
+        return True
+    for command in _COMMAND_BREAK.split(text):
+        found = _COMPOSE_COMMAND.search(command)
+        if found and compose_subcommand.search(command, found.end()):
+            return True
+    return False
 
 
 def _script_finding(files: RepoFiles, path: str) -> tuple[bool, str, Evidence]:
@@ -463,8 +552,11 @@ def _script_finding(files: RepoFiles, path: str) -> tuple[bool, str, Evidence]:
     missing = [
         label
         for label, found in (
-            ("`docker build` (albo `docker compose build`)", _BUILD.search(text)),
-            ("`docker run` (albo `docker compose up`)", _RUN.search(text)),
+            (
+                "`docker build` (albo `docker compose build`)",
+                _calls(text, _DOCKER_BUILD, _COMPOSE_BUILD),
+            ),
+            ("`docker run` (albo `docker compose up`)", _calls(text, _DOCKER_RUN, _COMPOSE_UP)),
             ("sprawdzenia `/health`", "/health" in text),
         )
         if not found

@@ -20,6 +20,7 @@ from grading.checks.base import Context, static_check
 from grading.checks.markdown import Document, Section
 from grading.checks.text import heading_matches, normalize, numbers, words
 from grading.model import Evidence, Outcome, StudentError
+from grading.polish import plural
 from grading.repo_files import RepoFiles
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -42,7 +43,7 @@ def _listed(items: list[str]) -> str:
     """Items as Markdown list lines, at most :data:`MAX_LISTED` of them."""
     shown = items[:MAX_LISTED]
     if len(items) > MAX_LISTED:
-        shown.append(f"… i {len(items) - MAX_LISTED} innych")
+        shown.append(f"… pominięte pozycje: {len(items) - MAX_LISTED}")
     return "".join(f"\n- {item}" for item in shown)
 
 
@@ -69,8 +70,12 @@ def markdown_sections(context: Context, params: Mapping[str, Any]) -> Outcome:
         elif not candidates:
             fixes.append(
                 f"„{name}”: brak nagłówka z frazą {_alternatives(phrases)} — dodaj sekcję "
-                f"z co najmniej {min_words} słowami treści"
-                + (f" i {min_numbers} liczbami" if min_numbers else "")
+                f"z co najmniej {plural(min_words, 'słowem', 'słowami', 'słowami')} treści"
+                + (
+                    f" i {plural(min_numbers, 'liczbą', 'liczbami', 'liczbami')}"
+                    if min_numbers
+                    else ""
+                )
             )
         else:
             fixes.append(_too_short(name, candidates, min_words, min_numbers))

@@ -6,9 +6,11 @@ Cells are numbered from 1 among all cells, as in messages and evidence. A notebo
 ``##`` or ``#`` heading (``###`` subsections belong to it); headings match phrases by the
 rule of :mod:`grading.checks.text` (case, Polish diacritics and numbering ignored).
 
-A *figure* (02.wykresy) is an output with ``image/png`` or ``image/svg+xml`` data. It
-counts when the code of its cell sets a title and both axis labels, and the next cell is
-Markdown with at least ``min_words`` words. The calls that count, found in the cell's
+A *figure* (02.wykresy) is a code cell with an output with ``image/png`` or
+``image/svg+xml`` data — one per cell, however many images the cell shows: the Markdown
+cell after it explains that cell's figure. It counts when the code of its cell sets a
+title and both axis labels, and the next cell is Markdown with at least ``min_words``
+words. The calls that count, found in the cell's
 syntax tree (IPython lines starting with ``%`` or ``!`` are skipped; a cell that does not
 parse as Python has no labels):
 
@@ -46,6 +48,7 @@ from grading.checks.markdown import Document
 from grading.checks.python_code import call_name, parse
 from grading.checks.text import heading_matches, numbers, words
 from grading.model import Evidence, Outcome, StudentError
+from grading.polish import plural
 from grading.repo_files import RepoFiles
 
 FIGURE_TYPES = ("image/png", "image/svg+xml")
@@ -107,6 +110,8 @@ def read_notebook(files: RepoFiles, path: str) -> list[Cell]:
         raise StudentError(
             f"{unreadable}: JSON zagnieżdżony zbyt głęboko", Evidence(file=path)
         ) from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise StudentError(f"{unreadable}: {str(error)[:120]}", Evidence(file=path)) from None
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list):
         raise StudentError(
@@ -135,8 +140,15 @@ def read_notebook(files: RepoFiles, path: str) -> list[Cell]:
 
 def _cells(cells: Iterable[Cell]) -> str:
     numbers_ = [str(cell.number) for cell in cells]
-    more = f" (i {len(numbers_) - SHOWN} innych)" if len(numbers_) > SHOWN else ""
+    rest = len(numbers_) - SHOWN
+    more = f" (i {plural(rest, 'inna', 'inne', 'innych')})" if rest > 0 else ""
     return ", ".join(numbers_[:SHOWN]) + more
+
+
+def _these(cells: list[Cell], one: str, many: str) -> str:
+    """``komórka 3 ma`` or ``komórki 3, 5 mają``: ``one`` and ``many`` hold ``{cells}``
+    and the verb in the singular and the plural."""
+    return (one if len(cells) == 1 else many).format(cells=_cells(cells))
 
 
 def _is_count(value: Any) -> bool:
@@ -179,7 +191,11 @@ def notebook_executed(context: Context, params: Mapping[str, Any]) -> Outcome:
     problems, evidence = [], []
     if unnumbered:
         problems.append(
-            f"komórki kodu {_cells(unnumbered)} nie mają numeru wykonania (nie były wykonane)"
+            _these(
+                unnumbered,
+                "komórka kodu {cells} nie ma numeru wykonania (nie była wykonana)",
+                "komórki kodu {cells} nie mają numeru wykonania (nie były wykonane)",
+            )
         )
         evidence += [Evidence(file=path, cell=cell.number) for cell in unnumbered[:SHOWN]]
     if backwards:
@@ -194,8 +210,8 @@ def notebook_executed(context: Context, params: Mapping[str, Any]) -> Outcome:
     if errors:
         cell, said = errors[0]
         problems.append(
-            f"komórki {_cells(c for c, _ in errors)} mają w wyjściu błąd (komórka "
-            f"{cell.number}: {said})"
+            _these([c for c, _ in errors], "komórka {cells} ma", "komórki {cells} mają")
+            + f" w wyjściu błąd (komórka {cell.number}: {said})"
         )
         evidence += [Evidence(file=path, cell=c.number, excerpt=s) for c, s in errors[:SHOWN]]
     if problems:
@@ -205,7 +221,7 @@ def notebook_executed(context: Context, params: Mapping[str, Any]) -> Outcome:
             *evidence,
         )
     return Outcome.passed(
-        f"{path}: {len(code)} komórek kodu wykonanych po kolei, bez błędów",
+        f"{path}: komórki kodu wykonane po kolei, bez błędów: {len(code)}",
         Evidence(file=path),
     )
 
@@ -342,7 +358,7 @@ def notebook_html(context: Context, params: Mapping[str, Any]) -> Outcome:
             *(Evidence(file=path, cell=s.cell, excerpt=s.heading) for s in missing[:SHOWN]),
         )
     return Outcome.passed(
-        f"{export} zawiera wszystkie {len(found)} nagłówków `##` notebooka", Evidence(file=export)
+        f"{export} zawiera wszystkie nagłówki `##` notebooka ({len(found)})", Evidence(file=export)
     )
 
 
@@ -437,29 +453,30 @@ def _labels(tree: ast.Module) -> set[str]:
     return found
 
 
-def _figures(cell: Cell, types: tuple[str, ...] = FIGURE_TYPES) -> int:
-    """How many outputs of the cell hold an image whose type starts with one of ``types``."""
-    return sum(
-        1
-        for output in cell.outputs
-        if isinstance(data := output.get("data"), dict)
+def _has_figure(cell: Cell, types: tuple[str, ...] = FIGURE_TYPES) -> bool:
+    """Whether a code cell has an output holding an image whose type starts with one of
+    ``types``."""
+    return cell.type == "code" and any(
+        isinstance(data := output.get("data"), dict)
         and any(str(key).startswith(types) for key in data)
+        for output in cell.outputs
     )
 
 
 @static_check("notebook_figures", required=("notebook", "min_figures", "min_words"))
 def notebook_figures(context: Context, params: Mapping[str, Any]) -> Outcome:
-    """02.wykresy: figures (image outputs) whose cell sets a title and both axis labels
-    and whose next cell is Markdown with at least ``min_words`` words; the score is
-    min(1, good figures / ``min_figures``). Calls that count: the module docstring."""
+    """02.wykresy: figures — code cells with an image output, one per cell however many
+    images it shows (one Markdown cell explains one cell's figures) — whose code sets a
+    title and both axis labels and whose next cell is Markdown with at least
+    ``min_words`` words; the score is min(1, good figures / ``min_figures``). Calls that
+    count: the module docstring."""
     path, wanted, min_words = params["notebook"], params["min_figures"], params["min_words"]
     cells = read_notebook(context.files, path)
     total, good, problems = 0, 0, []
     for cell in cells:
-        count = _figures(cell) if cell.type == "code" else 0
-        if not count:
+        if not _has_figure(cell):
             continue
-        total += count
+        total += 1
         tree = _python(cell.source)
         labels = _labels(tree) if tree else set()
         missing = [
@@ -469,15 +486,18 @@ def notebook_figures(context: Context, params: Mapping[str, Any]) -> Outcome:
         ]
         after = cells[cell.number] if cell.number < len(cells) else None
         if after is None or after.type != "markdown" or words(_prose(after.source)) < min_words:
-            missing.append(f"komórki Markdown z co najmniej {min_words} słowami zaraz po wykresie")
+            missing.append(
+                "komórki Markdown z co najmniej "
+                f"{plural(min_words, 'słowem', 'słowami', 'słowami')} zaraz po wykresie"
+            )
         if missing:
             unparsed = "" if tree else " (kod komórki nie parsuje się jako Python)"
             problems.append((cell, f"komórka {cell.number}: brak {', '.join(missing)}{unparsed}"))
         else:
-            good += count
+            good += 1
     message = (
-        f"{path}: {total} wykresów, z nich {good} z tytułem, podpisanymi osiami i opisem "
-        f"w następnej komórce (potrzeba {wanted})"
+        f"{path}: komórki z wykresem: {total}, z nich z tytułem, podpisanymi osiami i "
+        f"opisem w następnej komórce: {good} (potrzeba {wanted})"
     )
     if problems:
         message += ". Do poprawy: " + "; ".join(text for _, text in problems[:8])
@@ -539,7 +559,7 @@ def notebook_target(context: Context, params: Mapping[str, Any]) -> Outcome:
         f"wyjście kodu z liczbą w komórce {shown.number}"
         if shown
         else "brak wyjścia kodu z liczbą — policz cel w komórce kodu tej sekcji i zapisz wynik",
-        f"{said} słów uzasadnienia"
+        f"{plural(said, 'słowo', 'słowa', 'słów')} uzasadnienia"
         + (
             "" if said >= min_words else f" — potrzeba co najmniej {min_words}, dopisz uzasadnienie"
         ),
@@ -611,13 +631,14 @@ def notebook_generated_figures(context: Context, params: Mapping[str, Any]) -> O
     pasted = [cell for cell in cells if _pasted(cell)]
     if pasted:
         return Outcome.failed(
-            f"{path}: komórki {_cells(pasted)} zawierają wklejony obraz (załącznik Markdown, "
-            "`data:image` albo obraz zakodowany w kodzie) — usuń go i rysuj wykres kodem "
-            "z artefaktów projektu",
+            f"{path}: "
+            + _these(pasted, "komórka {cells} zawiera", "komórki {cells} zawierają")
+            + " wklejony obraz (załącznik Markdown, `data:image` albo obraz zakodowany "
+            "w kodzie) — usuń go i rysuj wykres kodem z artefaktów projektu",
             *(Evidence(file=path, cell=cell.number) for cell in pasted[:SHOWN]),
         )
-    figures = [c for c in cells if c.type == "code" and _figures(c, ("image/",))]
-    message = f"{path}: {len(figures)} komórek kodu z wykresem w wyjściu (potrzeba {wanted})"
+    figures = [c for c in cells if _has_figure(c, ("image/",))]
+    message = f"{path}: komórki kodu z wykresem w wyjściu: {len(figures)} (potrzeba {wanted})"
     if len(figures) < wanted:
         message += (
             " — dodaj wykresy rysowane w notebooku z artefaktów projektu i zapisz go po wykonaniu"
@@ -646,7 +667,7 @@ def slides_html(context: Context, params: Mapping[str, Any]) -> Outcome:
     if not any("reveal" in tag.attributes.get("class", "").split() for tag in opening):
         problems.append("brak elementu z klasą `reveal`")
     if slides < wanted:
-        problems.append(f"{slides} elementów `<section` (slajdów), potrzeba {wanted}")
+        problems.append(f"elementy `<section>` (slajdy): {slides}, potrzeba {wanted}")
     if problems:
         return Outcome.failed(
             f"{path}: " + "; ".join(problems) + " — wyeksportuj slajdy poleceniem "
@@ -654,5 +675,5 @@ def slides_html(context: Context, params: Mapping[str, Any]) -> Outcome:
             Evidence(file=path),
         )
     return Outcome.passed(
-        f"{path}: slajdy reveal.js, {slides} elementów `<section`", Evidence(file=path)
+        f"{path}: slajdy reveal.js, elementy `<section>`: {slides}", Evidence(file=path)
     )

@@ -28,6 +28,7 @@ from grading.checks.documents import PNG_SIGNATURE
 from grading.checks.markdown import Document
 from grading.checks.text import normalize, numbers
 from grading.model import Evidence, Outcome, StudentError
+from grading.polish import kind_name, plural, shown
 from grading.repo_files import RepoFiles
 
 SPRINTS = range(1, 12)
@@ -123,7 +124,7 @@ def backlog_problems(data: Any) -> list[Problem]:
         return [
             Problem(
                 "backlog",
-                f"oczekiwano mapy z polami {', '.join(TOP_FIELDS)}, jest: {_yaml_type(data)}",
+                f"oczekiwano mapy z polami {', '.join(TOP_FIELDS)}, jest: {kind_name(data)}",
             )
         ]
     problems: list[Problem] = []
@@ -147,13 +148,6 @@ def backlog_problems(data: Any) -> list[Problem]:
     problems += _repeated_ids(epics, "epics") + _repeated_ids(tasks, "tasks")
     problems += _references(epics, tasks) + _cycles(tasks) + _over_capacity(tasks, capacity)
     return problems
-
-
-def _yaml_type(value: Any) -> str:
-    if value is None:
-        return "pusty plik"
-    names = {list: "lista", str: "tekst", int: "liczba", float: "liczba", bool: "wartość logiczna"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _nonempty(top: dict[str, Any], key: str, problems: list[Problem]) -> list:
@@ -190,7 +184,7 @@ def _fields(
             problems.append(Problem(where, "brak wymaganego pola", label))
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             problems.append(
-                Problem(where, f"oczekiwano: {_TYPE_NAMES[expected]}, jest: {_shown(value)}", label)
+                Problem(where, f"oczekiwano: {_TYPE_NAMES[expected]}, jest: {shown(value)}", label)
             )
         elif expected is str and not value.strip():
             problems.append(Problem(where, "nie może być puste", label))
@@ -207,21 +201,11 @@ def _at(place: str, key: Any) -> str:
 
 
 def _unknown_key(key: Any, known: list[str]) -> str:
+    name = shown(key)
     close = difflib.get_close_matches(str(key), known, n=1)
     if close:
-        return f"nieznany klucz '{key}' — czy chodziło o '{close[0]}'?"
-    return f"nieznany klucz '{key}' — dozwolone: {', '.join(known)}"
-
-
-def _shown(value: Any) -> str:
-    """A value as the YAML file spells it (``true``, ``'trzy'``), a collection by its kind
-    and size (its text may be huge: YAML aliases repeat it)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return f"{'lista' if isinstance(value, list) else 'mapa'} ({len(value)} elem.)"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+        return f"nieznany klucz {name} — czy chodziło o '{close[0]}'?"
+    return f"nieznany klucz {name} — dozwolone: {', '.join(known)}"
 
 
 def _check_sprint(entry: dict[str, Any], place: str, problems: list[Problem]) -> None:
@@ -259,7 +243,7 @@ def _check_task_values(task: dict[str, Any], place: str, problems: list[Problem]
     for key, (allowed, expected) in rules.items():
         if key in task and not allowed(task[key]):
             value = task.pop(key)
-            problems.append(Problem(f"{place}.{key}", f"{expected}, jest {_shown(value)}", label))
+            problems.append(Problem(f"{place}.{key}", f"{expected}, jest {shown(value)}", label))
 
 
 def _first_by_id(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -463,9 +447,10 @@ def backlog_coverage(context: Context, params: Mapping[str, Any]) -> Outcome:
         if missing:
             gaps.append(f"sprint {sprint}: {'; '.join(missing)}")
     covered = sprints - len(gaps)
+    tasks_wanted = plural(min_tasks, "zadanie", "zadania", "zadań")
     if not gaps:
         return Outcome.passed(
-            f"{path}: każdy sprint 1–{sprints} ma epik i co najmniej {min_tasks} zadania "
+            f"{path}: każdy sprint 1–{sprints} ma epik i co najmniej {tasks_wanted} "
             "z kryteriami akceptacji",
             Evidence(file=path),
         )
@@ -473,7 +458,7 @@ def backlog_coverage(context: Context, params: Mapping[str, Any]) -> Outcome:
         covered,
         sprints,
         f"{path}: pełne sprinty {covered} z {sprints}. Uzupełnij (epik ze sprintem i "
-        f"co najmniej {min_tasks} zadania z niepustą listą `acceptance_criteria`):\n"
+        f"co najmniej {tasks_wanted} z niepustą listą `acceptance_criteria`):\n"
         + "\n".join(f"- {gap}" for gap in gaps),
         Evidence(file=path),
     )

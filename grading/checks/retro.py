@@ -170,7 +170,8 @@ def _action_table(tables: list[Table]) -> tuple[Table, list[int]] | None:
 def _date_problem(cell: str) -> list[str]:
     match = _DATE.search(cell)
     if match is None:
-        return [f"termin „{cell}” nie jest datą RRRR-MM-DD" if cell.strip() else "brak terminu"]
+        shown = cell.strip() if len(cell.strip()) <= 60 else cell.strip()[:59] + "…"
+        return [f"termin „{shown}” nie jest datą RRRR-MM-DD" if shown else "brak terminu"]
     try:
         datetime.date.fromisoformat(match.group())
     except ValueError:

@@ -2,12 +2,15 @@
 counts as a word and as a number.
 
 Heading rule (the README tables cite it): a heading matches a phrase when, after
-normalising both, the phrase's words begin consecutive words of the heading — Polish
-inflects, so ``dryf`` matches ``Podgląd dryfu`` and ``zmienna celu`` matches ``Zmiennej
-celu``… but not ``Przedryfowanie``; numbers match whole (``sprint 1`` is not ``Sprint
-10``). Normalising ignores case, Polish diacritics (``ą`` =
-``a``, ``ł`` = ``l``…), leading numbering (``3.``, ``3)``, ``III.``, ``3.1``) and
-punctuation — so ``## 3) ZMIENNA CELU:`` and ``## Zmienna celu`` both match.
+normalising both, the phrase's words match consecutive words of the heading. Polish
+inflects, so two words match when they differ only in their endings: they share a
+beginning of at least 3 letters that the phrase's word extends by at most 2 letters and
+the heading's word by at most 3 — ``dryf`` matches ``dryfu``, ``zmienna celu`` matches
+``zmiennej celu``, ``wnioski`` matches ``Wniosek``, but ``cel`` does not match
+``Celsjusza`` nor ``próg`` ``Problem``. Numbers must be equal (``sprint 1`` is not ``Sprint
+10``). Normalising ignores case, Polish diacritics (``ą`` = ``a``, ``ł`` = ``l``…),
+leading numbering (``3.``, ``3)``, ``III.``, ``3.1``) and punctuation — so ``## 3)
+ZMIENNA CELU:`` and ``## Zmienna celu`` both match.
 """
 
 from __future__ import annotations
@@ -45,9 +48,14 @@ def heading_matches(heading: str, phrases: Iterable[str]) -> bool:
 
 
 def _begins(word: str, part: str) -> bool:
-    """A phrase word begins a heading word; a number must be the whole word (``1`` is not
-    ``10``)."""
-    return word == part if part.isdigit() else word.startswith(part)
+    """Whether heading word ``word`` is phrase word ``part`` with another ending."""
+    if word == part:
+        return True
+    if word.isdigit() or part.isdigit():
+        return False
+    pairs = zip(word, part, strict=False)
+    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(word), len(part)))
+    return shared >= max(3, len(part) - 2) and len(word) - shared <= 3
 
 
 def words(text: str) -> int:

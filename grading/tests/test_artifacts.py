@@ -89,7 +89,7 @@ def test_yaml_thresholds_found(tmp_path, text):
     ("text", "shown"),
     [
         ("enabled: true\nname: '5'\n", "nie ma żadnego progu liczbowego"),
-        ("- 1\n- 2\n", "nie jest słownikiem YAML (jest: list)"),
+        ("- 1\n- 2\n", "nie jest słownikiem YAML (jest: lista)"),
         ("", "nie jest słownikiem YAML (jest: pusty plik)"),
     ],
 )
@@ -113,3 +113,41 @@ def test_yaml_thresholds_refuses_python_tags(tmp_path):
 def test_numeric_leaves_paths():
     data = {"a": [1, {"b": 2.5}], "c": True}
     assert list(numeric_leaves(data)) == [("a[0]", 1), ("a[1].b", 2.5)]
+
+
+def test_numeric_leaves_of_deep_data_do_not_recurse():
+    data: object = 7
+    for _ in range(5_000):
+        data = {"a": [data]}
+    path, value = next(numeric_leaves(data))
+    assert value == 7
+    assert path.startswith("a[0].a[0].")
+
+
+def test_numeric_leaves_walk_shared_and_self_holding_values_once():
+    shared = [1]
+    data: dict = {"x": shared, "y": shared}
+    data["z"] = data
+    assert list(numeric_leaves(data)) == [("x[0]", 1)]
+
+
+def test_yaml_thresholds_deeply_nested_file(tmp_path):
+    text = "a: " + "[" * 200 + "0.5" + "]" * 200 + "\n"
+    outcome = yaml_thresholds(write_files(tmp_path, {"q.yaml": text}), {"file": "q.yaml"})
+    assert outcome.score == 1
+    assert "a[0][0][0]" in outcome.message
+    assert len(outcome.message) < 200
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [(None, "status null zamiast"), ([1, 2], "status lista (2 elem.) zamiast")],
+)
+def test_report_status_is_shown_as_json_writes_it(tmp_path, status, said):
+    files = {
+        "raporty/2013-07.html": HTML,
+        "raporty/2013-07.json": json.dumps({"status": status, "drift": 1, "performance": 1}),
+    }
+    outcome = monitoring_reports(write_files(tmp_path, files), REPORTS)
+    assert outcome.score == 0
+    assert said in outcome.message

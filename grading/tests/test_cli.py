@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from grading import cli
 from grading.cli import ExitCode, main
 from grading.tests.repos import ROOT, commit_all, empty_layout, reference_copy
 
@@ -33,7 +34,7 @@ def student(tmp_path_factory) -> Path:
 
 
 def test_one_repository_prints_its_classes_and_total(capsys, student):
-    code, out, _ = run_main(capsys, str(student), "--classes", "01", "11")
+    code, out, _ = run_main(capsys, str(student), "--classes", "01,11")
     assert code == ExitCode.OK
     assert "Repozytorium: anna (commit " in out
     assert "01 Planowanie i tworzenie tasków" in out and "11 Retrospektywa" in out
@@ -55,32 +56,30 @@ def test_json_markdown_and_gradescope_formats(capsys, student):
     assert "status" not in tests["01.testy"] and "max_score" not in tests["01.testy"]
 
 
-def test_a_batch_goes_on_past_a_broken_repository_and_writes_every_output(
-    capsys, student, tmp_path
+def test_a_batch_goes_on_past_a_repository_whose_grading_crashes(
+    capsys, student, tmp_path, monkeypatch
 ):
     empty = empty_layout(tmp_path / "bartek")
-    missing = tmp_path / "nie-ma"
+    broken = empty_layout(tmp_path / "cezary")
     out_dir = tmp_path / "wyniki"
+    real_command = cli.child_command
+
+    def crashing(path, args):
+        if path.name == "cezary":  # a grading process that dies without a word
+            return [sys.executable, "-c", "import os; os._exit(3)"]
+        return real_command(path, args)
+
+    monkeypatch.setattr(cli, "child_command", crashing)
     code, out, err = run_main(
-        capsys,
-        str(student),
-        str(empty),
-        str(missing),
-        "--jobs",
-        "2",
-        "--out",
-        str(out_dir),
-        "--classes",
-        "01",
-        "--format",
-        "csv",
-    )
+        capsys, str(student), str(empty), str(broken), "--jobs", "2", "--out", str(out_dir),
+        "--classes", "01", "--format", "csv",
+    )  # fmt: skip
     assert code == ExitCode.NOT_GRADED
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["repository"] for r in rows] == ["anna", "bartek", "nie-ma"]
-    assert [r["total"] for r in rows] == ["4.00", "0.00", "0.00"]
-    assert rows[2]["status"] == "error" and "nie jest folderem" in rows[2]["errors"]
-    assert "[3/3]" in err and "z błędami: 1 (nie-ma)" in err
+    assert [r["repository"] for r in rows] == ["anna", "bartek", "cezary"]
+    assert [r["total"] for r in rows] == ["4.00", "0.00", ""]
+    assert rows[2]["status"] == "error" and "zakończył się kodem 3" in rows[2]["errors"]
+    assert "[3/3]" in err and "z błędami: 1 (cezary)" in err
     for name in ("anna", "bartek"):
         assert (out_dir / f"{name}.json").is_file() and (out_dir / f"{name}.md").is_file()
         assert json.loads((out_dir / name / "results.json").read_text())["tests"]
@@ -110,12 +109,18 @@ def test_the_declaration_check(capsys, tmp_path):
     assert code == ExitCode.BAD_PROJECT
     assert "`track`: dozwolone: flights, own, jest 'plane'" in out
     assert "`dags`: oczekiwany słownik wpisów" in out
-    assert "brak wpisu `dataset`" not in out and "brak wpisu `dataset.name`" in out
+    assert "brak wpisu `dataset`" in out and "brak wpisu `dataset.name`" not in out
 
 
-def test_unknown_classes_are_a_usage_error(capsys):
+def test_unknown_classes_and_missing_folders_are_usage_errors(capsys, tmp_path):
     code, _, err = run_main(capsys, str(ROOT), "--classes", "12")
     assert code == ExitCode.USAGE and "nieznane zajęcia: 12" in err
+    code, _, err = run_main(capsys, str(ROOT), str(tmp_path / "nie-ma"))
+    assert code == ExitCode.USAGE and f"nie ma takiego folderu: {tmp_path}/nie-ma" in err
+    with pytest.raises(SystemExit) as exit_:
+        main([str(ROOT), "--jobs", "dwa"])
+    assert exit_.value.code == ExitCode.USAGE
+    assert "błąd: argument --jobs: 'dwa' to nie liczba całkowita" in capsys.readouterr().err
 
 
 def test_a_students_copy_of_the_grader_never_runs(tmp_path):

@@ -142,6 +142,36 @@ def test_dag_file_with_a_syntax_error_fails_with_its_line(tmp_path):
     assert raised.value.evidence.line == 3
 
 
+@pytest.mark.parametrize(
+    ("terms", "line"),
+    [(3000, None), (300, 11)],
+    ids=["deeper-than-the-parser", "deeper-than-the-walks"],
+)
+@pytest.mark.parametrize("check", [dag_file, dag_schedule, dag_retries, dag_asset_schedule])
+def test_dag_with_a_very_long_expression_is_the_students_error(tmp_path, check, terms, line):
+    schedule = " + ".join(["x"] * terms)
+    text = GOOD.replace('CronDataIntervalTimetable("0 3 1 * *", timezone="UTC")', schedule)
+    params = {**SCHEDULE, "asset": "raw"}
+    with pytest.raises(StudentError, match="kod zagnieżdżony zbyt głęboko") as raised:
+        check(_dag(tmp_path, text), params)
+    assert raised.value.evidence.line == line
+
+
+def test_dag_with_a_long_expression_within_the_limit_is_read(tmp_path):
+    schedule = " | ".join(["RAW"] * 130)
+    text = GOOD.replace('CronDataIntervalTimetable("0 3 1 * *", timezone="UTC")', schedule)
+    outcome = dag_asset_schedule(_dag(tmp_path, text), {"dag": DAG, "asset": "raw"})
+    assert outcome.score == 1, outcome.message
+    outcome = dag_schedule(_dag(tmp_path, text), SCHEDULE)
+    assert "`schedule=RAW | RAW | RAW" in outcome.message
+
+
+def test_dag_file_with_a_nul_byte_is_the_students_error(tmp_path):
+    context = write_files(tmp_path, {DAG_PATH: GOOD.encode() + b"\0"})
+    with pytest.raises(StudentError, match="binarnym"):
+        dag_file(context, {"dag": DAG})
+
+
 def test_dag_file_does_not_follow_a_symlink_out_of_the_repository(tmp_path):
     outside = tmp_path / "outside.py"
     outside.write_text(GOOD, encoding="utf-8")
@@ -191,6 +221,20 @@ def test_dag_schedule_missing_catchup_loses_a_quarter(tmp_path):
 def test_dag_schedule_first_month_as_a_date(tmp_path):
     params = {**SCHEDULE, "first_month": date(2013, 1, 1)}
     assert dag_schedule(_dag(tmp_path, GOOD), params).score == 1
+
+
+@pytest.mark.parametrize(
+    ("first_month", "shown"),
+    [("styczeń", "to 'styczeń', a powinien"), (201301, "to 201301, a powinien")],
+)
+def test_dag_schedule_wrong_first_month_is_shown_as_written(tmp_path, first_month, shown):
+    with pytest.raises(StudentError, match=shown):
+        dag_schedule(_dag(tmp_path, GOOD), {**SCHEDULE, "first_month": first_month})
+
+
+def test_dag_schedule_wrong_interval_is_shown_as_written(tmp_path):
+    with pytest.raises(StudentError, match="to 2013-01-01, a powinien być jednym z"):
+        dag_schedule(_dag(tmp_path, GOOD), {**SCHEDULE, "interval": date(2013, 1, 1)})
 
 
 @pytest.mark.parametrize(
@@ -276,6 +320,29 @@ def test_dag_retries_names_the_task_without_them(tmp_path):
     assert outcome.score == 0
     assert "zadanie `load` (wiersz 18) bez `retries` ≥ 1" in outcome.message
     assert "PythonOperator" not in outcome.message  # retry_delay from default_args, retries own
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["    pass\n", "    print('nic')\n"],
+)
+def test_dag_retries_without_tasks_fails(tmp_path, body):
+    text = GOOD[: GOOD.index("def pipeline():\n")] + "def pipeline():\n" + body
+    outcome = dag_retries(_dag(tmp_path, text), {"dag": DAG})
+    assert outcome.score == 0
+    assert f"w {DAG_PATH} nie ma zadań — DAG `ingest` bez zadań niczego nie ponawia" in (
+        outcome.message
+    )
+
+
+def test_dag_retries_through_mutually_unpacked_dicts_ends(tmp_path):
+    text = GOOD.replace(
+        'default_args={"retries": 2, "retry_delay": timedelta(minutes=1)}', "default_args=A"
+    ).replace(
+        "\n\n@dag(",
+        "\nA = dict(**B, retries=2)\nB = dict(**A, retry_delay=timedelta(1))\n\n@dag(",
+    )
+    assert dag_retries(_dag(tmp_path, text), {"dag": DAG}).score == 1
 
 
 def test_dag_retries_zero_is_not_a_retry(tmp_path):

@@ -13,7 +13,7 @@ import yaml
 
 from grading.checks.base import REGISTRY, static_check
 from grading.deadlines import NO_GIT, Deadlines, grade_with_deadlines, load_deadlines
-from grading.engine import grade_repository
+from grading.engine import NOT_EVALUATED, grade_repository
 from grading.model import InputError, Outcome
 from grading.repo_files import MAX_BYTES
 from grading.rubric import parse_rubric
@@ -42,6 +42,19 @@ RUBRIC = parse_rubric(
                 _check("01.a", 10, "zaj01/a.md"), _check("01.b", 10, "zaj01/b.md")]},
             {"id": "02", "title": "Drugie", "folder": "zaj02", "points": 80, "checks": [
                 _check("02.plan", 80, "projekt:artifacts.backlog")]},
+        ],
+    }
+)  # fmt: skip
+# Class 01 with a run-mode check: a static grading does not evaluate its 5 points.
+RUBRIC_RUN = parse_rubric(
+    {
+        "schema_version": 1,
+        "total": 20,
+        "classes": [
+            {"id": "01", "title": "Pierwsze", "folder": "zaj01", "points": 20, "checks": [
+                _check("01.a", 10, "zaj01/a.md"), _check("01.b", 5, "zaj01/b.md"),
+                {"id": "01.testy", "points": 5, "mode": "run", "description": "d", "how": "h",
+                 "kind": "student_tests", "params": {"folder": "zaj01"}}]},
         ],
     }
 )  # fmt: skip
@@ -124,15 +137,20 @@ def test_late_work_with_penalty_per_day(tmp_path):
     assert sum(c.points for c in graded.checks) == Decimal(20)
     assert (graded.points, graded.graded_commit) == (Decimal("16.0"), late)
     assert graded.late.endswith(
-        "2 rozpoczęte dni po terminie; kara: 2 × 0,1 × 20 pkt = 4 pkt; wynik zajęć: 20 − 4 = 16 pkt"
+        "2 rozpoczęte dni po terminie; kara: 2 × 0,1 × 20 pkt (maksimum ocenianych sprawdzeń) "
+        "= 4 pkt; wynik zajęć: 20 − 4 = 16 pkt"
     )
+    assert graded.late_share == Decimal("0.2")
 
 
 def test_penalty_never_below_zero(tmp_path):
     late = _commit(tmp_path, "2026-10-10T12:00:00+02:00", {"zaj01/a.md": "a"})
     (graded,) = _grade(tmp_path, _deadlines("penalty_per_day", "0.5")).classes
     assert (graded.points, graded.graded_commit) == (Decimal(0), late)
-    assert "kara: 3 × 0,5 × 20 pkt = 30 pkt, ograniczona do 10 pkt za sprawdzenia" in graded.late
+    assert (
+        "kara: 3 × 0,5 × 20 pkt (maksimum ocenianych sprawdzeń) = 30 pkt, ograniczona do 10 pkt "
+        "za sprawdzenia" in graded.late
+    )
     assert graded.late.endswith("wynik zajęć: 10 − 10 = 0 pkt")
 
 
@@ -266,3 +284,70 @@ def test_load_deadlines_invalid_names_the_entry(tmp_path, text, expected):
     with pytest.raises(InputError, match=r"terminy\.yaml") as raised:
         load_deadlines(path, ["01", "02"])
     assert expected in str(raised.value)
+
+
+def test_no_commit_before_deadline_leaves_run_mode_checks_not_evaluated(tmp_path):
+    _commit(tmp_path, "2026-10-08T10:00:00+02:00", {"zaj01/a.md": "a", "zaj01/b.md": "b"})
+    result = grade_with_deadlines(tmp_path, RUBRIC_RUN, _deadlines(), now=NOW)
+    (graded,) = result.classes
+    assert [(c.id, c.status, c.points) for c in graded.checks] == [
+        ("01.a", "fail", Decimal(0)), ("01.b", "fail", Decimal(0)),
+        ("01.testy", "skipped", Decimal(0))]  # fmt: skip
+    assert graded.checks[2].message == NOT_EVALUATED and graded.checks[2].mode == "run"
+    assert result.evaluated_max == Decimal(15)
+
+
+def test_penalty_is_a_share_of_the_evaluated_points(tmp_path):
+    _commit(tmp_path, "2026-10-09T01:00:00+02:00", {"zaj01/a.md": "a", "zaj01/b.md": "b"})
+    deadlines = _deadlines("penalty_per_day", "0.1")
+    result = grade_with_deadlines(tmp_path, RUBRIC_RUN, deadlines, now=NOW)
+    (graded,) = result.classes
+    assert (graded.points, result.total, graded.late_share) == (
+        Decimal(12), Decimal(12), Decimal("0.2"))  # fmt: skip
+    assert graded.late.endswith(
+        "kara: 2 × 0,1 × 15 pkt (maksimum ocenianych sprawdzeń; 5 pkt nieocenionych się nie "
+        "liczy) = 3 pkt; wynik zajęć: 15 − 3 = 12 pkt"
+    )
+
+
+def test_penalty_rounded_half_up_to_a_cent_class_and_total_agree(tmp_path):
+    _commit(tmp_path, "2026-10-08T10:00:00+02:00", {"zaj01/a.md": "a"})
+    result = _grade(tmp_path, _deadlines("penalty_per_day", "0.02425"))
+    (graded,) = result.classes
+    # 1 × 0.02425 × 20 = 0.485 → 0.49 (half up; half even would give 0.48)
+    assert (graded.points, result.total) == (Decimal("9.51"), Decimal("9.51"))
+    assert str(graded.points) == "9.51"
+    assert "= 0,49 pkt; wynik zajęć: 10 − 0,49 = 9,51 pkt" in graded.late
+
+
+def test_backdated_commit_on_top_of_late_work_is_late_work(tmp_path):
+    on_time = _commit(tmp_path, BEFORE, {"zaj01/a.md": "a"})
+    _commit(tmp_path, "2026-10-09T10:00:00+02:00", {"zaj01/b.md": "b"})
+    backdated = _commit(tmp_path, "2026-10-07T12:00:00+02:00", {"zaj01/b.md": "b2"})
+    result = _grade(tmp_path, _deadlines())
+    (graded,) = result.classes
+    assert (graded.points, graded.graded_commit) == (Decimal(10), on_time)
+    assert graded.late == (
+        "2 commity w zaj01 po terminie 2026-10-07 23:59+02:00 (w tym 1 z datą przed terminem, "
+        "choć po commicie spóźnionym — możliwe przepisane daty), ostatni 2026-10-09 10:00+02:00, "
+        "2 rozpoczęte dni po terminie; praca po terminie nie jest liczona"
+    )
+    assert result.notes[0].startswith("data commitera wcześniejsza niż data commitu-rodzica")
+    assert result.notes[0].endswith(backdated[:12])
+    (penalised,) = _grade(tmp_path, _deadlines("penalty_per_day", "0.1")).classes
+    assert (penalised.points, penalised.graded_commit) == (Decimal(16), backdated)
+
+
+def test_commits_after_the_first_late_one_are_late_whatever_their_dates(tmp_path):
+    _commit(tmp_path, "2026-10-08T10:00:00+02:00", {"README.md": "start"})
+    _commit(tmp_path, "2026-10-08T11:00:00+02:00", {"zaj01/a.md": "a"})
+    _commit(tmp_path, "2026-10-01T11:00:00+02:00", {"zaj01/b.md": "b"})
+    (graded,) = _grade(tmp_path, _deadlines()).classes
+    assert (graded.points, graded.graded_commit) == (Decimal(0), None)
+    assert graded.late.startswith("2 commity w zaj01 po terminie")
+
+
+def test_work_tree_changes_not_noted_when_every_class_is_graded_on_a_commit(tmp_path):
+    _commit(tmp_path, BEFORE, {"zaj01/a.md": "a", "zaj02/x.md": "x"})
+    (tmp_path / "zaj02" / "x.md").write_text("zmiana", encoding="utf-8")
+    assert _grade(tmp_path, _deadlines()).notes == []

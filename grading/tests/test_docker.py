@@ -4,6 +4,7 @@ Compose Specification, the deploy script, gunicorn, the monitoring stack."""
 from __future__ import annotations
 
 import json
+import time
 from fractions import Fraction
 
 import pytest
@@ -18,6 +19,8 @@ from grading.checks.docker import (
     gunicorn_config,
     monitoring_stack,
     shell_text,
+    substitute,
+    without_pragmas,
 )
 from grading.model import StudentError
 from grading.repo_files import RepoFiles
@@ -117,6 +120,43 @@ def test_dockerfile_partial_score_is_a_share_of_requirements(tmp_path):
     # pinned and non_root hold; one stage, no HEALTHCHECK, hadolint's DL3066 on `USER app`.
     assert outcome.score == Fraction(2, 5)
     assert "DL3066" in outcome.message
+
+
+@pytest.mark.parametrize(
+    "pragma",
+    [
+        "# hadolint global ignore=DL3007,DL3002,DL3006\n",
+        "#hadolint global ignore=DL3007,DL3002,DL3006\n",
+        "# hadolint ignore=DL3007,DL3002\n",
+    ],
+)
+def test_hadolint_pragmas_do_not_switch_rules_off(tmp_path, pragma):
+    text = pragma + ROOT_LATEST.replace("USER root", pragma + "USER root")
+    context = write_files(tmp_path, {"Dockerfile": text})
+    outcome = dockerfile(context, {"file": "Dockerfile", "require": ["hadolint"]})
+    assert outcome.score == 0
+    shift = pragma.count("\n")
+    assert f"DL3007 (wiersz {1 + shift})" in outcome.message
+    assert f"DL3002 (wiersz {2 + 2 * shift})" in outcome.message
+
+
+@pytest.mark.parametrize(
+    "pragma", ["# hadolint shell=powershell\n", "# shellcheck disable=SC2086\n"]
+)
+def test_shell_pragmas_do_not_switch_shellcheck_off(tmp_path, pragma):
+    text = f"FROM python:3.12.4-slim\n{pragma}RUN echo $HOME\nUSER 10001\n"
+    context = write_files(tmp_path, {"Dockerfile": text})
+    outcome = dockerfile(context, {"file": "Dockerfile", "require": ["hadolint"]})
+    assert outcome.score == 0
+    assert "SC2086 (wiersz 3)" in outcome.message
+
+
+def test_without_pragmas_keeps_the_lines():
+    text = "# hadolint ignore=DL3008\nFROM x\nRUN a \\\n  #  HADOLINT shell=pwsh\n  b\n"
+    cleaned = without_pragmas(text)
+    assert cleaned.count("\n") == text.count("\n")
+    assert "hadolint" not in cleaned.lower()
+    assert "# no-pragma ignore=DL3008" in cleaned
 
 
 @pytest.mark.parametrize(
@@ -271,6 +311,70 @@ def test_deploy_files_missing_both(tmp_path):
     assert "brak pliku deploy.sh" in outcome.message
 
 
+@pytest.mark.parametrize(
+    ("script", "build", "run"),
+    [
+        ("docker compose -f c.yml build && docker compose up -d", True, True),
+        ("docker-compose --project-name x build\ndocker-compose up", True, True),
+        ("docker compose -f c.yml; build; up", False, False),
+        ("docker compose config | up", False, False),
+        ("sudo docker buildx build -t x . && /usr/bin/docker container run x", True, True),
+    ],
+)
+def test_deploy_script_commands(tmp_path, script, build, run):
+    context = write_files(tmp_path, {"c.yml": COMPOSE, "deploy.sh": script + "\ncurl /health\n"})
+    outcome = deploy_files(context, DEPLOY)
+    assert ("`docker build` (albo" not in outcome.message) is build
+    assert ("`docker run` (albo" not in outcome.message) is run
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "docker compose x " * 20_000,
+        "docker compose\tx;" * 20_000,
+        "docker " * 50_000,
+        "${A:-" * 50_000,
+        "A=" + "x" * 100_000 + "\n" + "$A " * 100_000,
+    ],
+    ids=["compose-words", "compose-commands", "docker-words", "unclosed", "expansion"],
+)
+def test_deploy_script_is_read_in_linear_time(tmp_path, script):
+    context = write_files(tmp_path, {"c.yml": COMPOSE, "deploy.sh": script})
+    start = time.perf_counter()
+    outcome = deploy_files(context, DEPLOY)
+    assert time.perf_counter() - start < 2
+    assert outcome.score == Fraction(1, 2)
+    assert "brak: `docker build`" in outcome.message
+
+
+def test_shell_text_expands_variables_within_a_budget():
+    script = "A=" + "x" * 100_000 + "\n" + "$A " * 100_000
+    text = shell_text(script)
+    assert len(text) <= len(script) + docker.MAX_EXPANSION
+    assert "$A" in text and "x" * 100_000 in text
+
+
+@pytest.mark.parametrize("text", ["${A-" * 50_000, "${A:+${B:-" * 50_000, "$" * 100_000])
+def test_substitute_is_linear_on_unclosed_variables(text):
+    start = time.perf_counter()
+    assert substitute(text, {"A": "a"}) == text
+    assert time.perf_counter() - start < 2
+
+
+def test_substitute_defaults_may_name_variables():
+    assert substitute("${A:-$B}/${C:-x}", {"B": "b"}) == "$B/x"
+
+
+def test_monitoring_stack_image_default_is_linear(tmp_path):
+    stack = "services:\n  p:\n    image: '" + "${A:-" * 50_000 + "'\n"
+    files = {"c.yml": stack, "grafana/ds.yaml": DATASOURCE, "grafana/d.json": DASHBOARD}
+    start = time.perf_counter()
+    outcome = monitoring_stack(write_files(tmp_path, files), STACK_PARAMS)
+    assert time.perf_counter() - start < 2
+    assert "brak usług z obrazem prom/prometheus i grafana/grafana" in outcome.message
+
+
 def test_shell_text_drops_comments_and_joins_lines():
     text = shell_text("#!/bin/bash\nIMAGE=api\ndocker \\\n  build -t $IMAGE .  # tag\n")
     assert "docker    build -t api ." in text
@@ -377,4 +481,38 @@ def test_compose_yaml_keys_and_dates_read_as_json(tmp_path):
 def test_compose_recursive_anchor(tmp_path):
     outcome = compose(write_files(tmp_path, {"c.yml": "x-a: &a [*a]\n"}), {"file": "c.yml"})
     assert outcome.score == 0
-    assert "odwołują się same do siebie" in outcome.message
+    assert "do siebie" in outcome.message
+
+
+def test_compose_data_holding_itself_is_the_students_error():
+    data: dict = {"services": {}}
+    data["services"]["x"] = [data]
+    with pytest.raises(StudentError, match="odwołują się same do siebie"):
+        docker._json_data(data, "c.yml")
+
+
+def test_compose_shared_values_are_converted_once():
+    shared = {"image": "x"}
+    converted = docker._json_data({"services": {"a": shared, "b": shared, 1: [shared]}}, "c")
+    assert converted == {"services": {"a": {"image": "x"}, "b": {"image": "x"}, "1": [shared]}}
+    assert converted["services"]["a"] is converted["services"]["b"]
+
+
+@pytest.mark.parametrize("depth", [200, 400])
+def test_compose_nested_too_deeply_fails(tmp_path, depth):
+    text = "x-a: " + "[" * depth + "]" * depth + "\n"
+    outcome = compose(write_files(tmp_path, {"c.yml": text}), {"file": "c.yml"})
+    assert outcome.score == 0
+    assert "zagnieżdżona zbyt głęboko" in outcome.message
+
+
+def test_compose_aliases_nesting_too_deeply_together_fail():
+    inner: list = []
+    for _ in range(40):
+        inner = [inner]
+    outer = inner
+    for _ in range(40):
+        outer = [outer]
+    data = {"x-a": inner, "x-b": outer}  # 41 and 81 levels: the second through the first
+    with pytest.raises(StudentError, match="zagnieżdżona zbyt głęboko"):
+        docker._json_data(data, "c.yml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
 
 import pytest
@@ -15,6 +16,7 @@ from grading.checks.documents import (
     markdown_terms,
 )
 from grading.model import StudentError
+from grading.polish import kind_name, plural, shown
 from grading.repo_files import RepoFiles
 from grading.tests.repos import ROOT, reference_params, write_files
 
@@ -85,6 +87,76 @@ def test_sections_missing_heading_named_with_its_phrases(tmp_path):
     outcome = markdown_sections(write_files(tmp_path, {"doc.md": text}), _sections())
     assert outcome.score == Fraction(2, 3)
     assert "brak nagłówka z frazą „użytkownicy”, „kto używa” albo „decyzja”" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("min_words", "min_numbers", "said"),
+    [
+        (1, 1, "z co najmniej 1 słowem treści i 1 liczbą"),
+        (2, 3, "z co najmniej 2 słowami treści i 3 liczbami"),
+        (15, 0, "z co najmniej 15 słowami treści\n"),
+    ],
+)
+def test_sections_missing_heading_counts_in_polish(tmp_path, min_words, min_numbers, said):
+    params = {
+        "file": "doc.md",
+        "sections": [
+            {"name": "Problem", "match": ["problem"]},
+            {"name": "KPI", "match": ["kpi"], "min_numbers": min_numbers},
+        ],
+        "min_words": min_words,
+    }
+    outcome = markdown_sections(write_files(tmp_path, {"doc.md": "## Problem\n\ntak\n"}), params)
+    assert said in outcome.message + "\n"
+
+
+@pytest.mark.parametrize(
+    ("n", "said"),
+    [
+        (0, "0 komórek"),
+        (1, "1 komórka"),
+        (2, "2 komórki"),
+        (4, "4 komórki"),
+        (5, "5 komórek"),
+        (12, "12 komórek"),
+        (14, "14 komórek"),
+        (22, "22 komórki"),
+        (24, "24 komórki"),
+        (25, "25 komórek"),
+        (112, "112 komórek"),
+        (122, "122 komórki"),
+    ],
+)
+def test_plural(n, said):
+    assert plural(n, "komórka", "komórki", "komórek") == said
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (datetime.date(2013, 1, 1), "2013-01-01"),
+        (datetime.datetime(2013, 1, 1, 6, 30), "2013-01-01 06:30:00"),
+        (True, "true"),
+        (None, "null"),
+        ("trzy", "'trzy'"),
+        ("a\nb", "'a\\nb'"),
+        (3.5, "3.5"),
+        ([1, 2], "lista (2 elem.)"),
+        ({"a": 1}, "mapa (1 elem.)"),
+        ("x" * 100, "'" + "x" * 58 + "…"),
+    ],
+)
+def test_shown_writes_values_as_yaml_does(value, said):
+    assert shown(value) == said
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(None, "pusty plik"), ([], "lista"), ({}, "mapa"), ("", "tekst"), (1, "liczba"),
+     (False, "wartość logiczna"), (datetime.date(2013, 1, 1), "data")],
+)  # fmt: skip
+def test_kind_name(value, said):
+    assert kind_name(value) == said
 
 
 def test_sections_placeholder_words_do_not_count(tmp_path):
@@ -301,4 +373,4 @@ def test_decision_many_failing_reports_are_listed_up_to_ten(tmp_path):
     assert outcome.score == 0
     assert "wyniki/decyzje/10.md" in outcome.message
     assert "wyniki/decyzje/11.md" not in outcome.message
-    assert "… i 2 innych" in outcome.message
+    assert "… pominięte pozycje: 2" in outcome.message

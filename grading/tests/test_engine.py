@@ -107,7 +107,10 @@ def test_a_missing_class_fails_only_that_class(copy):
     classes = {c.id: c for c in result.classes}
     assert classes["05"].points == 0
     static = [k for k in classes["05"].checks if k.mode == "static"]
-    assert all("brak folderu zajecia_05_model" in k.message for k in static)
+    assert all(
+        k.message.startswith("brak folderu zajecia_05_model (zajęcia 05 nieoddane); ")
+        for k in static
+    )
     assert {k.status for k in classes["05"].checks if k.mode == "run"} == {"skipped"}
     assert result.project_problems == {}
     other = [f for f in failures(result) if not f.startswith("05.")]
@@ -221,3 +224,50 @@ def test_a_student_error_raised_by_a_check_is_a_failure_with_its_message():
     finally:
         del REGISTRY["test_student_kind"]
     assert (result.status, result.points, result.message) == ("fail", 0, "brak pliku x.md")
+
+
+def test_a_check_running_too_long_is_stopped_as_a_timeout(monkeypatch):
+    import time
+
+    from grading import engine
+    from grading.checks.base import REGISTRY, Kind
+
+    monkeypatch.setattr(engine, "CHECK_TIMEOUT_S", 0.2)
+    REGISTRY["test_slow_kind"] = Kind(
+        "test_slow_kind", "static", (), (), lambda context, params: time.sleep(5)
+    )
+    try:
+        check = Check("01.x", Decimal(1), "static", "d", "h", "test_slow_kind", {})
+        started = time.monotonic()
+        result = grade_check(check, Context(RepoFiles(ROOT), {}), Project({}))
+    finally:
+        del REGISTRY["test_slow_kind"]
+    assert time.monotonic() - started < 2
+    assert (result.status, result.points) == ("timeout", 0)
+    assert "przerwane po 0.2 s" in result.message
+
+
+def test_a_yaml_alias_bomb_is_refused_in_milliseconds(copy):
+    import time
+
+    levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    (copy / "zajecia_04_preprocessing" / "quality_gates.yaml").write_text("\n".join(levels))
+    started = time.monotonic()
+    check = by_id(grade_repository(copy, RUBRIC, classes=["04"]))["04.progi"]
+    assert time.monotonic() - started < 5
+    assert check.status == "fail" and "aliasy YAML rozwijają się" in check.message
+
+
+def test_uncommitted_changes_and_a_folder_that_is_no_repository_are_noted(copy, tmp_path):
+    from grading.tests.repos import commit_all
+
+    commit_all(copy)
+    (copy / "README.md").write_text("zmiana\n", encoding="utf-8")
+    notes = grade_repository(copy, RUBRIC, classes=["01"]).notes
+    assert any(note.startswith("niezatwierdzone zmiany w folderze") for note in notes)
+    stranger = tmp_path / "zdjecia"
+    stranger.mkdir()
+    notes = grade_repository(stranger, RUBRIC, classes=["01"]).notes
+    assert any("to nie wygląda na repozytorium studenta" in note for note in notes)

@@ -119,6 +119,7 @@ KINDS = [
         (b"[1, 2, 3]", "brak listy komórek"),
         (b'{"nbformat": 4, "cells": {"a": 1}}', "brak listy komórek"),
         (b"[" * 100_000 + b"]" * 100_000, "nie jest notebookiem"),
+        (b'{"cells": [], "n": ' + b"1" * 5000 + b"}", "nie jest notebookiem"),
     ],
 )
 def test_unreadable_notebook_fails_naming_the_file(tmp_path, check, params, content, said):
@@ -145,15 +146,30 @@ def test_executed_in_order_passes(tmp_path):
     cells = [md("# EDA"), code("a = 1", 1), code("   \n", None), code("a", 3, [stdout("1")])]
     outcome = notebook_executed(context(tmp_path, cells), {"notebook": NB})
     assert outcome.score == 1
-    assert "2 komórek kodu" in outcome.message
+    assert "komórki kodu wykonane po kolei, bez błędów: 2" in outcome.message
 
 
 def test_never_executed_names_the_cells(tmp_path):
     cells = [md("# EDA"), code("a = 1"), code("b = 2"), code("c = True", True)]
     outcome = notebook_executed(context(tmp_path, cells), {"notebook": NB})
     assert outcome.score == 0
-    assert "komórki kodu 2, 3, 4 nie mają numeru wykonania" in outcome.message
+    assert "komórki kodu 2, 3, 4 nie mają numeru wykonania (nie były wykonane)" in outcome.message
     assert [e.cell for e in outcome.evidence] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("unexecuted", "said"),
+    [
+        (1, "komórka kodu 1 nie ma numeru wykonania (nie była wykonana)"),
+        (6, "komórki kodu 1, 2, 3, 4, 5 (i 1 inna) nie mają numeru"),
+        (7, "komórki kodu 1, 2, 3, 4, 5 (i 2 inne) nie mają numeru"),
+        (10, "komórki kodu 1, 2, 3, 4, 5 (i 5 innych) nie mają numeru"),
+    ],
+)
+def test_unexecuted_cells_are_counted_in_polish(tmp_path, unexecuted, said):
+    cells = [code(f"a = {i}") for i in range(unexecuted)]
+    outcome = notebook_executed(context(tmp_path, cells), {"notebook": NB})
+    assert said in outcome.message
 
 
 def test_out_of_order_names_the_cell(tmp_path):
@@ -175,7 +191,7 @@ def test_error_output_fails(tmp_path, output, said):
     cells = [code("a = 1", 1), code("1 / 0", 2, [output])]
     outcome = notebook_executed(context(tmp_path, cells), {"notebook": NB})
     assert outcome.score == 0
-    assert f"komórki 2 mają w wyjściu błąd (komórka 2: {said})" in outcome.message
+    assert f"komórka 2 ma w wyjściu błąd (komórka 2: {said})" in outcome.message
 
 
 def test_warning_on_stderr_is_not_an_error(tmp_path):
@@ -304,7 +320,8 @@ FIGURES = {"notebook": NB, "min_figures": 2, "min_words": 15}
 def test_figure_with_title_labels_and_reading_counts(tmp_path, cell_code):
     outcome = notebook_figures(context(tmp_path, figure(cell_code)), FIGURES)
     assert outcome.score == Fraction(1, 2), outcome.message
-    assert "1 wykresów, z nich 1 z tytułem" in outcome.message
+    assert "komórki z wykresem: 1, z nich z tytułem" in outcome.message
+    assert "w następnej komórce: 1 (potrzeba 2)" in outcome.message
 
 
 def test_enough_figures_score_one(tmp_path):
@@ -346,12 +363,43 @@ def test_other_images_and_text_are_not_figures(tmp_path):
     cells = [code(PLOT, 1, [image("image/jpeg"), stdout("1")]), md(FILLER)]
     outcome = notebook_figures(context(tmp_path, cells), FIGURES)
     assert outcome.score == 0
-    assert "0 wykresów" in outcome.message
+    assert "komórki z wykresem: 0" in outcome.message
 
 
-def test_every_image_output_is_a_figure(tmp_path):
-    cells = [code(PLOT, 1, [image(), image()]), md(FILLER)]
-    assert notebook_figures(context(tmp_path, cells), FIGURES).score == 1
+def test_several_images_of_one_cell_are_one_figure(tmp_path):
+    cells = [code(PLOT, 1, [image(), image("image/svg+xml"), image()]), md(FILLER)]
+    outcome = notebook_figures(context(tmp_path, cells), FIGURES)
+    assert outcome.score == Fraction(1, 2)
+    assert "komórki z wykresem: 1," in outcome.message
+
+
+def test_reference_notebook_has_eight_figures_one_per_cell():
+    kind, params = reference_params("02.wykresy")
+    assert (kind, params["min_figures"]) == ("notebook_figures", 8)
+    outcome = notebook_figures(Context(RepoFiles(ROOT), {}), params)
+    assert outcome.score == 1, outcome.message
+
+
+@pytest.mark.parametrize(
+    "cell_code",
+    [
+        "ax.set_title('a')\0",
+        "ax.set_title('\ud800')",
+        "x = " + " + ".join(["a"] * 3000),
+        "x = " + " + ".join(["a"] * 300),
+    ],
+    ids=["nul", "surrogate", "deeper-than-the-parser", "deeper-than-the-walks"],
+)
+def test_code_that_does_not_parse_has_no_labels(tmp_path, cell_code):
+    cells = [code(cell_code, 1, [image()]), md(FILLER)]
+    # JSON escapes (\\u0000, \\ud800) carry what UTF-8 text cannot.
+    notebook = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    checked = write_files(tmp_path, {NB: notebook})
+    outcome = notebook_figures(checked, FIGURES)
+    assert outcome.score == 0
+    assert "(kod komórki nie parsuje się jako Python)" in outcome.message
+    generated = notebook_generated_figures(checked, {**GENERATED, "min_figures": 1})
+    assert generated.score == 1, generated.message
 
 
 # --- notebook_target --------------------------------------------------------------------
@@ -378,7 +426,17 @@ def test_target_without_number_or_words_scores_half(tmp_path):
     outcome = notebook_target(context(tmp_path, cells), {**TARGET, "min_words": 40})
     assert outcome.score == Fraction(1, 2)
     assert "brak wyjścia kodu z liczbą" in outcome.message
-    assert "potrzeba co najmniej 40" in outcome.message
+    assert "5 słów uzasadnienia — potrzeba co najmniej 40" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [(1, "1 słowo uzasadnienia"), (5, "5 słów uzasadnienia"), (22, "22 słowa uzasadnienia")],
+)
+def test_justification_words_are_counted_in_polish(tmp_path, words, said):
+    cells = [md("## Zmienna celu\n\n" + " ".join(["wyraz"] * words)), code("x", 1, [stdout("1")])]
+    outcome = notebook_target(context(tmp_path, cells), {**TARGET, "min_words": 1})
+    assert said in outcome.message
 
 
 def test_counted_target_without_definition_scores_half(tmp_path):
@@ -450,7 +508,7 @@ def test_generated_figures_pass(tmp_path):
     cells = [md("# Slajdy"), *(code(f"show({i})", i, [image()]) for i in range(1, 4))]
     outcome = notebook_generated_figures(context(tmp_path, cells), GENERATED)
     assert outcome.score == 1
-    assert "3 komórek kodu z wykresem" in outcome.message
+    assert "komórki kodu z wykresem w wyjściu: 3 (potrzeba 3)" in outcome.message
 
 
 def test_too_few_figures_score_proportionally(tmp_path):
@@ -477,7 +535,7 @@ def test_pasted_image_scores_zero(tmp_path, pasted):
     cells = [*(code(f"show({i})", i, [image()]) for i in range(1, 4)), pasted]
     outcome = notebook_generated_figures(context(tmp_path, cells), GENERATED)
     assert outcome.score == 0
-    assert "komórki 4 zawierają wklejony obraz" in outcome.message
+    assert "komórka 4 zawiera wklejony obraz" in outcome.message
     assert outcome.evidence[0].cell == 4
 
 
@@ -508,7 +566,7 @@ def test_reveal_slides_pass(tmp_path, script):
     page = f'<div class="reveal slides-x"><div>{"<section>s</section>" * 5}</div></div>{script}'
     outcome = slides_html(slides(tmp_path, page), {"file": SLIDES, "min_slides": 5})
     assert outcome.score == 1, outcome.message
-    assert "5 elementów `<section`" in outcome.message
+    assert "elementy `<section>`: 5" in outcome.message
 
 
 def test_slides_without_reveal_or_enough_sections_fail(tmp_path):
@@ -520,7 +578,7 @@ def test_slides_without_reveal_or_enough_sections_fail(tmp_path):
     assert outcome.score == 0
     assert "żaden `<script>` nie ładuje reveal.js" in outcome.message
     assert "brak elementu z klasą `reveal`" in outcome.message
-    assert "4 elementów `<section` (slajdów), potrzeba 5" in outcome.message
+    assert "elementy `<section>` (slajdy): 4, potrzeba 5" in outcome.message
 
 
 def test_binary_slides_raise_student_error(tmp_path):

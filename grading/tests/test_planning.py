@@ -231,9 +231,20 @@ def test_backlog_symlink_out_of_repository_raises_student_error(tmp_path):
         backlog_valid(Context(RepoFiles(repo), {}), {"file": "backlog.yaml"})
 
 
-def _coverage(tmp_path: Path, backlog, sprints: int = 3) -> object:
+def test_values_of_other_types_are_shown_as_yaml_writes_them(tmp_path):
+    text = yaml.safe_dump(VALID).replace("title:", "title: 2013-01-01\n  old_title:", 1)
+    context = write_files(tmp_path, {"backlog.yaml": text + "2013-01-02: x\n"})
+    outcome = backlog_valid(context, {"file": "backlog.yaml"})
+    assert outcome.score == 0
+    assert "oczekiwano: tekst, jest: 2013-01-01" in outcome.message
+    assert "nieznany klucz 2013-01-02 — dozwolone:" in outcome.message
+    assert "datetime" not in outcome.message
+
+
+def _coverage(tmp_path: Path, backlog, sprints: int = 3, min_tasks: int = 2) -> object:
     context = write_files(tmp_path, {"backlog.yaml": backlog})
-    return backlog_coverage(context, {"file": "backlog.yaml", "sprints": sprints, "min_tasks": 2})
+    params = {"file": "backlog.yaml", "sprints": sprints, "min_tasks": min_tasks}
+    return backlog_coverage(context, params)
 
 
 def test_coverage_full(tmp_path):
@@ -254,6 +265,17 @@ def test_coverage_share_per_sprint_and_message(tmp_path):
     assert outcome.score == Fraction(1, 3)
     assert "sprint 2: zadań z kryteriami akceptacji: 1, potrzeba 2" in outcome.message
     assert "sprint 3: brak epiku z `sprint: 3`" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("min_tasks", "said"), [(1, "1 zadanie"), (2, "2 zadania"), (5, "5 zadań"), (12, "12 zadań")]
+)
+def test_coverage_counts_tasks_in_polish(tmp_path, min_tasks, said):
+    tasks = [_task(f"T{s}.{i}", s) for s in (1, 2, 3) for i in range(min_tasks)]
+    passed = _coverage(tmp_path, _backlog(tasks, 3), min_tasks=min_tasks)
+    assert f"ma epik i co najmniej {said} z kryteriami" in passed.message
+    failed = _coverage(tmp_path, _backlog(tasks, 2), min_tasks=min_tasks)
+    assert f"co najmniej {said} z niepustą listą" in failed.message
 
 
 def test_coverage_counts_what_an_invalid_backlog_holds(tmp_path):

@@ -7,7 +7,13 @@ from fractions import Fraction
 import pytest
 
 from grading.checks.base import REGISTRY, Context
-from grading.checks.python_code import python_dtypes, python_no_pickle, python_uses
+from grading.checks.python_code import (
+    MAX_DEPTH,
+    parse,
+    python_dtypes,
+    python_no_pickle,
+    python_uses,
+)
 from grading.model import StudentError
 from grading.repo_files import RepoFiles
 from grading.tests.repos import ROOT, reference_params, write_files
@@ -83,6 +89,39 @@ def test_dtypes_of_deeply_nested_code_fails_without_exception(tmp_path):
     assert "nie parsuje się" in outcome.message
 
 
+@pytest.mark.parametrize(
+    ("terms", "line"),
+    [(3000, None), (300, 2)],
+    ids=["deeper-than-the-parser", "deeper-than-the-walks"],
+)
+def test_dtypes_of_a_long_expression_fails_without_exception(tmp_path, terms, line):
+    source = "import pandas as pd\nx = " + " + ".join(["a"] * terms) + "\n"
+    outcome = python_dtypes(write_files(tmp_path, {DATA: source}), {"file": DATA})
+    assert outcome.score == 0
+    assert "kod zagnieżdżony zbyt głęboko" in outcome.message
+    assert outcome.evidence[0].line == line
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("x = 1\0", "null bytes|niedozwolony znak"),  # a ValueError in older Pythons
+        ("x = '\ud800'", "niedozwolony znak"),
+        ("x = " + "+".join(["a"] * 3000), "zagnieżdżony zbyt głęboko"),
+        ("x = " + "(" * 300 + ")" * 300, "too many nested parentheses"),
+        ("x = " + "+".join(["a"] * MAX_DEPTH), "zagnieżdżony zbyt głęboko"),
+    ],
+)
+def test_parse_raises_only_syntax_error(source, said):
+    with pytest.raises(SyntaxError, match=said):
+        parse(source)
+
+
+def test_parse_keeps_code_as_deep_as_real_code():
+    source = "x = " + " + ".join(["a"] * (MAX_DEPTH - 10))
+    assert parse(source).body[0].targets[0].id == "x"
+
+
 @pytest.mark.parametrize(("content", "said"), [(None, "brak pliku"), (b"import x\0", "binarnym")])
 def test_dtypes_unreadable_file_raises_student_error(tmp_path, content, said):
     context = write_files(tmp_path, {} if content is None else {DATA: content})
@@ -153,7 +192,7 @@ def test_uses_skips_broken_files_and_names_them(tmp_path):
     }
     outcome = python_uses(write_files(tmp_path, files), USES)
     assert outcome.score == Fraction(1, 2)
-    assert f"{FOLDER}/b.py:2 nie parsuje się jako Python" in outcome.message
+    assert f"{FOLDER}/b.py nie parsuje się jako Python (wiersz 2:" in outcome.message
     assert f"{FOLDER}/c.py nie jest zapisany w UTF-8" in outcome.message
 
 
@@ -202,9 +241,19 @@ def test_no_skops_no_pickle_scores_half(tmp_path):
     assert "nie importuje `skops.io`" in outcome.message
 
 
+def test_deeply_nested_file_is_skipped_and_named(tmp_path):
+    deep = "import pickle\nx = " + " + ".join(["a"] * 3000) + "\n"
+    files = {f"{FOLDER}/registry.py": SKOPS, f"{FOLDER}/deep.py": deep}
+    outcome = python_no_pickle(write_files(tmp_path, files), {"folder": FOLDER})
+    assert outcome.score == Fraction(1, 2)
+    assert f"{FOLDER}/deep.py nie parsuje się jako Python (kod zagnieżdżony" in outcome.message
+    uses = python_uses(write_files(tmp_path, files), USES)
+    assert f"{FOLDER}/deep.py nie parsuje się" in uses.message
+
+
 def test_unparsable_file_cannot_prove_no_pickle(tmp_path):
     files = {f"{FOLDER}/registry.py": SKOPS, f"{FOLDER}/broken.py": "import pickle\ndef (:\n"}
     outcome = python_no_pickle(write_files(tmp_path, files), {"folder": FOLDER})
     assert outcome.score == Fraction(1, 2)
     assert "w pominiętych plikach nie da się sprawdzić braku importów pickle" in outcome.message
-    assert f"{FOLDER}/broken.py:2 nie parsuje się jako Python" in outcome.message
+    assert f"{FOLDER}/broken.py nie parsuje się jako Python (wiersz 2:" in outcome.message

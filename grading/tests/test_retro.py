@@ -164,6 +164,14 @@ def test_actions_bad_rows_are_named(tmp_path):
     assert "wiersz 5 (linia 13): brak terminu" in outcome.message
 
 
+def test_actions_long_bad_date_is_cut_in_the_message(tmp_path):
+    retro = ACTIONS + f"| Docker | Ala | {'kiedyś ' * 1000}|\n"
+    outcome = _actions(tmp_path, retro)
+    assert outcome.score == 0
+    assert "termin „kiedyś kiedyś" in outcome.message
+    assert len(outcome.message) < 500
+
+
 def test_actions_too_few_rows(tmp_path):
     outcome = _actions(tmp_path, min_rows=3)
     assert outcome.score == 0
