@@ -93,8 +93,7 @@ bench: setup wrk
 REPOS ?= .
 JOBS ?= 1
 grade: setup
-	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS) $(if $(OUT),--out $(OUT)) \
-		$(if $(DEADLINES),--deadlines $(DEADLINES)) $(if $(OVERRIDES),--overrides $(OVERRIDES))
+	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))
 
 clean:
 	rm -rf $(VENV) data

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from grading.cli import main as grade_main
 from grading.engine import grade_repository
+from grading.polish import pl
 from grading.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +38,8 @@ def main() -> int:
     one = time.perf_counter() - started
     print("Narzędzie oceniania: tryb statyczny\n")
     print(
-        f"To repozytorium: {one:.1f} s (cel ≤ {AIM_ONE_S} s), "
-        f"{result.total} / {result.evaluated_max} pkt ocenionych"
+        f"To repozytorium: {_s(one)} s (cel ≤ {AIM_ONE_S} s), "
+        f"{pl(result.total)} / {pl(result.evaluated_max)} pkt ocenionych"
     )
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as folder:
         repositories = generate(Path(folder), REPOSITORIES)
@@ -53,13 +54,18 @@ def main() -> int:
             grade_main(arguments)
         again = time.perf_counter() - started
     print(
-        f"Partia {REPOSITORIES} repozytoriów, --jobs 2: {batch:.1f} s "
-        f"(cel ≤ {AIM_BATCH_S} s; {batch / REPOSITORIES:.2f} s na repozytorium)"
+        f"Partia {REPOSITORIES} repozytoriów, --jobs 2: {_s(batch)} s "
+        f"(cel ≤ {AIM_BATCH_S} s; {_s(batch / REPOSITORIES, 2)} s na repozytorium)"
     )
     print(
-        f"Ta sama partia ponownie (wyniki bez zmian): {again:.1f} s ({batch / again:.0f}× szybciej)"
+        f"Ta sama partia ponownie (wyniki bez zmian): {_s(again)} s ({batch / again:.0f}× szybciej)"
     )
     return 0
+
+
+def _s(seconds: float, digits: int = 1) -> str:
+    """Seconds with a decimal comma, as the course prints them."""
+    return f"{seconds:.{digits}f}".replace(".", ",")
 
 
 def generate(folder: Path, count: int) -> list[Path]:

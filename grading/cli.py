@@ -93,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(f"nie ma takiego folderu: {', '.join(missing)}", file=sys.stderr)
         return ExitCode.USAGE
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        print(f"--out: {args.out} jest plikiem, a powinien być folderem na wyniki", file=sys.stderr)
+        return ExitCode.USAGE
     if args.check_project:
         return _check_project(args.paths)
     try:
@@ -124,15 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in apply_overrides(results, overrides):
             print(f"korekty: {warning}", file=sys.stderr)
     except InputError as error:
-        print(error, file=sys.stderr)
+        print(f"{args.overrides}: {error}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     if args.out:
         _write_all(args.out, results)
     _print(args.format, results, rubric)
     errors = [r.repository for r in results if r.status == "error"]
     if len(results) > 1 or args.jobs > 1:
+        took = f"{time.monotonic() - started:.1f}".replace(".", ",")
         print(
-            f"Ocenione repozytoria: {len(results)} w {time.monotonic() - started:.1f} s; "
+            f"Ocenione repozytoria: {len(results)} w {took} s; "
             f"z błędami: {len(errors)}" + (f" ({', '.join(errors)})" if errors else ""),
             file=sys.stderr,
         )

@@ -12,9 +12,11 @@ order, oldest first (``git log --topo-order --reverse``). A commit is on time wh
 committer date is at or before the deadline. The first commit that is not, and every
 commit after it, is late work — also a commit dated before the deadline on top of a late
 one: its date was set back (such dates are also listed in the notes). The class is graded
-on a snapshot of the last commit before the late work, ``projekt.yaml`` included as it was
-in that commit. Under ``not_counted`` the late work is ignored; without any commit before
-it every check fails, but run-mode checks stay not evaluated, as in the engine. Under
+on a snapshot of the repository as it stood at the deadline — the last commit of the whole
+history (same order) before its first commit dated after the deadline — so its folder is
+as last committed on time and ``projekt.yaml`` as it was at the deadline. Under
+``not_counted`` the late work is ignored; without any commit before it every check fails,
+but run-mode checks stay not evaluated, as in the engine. Under
 ``penalty_per_day`` the newest commit touching the folder is graded and the class loses
 ``penalty_per_day`` × the points it could earn in this grading — the maximum of its
 checks that were evaluated, not counting run-mode checks a static grading skips — for
@@ -49,7 +51,7 @@ from grading.checks import KINDS
 from grading.engine import DIRTY, NOT_EVALUATED, RepoResult, grade_class, grade_repository
 from grading.engine import NO_GIT as UNDATED_NOTE
 from grading.model import CENT, CheckResult, ClassResult, Evidence, InputError
-from grading.polish import pl, plural
+from grading.polish import pl, plural, read_problem, shown
 from grading.project import load_project
 from grading.repo_files import MAX_BYTES, RepoFiles
 from grading.rubric import ClassSpec, Rubric
@@ -95,11 +97,11 @@ class _Plan:
 def load_deadlines(path: Path, class_ids: Collection[str]) -> Deadlines:
     """Read and validate the deadlines file. Raises InputError listing every wrong entry
     by name: unreadable YAML, unknown keys or class ids, a deadline without a time zone,
-    an unknown policy, a missing or negative penalty."""
+    an unknown policy, a missing penalty or one outside [0, 1]."""
     try:
         raw = yaml.safe_load(Path(path).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"plik terminów {path}: nie da się wczytać: {error}") from None
+        raise InputError(f"plik terminów {path}: {read_problem(error)}") from None
     if not isinstance(raw, dict):
         raise InputError(f"plik terminów {path}: oczekiwany słownik z wpisami {', '.join(KEYS)}")
     problems = [
@@ -107,7 +109,7 @@ def load_deadlines(path: Path, class_ids: Collection[str]) -> Deadlines:
     ]
     policy = raw.get("policy")
     if policy not in POLICIES:
-        problems.append(f"policy: {policy!r} — dozwolone: {', '.join(POLICIES)}")
+        problems.append(f"policy: {shown(policy)} — dozwolone: {', '.join(POLICIES)}")
     penalty = _penalty(raw, policy, problems)
     deadlines = _deadlines(raw.get("deadlines"), class_ids, problems)
     if problems:
@@ -138,8 +140,10 @@ def _penalty(raw: dict, policy: Any, problems: list[str]) -> Decimal:
         share = Decimal(str(value))
     except InvalidOperation:
         share = Decimal(-1)
-    if not share.is_finite() or share < 0:
-        problems.append(f"penalty_per_day: {value!r} — oczekiwana liczba ≥ 0, np. 0.1")
+    if not share.is_finite() or not 0 <= share <= 1:
+        problems.append(
+            f"penalty_per_day: {shown(value)} — oczekiwany udział punktów od 0 do 1, np. 0.1"
+        )
         return Decimal(0)
     return share
 
@@ -252,12 +256,21 @@ def _plan(shadow: Path, head: str, spec: ClassSpec, deadlines: Deadlines) -> _Pl
     or before the deadline; the order is the history's, not the dates'."""
     deadline = deadlines.deadlines[spec.id]
     limit = deadline.timestamp()
+    history = [
+        _Commit(sha, int(time))
+        for sha, time in (
+            line.split()
+            for line in git.git(
+                shadow, "log", "--topo-order", "--reverse", "--format=%H %ct", head
+            ).splitlines()
+        )
+    ]
     log = git.git(
         shadow, "log", "--topo-order", "--reverse", "--format=%H %ct", head, "--", spec.folder
     )
     commits = [_Commit(sha, int(time)) for sha, time in (line.split() for line in log.splitlines())]
     first_late = next((i for i, c in enumerate(commits) if c.time > limit), len(commits))
-    on_time = commits[first_late - 1].sha if first_late else None
+    on_time = _state_at_deadline(history, limit) if first_late else None
     late = commits[first_late:]
     if not late:
         return _Plan(spec, on_time)
@@ -279,6 +292,14 @@ def _plan(shadow: Path, head: str, spec: ClassSpec, deadlines: Deadlines) -> _Pl
     if deadlines.policy == "not_counted":
         return _Plan(spec, on_time, f"{text}; praca po terminie nie jest liczona")
     return _Plan(spec, commits[-1].sha, text, days)
+
+
+def _state_at_deadline(history: list[_Commit], limit: float) -> str | None:
+    """The last commit of the repository's history (oldest first) before its first commit
+    dated after ``limit``: the class is graded as the whole repository stood at the
+    deadline, so an on-time fix of projekt.yaml outside the class folder counts too."""
+    end = next((i for i, c in enumerate(history) if c.time > limit), len(history))
+    return history[end - 1].sha if end else None
 
 
 def _grade_plans(

@@ -225,10 +225,28 @@ def gradescope(result: RepoResult) -> str:
                     "status": "passed" if check.status == "pass" else "failed",
                 }
             tests.append(test)
+        adjustment = spec.points - sum((check.points for check in spec.checks), Decimal(0))
+        if adjustment:
+            # A late penalty or an instructor's class override: shown, so that the tests
+            # add up to the score.
+            tests.append(
+                {
+                    "name": f"{spec.id}.korekta",
+                    "number": f"{spec.id}.korekta",
+                    "score": float(adjustment),
+                    "output": spec.late or "korekta prowadzącego wyniku zajęć (zob. uwagi)",
+                    "visibility": "visible",
+                }
+            )
     document = {
         "score": float(result.total),
-        "output": f"Wynik: {pl(result.total)} / {pl(result.max)} pkt"
-        + (f". {result.error}" if result.error else ""),
+        "output": "\n".join(
+            [
+                f"Wynik: {pl(result.total)} / {pl(result.max)} pkt"
+                + (f". {result.error}" if result.error else ""),
+                *result.notes,
+            ]
+        ),
         "visibility": "visible",
         "tests": tests,
     }

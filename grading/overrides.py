@@ -46,6 +46,7 @@ from grading.deadlines import evaluated_max, late_penalty
 from grading.engine import RepoResult
 from grading.formats import STATUS_PL, pl
 from grading.model import CENT, ClassResult, InputError
+from grading.polish import read_problem
 from grading.rubric import Rubric
 
 KEYS = ("repository", "check", "class", "points", "reason", "author", "automatic")
@@ -83,7 +84,7 @@ def load_overrides(path: Path, rubric: Rubric) -> list[Override]:
     try:
         raw = yaml.safe_load(Path(path).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"plik korekt {path}: nie da się wczytać: {error}") from None
+        raise InputError(f"plik korekt {path}: {read_problem(error)}") from None
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -202,7 +203,9 @@ def apply_overrides(results: list[RepoResult], overrides: list[Override]) -> lis
         if o.points > maximum
     ]
     if too_many:
-        raise InputError("plik korekt niepoprawny:\n" + "\n".join(f"- {p}" for p in too_many))
+        raise InputError(
+            "korekty niepoprawne (punkty ponad maksimum):\n" + "\n".join(f"- {p}" for p in too_many)
+        )
     for override, result, graded, _ in targets:
         automatic = _apply(override, result, graded)
         if override.automatic is not None and override.automatic != automatic:
@@ -210,8 +213,8 @@ def apply_overrides(results: list[RepoResult], overrides: list[Override]) -> lis
                 f"wynik automatyczny zmienił się od korekty: było {pl(override.automatic)}, "
                 f"jest {pl(automatic)} — sprawdź korektę"
             )
+            # For the instructor only (stderr), not for the student's feedback.
             warnings.append(f"{override.where}: {change}")
-            result.notes.append(f"{override.label}: {change}")
     return warnings
 
 

@@ -4,6 +4,7 @@ comma, nouns agreeing with their count, a student's value shown as YAML spells i
 from __future__ import annotations
 
 import datetime
+import errno
 from decimal import Decimal
 from typing import Any
 
@@ -66,3 +67,23 @@ def shown(value: Any, limit: int = 60) -> str:
         except ValueError:  # an int beyond the digits Python converts to text
             text = "bardzo długa liczba"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "nie ma takiego pliku",
+    errno.EACCES: "brak uprawnień do odczytu",
+    errno.EISDIR: "to folder, nie plik",
+    errno.ENOTDIR: "część ścieżki nie jest folderem",
+}
+
+
+def read_problem(error: Exception) -> str:
+    """Why an instructor's file could not be read, in Polish: a missing file, no access,
+    not UTF-8, or a YAML error with its line."""
+    if isinstance(error, OSError):
+        return _OS_ERRORS.get(error.errno, f"błąd odczytu ({error.strerror or error})")
+    if isinstance(error, UnicodeDecodeError):
+        return "plik nie jest zapisany w UTF-8"
+    mark = getattr(error, "problem_mark", None)
+    where = f" w wierszu {mark.line + 1}" if mark is not None else ""
+    return f"niepoprawny YAML{where} ({getattr(error, 'problem', error)})"

@@ -248,7 +248,24 @@ class _Checker:
             self.problems[path] = f"`{path}`: {error.message}"
             return
         if not (self.files.is_file(value) or self.files.is_dir(value)):
-            self.missing.append(f"`{path}`: {value}")
+            similar = self.similar(value)
+            if similar:
+                self.problems[path] = f"`{path}`: nie ma {value} — czy chodziło o {similar}?"
+            else:
+                self.missing.append(f"`{path}`: {value}")
+
+    def similar(self, value: str) -> str | None:
+        """An existing file or folder beside ``value`` with a nearly equal name (a typo:
+        ``eda.ipnyb`` for ``eda.ipynb``), or None."""
+        parent = PurePosixPath(value).parent
+        if self.files is None or not self.files.is_dir(str(parent)):
+            return None
+        try:
+            names = [entry.name for entry in self.files.path(str(parent)).iterdir()]
+        except (StudentError, OSError):
+            return None
+        close = difflib.get_close_matches(PurePosixPath(value).name, names, n=1, cutoff=0.8)
+        return str(parent / close[0]) if close else None
 
     def command(self, path: str, allowed: set[str]) -> None:
         self.text(path)

@@ -134,7 +134,9 @@ def retro_actions(context: Context, params: Mapping[str, Any]) -> Outcome:
     for index, row in enumerate(table.rows):
         action, owner, due = (row[i] for i in columns)
         lacks = [
-            name for name, cell in (("działanie", action), ("właściciel", owner)) if not words(cell)
+            f"brak: {name}"
+            for name, cell in (("działanie", action), ("właściciel", owner))
+            if not words(cell)
         ]
         lacks += _date_problem(due)
         if lacks:

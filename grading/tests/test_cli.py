@@ -186,3 +186,43 @@ def test_invalid_deadlines_or_overrides_stop_before_grading(capsys, tmp_path):
     bad.write_text("- {repository: x, check: 01.plan, points: 1}\n", encoding="utf-8")
     code, _, err = run_main(capsys, str(ROOT), "--overrides", str(bad))
     assert code == ExitCode.BAD_INPUT and "reason" in err
+
+
+def test_out_must_be_a_folder_and_a_typo_in_a_declared_path_is_named(capsys, tmp_path):
+    existing = tmp_path / "wyniki.csv"
+    existing.write_text("", encoding="utf-8")
+    code, _, err = run_main(capsys, str(ROOT), "--out", str(existing))
+    assert code == ExitCode.USAGE and "jest plikiem" in err
+    repo = reference_copy(tmp_path / "dorota")
+    declaration = repo / "projekt.yaml"
+    declaration.write_text(
+        declaration.read_text(encoding="utf-8").replace("eda.ipynb", "eda.ipnyb"), encoding="utf-8"
+    )
+    code, out, _ = run_main(capsys, "--check-project", str(repo))
+    assert code == ExitCode.BAD_PROJECT
+    assert "nie ma zajecia_02_eda/eda.ipnyb — czy chodziło o zajecia_02_eda/eda.ipynb?" in out
+
+
+def test_gradescope_tests_add_up_to_the_score_with_a_late_penalty():
+    from decimal import Decimal
+
+    from grading import formats
+    from grading.engine import RepoResult
+    from grading.model import CheckResult, ClassResult
+
+    check = CheckResult("01.a", Decimal(2), Decimal(2), "pass", "ok")
+    late = "1 commit po terminie; kara 0,5 pkt"
+    result = RepoResult("ola", ".", "sha")
+    result.classes = [
+        ClassResult("01", "Planowanie", Decimal("1.5"), Decimal(2), [check], late=late)
+    ]
+    document = json.loads(formats.gradescope(result))
+    assert document["score"] == 1.5
+    assert sum(test["score"] for test in document["tests"]) == 1.5
+    assert document["tests"][-1] == {
+        "name": "01.korekta",
+        "number": "01.korekta",
+        "score": -0.5,
+        "output": late,
+        "visibility": "visible",
+    }

@@ -212,6 +212,23 @@ def test_projekt_yaml_as_it_was_at_the_deadline(tmp_path):
     assert current.classes[0].points == 0  # today's projekt.yaml names a missing file
 
 
+def test_an_on_time_fix_of_projekt_yaml_outside_the_folder_counts(tmp_path):
+    """The folder's last on-time commit names a wrong file; projekt.yaml is fixed before
+    the deadline in a commit that does not touch the folder, then late work follows."""
+    wrong = {"artifacts": {"backlog": "zaj02/plan.mdd"}}
+    _commit(tmp_path, BEFORE, {"projekt.yaml": yaml.safe_dump(wrong), "zaj02/plan.md": "plan"})
+    fixed = _commit(
+        tmp_path,
+        "2026-10-07T20:00:00+02:00",
+        {"projekt.yaml": yaml.safe_dump({"artifacts": {"backlog": "zaj02/plan.md"}})},
+    )
+    _commit(tmp_path, "2026-10-09T10:00:00+02:00", {"zaj02/plan.md": ""})
+    deadlines = Deadlines("not_counted", Decimal(0), {"02": datetime.fromisoformat(DEADLINE)})
+    graded = grade_with_deadlines(tmp_path, RUBRIC, deadlines, ["02"], now=NOW).classes[0]
+    assert (graded.points, graded.graded_commit) == (Decimal(80), fixed)
+    assert "po terminie" in graded.late
+
+
 def test_student_filter_driver_is_never_run(tmp_path):
     marker = tmp_path.parent / "filter-ran"
     _commit(tmp_path, BEFORE, {".gitattributes": "* filter=evil\n", "zaj01/a.md": "a"})
@@ -254,13 +271,13 @@ def test_load_deadlines_valid(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("policy: [", "nie da się wczytać"),
+        ("policy: [", "niepoprawny YAML w wierszu 1"),
         ("- 1\n", "oczekiwany słownik"),
         ("policy: not_counted\nfoo: 1\ndeadlines: {}\n", "nieznany klucz 'foo'"),
         ("policy: late\ndeadlines: {}\n", "policy: 'late' — dozwolone"),
         ("policy: penalty_per_day\ndeadlines: {}\n", "penalty_per_day: brak"),
         ("policy: penalty_per_day\npenalty_per_day: -0.1\ndeadlines: {}\n",
-         "penalty_per_day: -0.1 — oczekiwana liczba ≥ 0"),
+         "penalty_per_day: -0.1 — oczekiwany udział punktów od 0 do 1"),
         ("policy: penalty_per_day\npenalty_per_day: dużo\ndeadlines: {}\n",
          "penalty_per_day: 'dużo'"),
         ("policy: not_counted\npenalty_per_day: 0.1\ndeadlines: {}\n", "penalty_per_day: podany"),

@@ -146,7 +146,7 @@ def test_changed_automatic_points_flagged_override_still_applied():
     )  # fmt: skip
     change = "wynik automatyczny zmienił się od korekty: było 1, jest 1,5 — sprawdź korektę"
     assert warnings == [f"korekta nr 1 (jan, sprawdzenie 02.a): {change}"]
-    assert jan.notes[-1] == f"sprawdzenie 02.a: {change}"
+    assert not any("zmienił się" in note for note in jan.notes)  # for the instructor only
     assert (jan.total, ewa.total) == (Decimal(5), Decimal(4))
     assert not any("zmienił się" in note for note in ewa.notes)
 
@@ -208,7 +208,7 @@ ENTRY = "repository: jan, points: 1, reason: r, author: AN"
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("- [", "nie da się wczytać"),
+        ("- [", "niepoprawny YAML w wierszu 1"),
         ("repository: jan\n", "oczekiwana lista korekt"),
         ("- 5\n", "korekta nr 1: oczekiwany słownik"),
         (f"- {{{ENTRY}, check: 02.a, uwagi: x}}\n", "korekta nr 1: nieznany klucz 'uwagi'"),

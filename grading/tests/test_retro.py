@@ -155,10 +155,10 @@ def test_actions_bad_rows_are_named(tmp_path):
     retro = ACTIONS + "| Docker | TBD | 2026-02-30 |\n| | Ala | jutro |\n| Raport | Ola | |\n"
     outcome = _actions(tmp_path, retro)
     assert outcome.score == 0
-    assert "wiersz 3 (linia 11): właściciel, termin 2026-02-30 nie jest prawdziwą datą" in (
+    assert "wiersz 3 (linia 11): brak: właściciel, termin 2026-02-30 nie jest prawdziwą datą" in (
         outcome.message
     )
-    assert "wiersz 4 (linia 12): działanie, termin „jutro” nie jest datą RRRR-MM-DD" in (
+    assert "wiersz 4 (linia 12): brak: działanie, termin „jutro” nie jest datą RRRR-MM-DD" in (
         outcome.message
     )
     assert "wiersz 5 (linia 13): brak terminu" in outcome.message
