@@ -201,6 +201,16 @@ class DagDefinition:
     call: ast.Call | None
 
 
+def _decorators(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> Iterator[tuple[ast.expr, ast.Call | None, list[str]]]:
+    """Each decorator of ``function``: the decorator, its call (None when used bare, as in
+    ``@dag``) and its dotted name (``["task", "virtualenv"]``)."""
+    for decorator in function.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        yield decorator, call, _dotted(call.func if call else decorator)
+
+
 def dag_definitions(module: PythonModule) -> list[DagDefinition]:
     """The DAGs ``module`` defines, in file order: ``@dag`` functions (id from
     ``dag_id=``, the first argument, else the function's name) and ``DAG(...)`` calls
@@ -208,9 +218,7 @@ def dag_definitions(module: PythonModule) -> list[DagDefinition]:
     found = []
     for node in ast.walk(module.tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for decorator in node.decorator_list:
-                call = decorator if isinstance(decorator, ast.Call) else None
-                names = _dotted(call.func if call else decorator)
+            for decorator, call, names in _decorators(node):
                 if names and names[-1] == "dag":
                     dag_id = _literal(module.value(_argument(call, 0, "dag_id")))
                     dag_id = dag_id if isinstance(dag_id, str) and dag_id else node.name
@@ -506,9 +514,7 @@ def _tasks(module: PythonModule) -> list[tuple[int, str, dict[str, ast.expr]]]:
     found = []
     for node in ast.walk(module.tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for decorator in node.decorator_list:
-                call = decorator if isinstance(decorator, ast.Call) else None
-                names = _dotted(call.func if call else decorator)
+            for _, call, names in _decorators(node):
                 if names and "task" in (names[0], names[-1]):
                     keywords = _keywords(module, call) if call else {}
                     found.append((node.lineno, f"zadanie `{node.name}`", keywords))
