@@ -14,7 +14,7 @@ help:
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
-	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki"
+	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1]"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
@@ -93,7 +93,7 @@ bench: setup wrk
 REPOS ?= .
 JOBS ?= 1
 grade: setup
-	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))
+	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))$(if $(RUN), --run)
 
 clean:
 	rm -rf $(VENV) data

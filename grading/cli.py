@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from enum import IntEnum
 from pathlib import Path
 
-from grading import GRADER_VERSION, formats, git
+from grading import GRADER_VERSION, formats, git, sandbox
 from grading.arguments import Parser
 from grading.deadlines import Deadlines, grade_with_deadlines, load_deadlines
 from grading.engine import RepoResult, grade_repository, result_from_dict
@@ -38,9 +39,12 @@ from grading.polish import pl, plural
 from grading.project import PROJECT_FILE, load_project
 from grading.repo_files import RepoFiles
 from grading.rubric import Rubric, RubricError, load_rubric
+from grading.runs import DEFAULT_BUDGET_S, RunSettings
 
 FORMATS = ("table", "json", "markdown", "csv", "gradescope")
 REPO_TIMEOUT_S = 300
+# A run-mode worker gets its budget plus this margin before the batch gives up on it.
+RUN_MARGIN_S = 120
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -83,6 +87,19 @@ def parser() -> Parser:
     )
     p.add_argument(
         "--check-project", action="store_true", help=f"tylko sprawdź {PROJECT_FILE} i zakończ"
+    )
+    p.add_argument(
+        "--run",
+        action="store_true",
+        help="tryb uruchomieniowy: wykonaj notebooki, DAG-i, API i testy studenta w piaskownicy",
+    )
+    p.add_argument(
+        "--budget",
+        type=_minutes,
+        default=DEFAULT_BUDGET_S // 60,
+        metavar="MIN",
+        help="limit czasu trybu --run na repozytorium w minutach "
+        f"(domyślnie {DEFAULT_BUDGET_S // 60})",
     )
     return p
 
@@ -180,15 +197,19 @@ def _grade_one(
 ) -> tuple[RepoResult, bool]:
     reuse = args.out is not None and deadlines is None
     wanted = [c.id for c in rubric.classes if not args.classes or c.id in args.classes]
-    stored = _stored(_automatic(args.out, name), path, rubric.sha256, wanted) if reuse else None
+    mode = "run" if args.run else "static"
+    stored = (
+        _stored(_automatic(args.out, name), path, rubric.sha256, wanted, mode) if reuse else None
+    )
     if stored is not None:
         return stored, True
+    run = RunSettings(budget_s=args.budget * 60) if args.run else None
     if batch:
         result = _grade_in_child(path, args)
     elif deadlines is not None:
-        result = grade_with_deadlines(path, rubric, deadlines, args.classes)
+        result = grade_with_deadlines(path, rubric, deadlines, args.classes, run=run)
     else:
-        result = grade_repository(path, rubric, args.classes)
+        result = grade_repository(path, rubric, args.classes, run)
     result.repository = name
     return result, False
 
@@ -201,6 +222,8 @@ def child_command(path: Path, args: argparse.Namespace) -> list[str]:
         command += ["--classes", ",".join(args.classes)]
     if args.deadlines:
         command += ["--deadlines", str(args.deadlines.resolve())]
+    if args.run:
+        command += ["--run", "--budget", str(args.budget)]
     return command
 
 
@@ -208,20 +231,24 @@ def _grade_in_child(path: Path, args: argparse.Namespace) -> RepoResult:
     """Grade ``path`` in a fresh interpreter with a time limit; its crash or hang is this
     repository's error, not the batch's."""
     command = child_command(path, args)
-    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT)}
+    worker = secrets.token_hex(6)
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE_ROOT), sandbox.WORKER: worker}
+    limit = round(args.budget * 60) + RUN_MARGIN_S if args.run else REPO_TIMEOUT_S
     try:
         done = subprocess.run(
             command,
             capture_output=True,
             text=True,
-            timeout=REPO_TIMEOUT_S,
+            timeout=limit,
             cwd=PACKAGE_ROOT,
             env=env,
             check=False,
         )
         return result_from_dict(json.loads(done.stdout))
     except subprocess.TimeoutExpired:
-        reason = f"ocena przekroczyła {REPO_TIMEOUT_S} s"
+        # The worker is gone; what it ran in the sandbox lives in sessions of its own.
+        sandbox.kill_marked(worker)
+        reason = f"ocena przekroczyła {limit} s"
     except (json.JSONDecodeError, KeyError, ValueError):
         reason = f"proces oceny zakończył się kodem {done.returncode}: {done.stderr[-500:]}"
     result = RepoResult(path.resolve().name, str(path), "")
@@ -234,10 +261,12 @@ def _automatic(out: Path, name: str) -> Path:
     return out / ".automatic" / f"{name}.json"
 
 
-def _stored(stored: Path, path: Path, rubric_sha256: str, classes: list[str]) -> RepoResult | None:
+def _stored(
+    stored: Path, path: Path, rubric_sha256: str, classes: list[str], mode: str
+) -> RepoResult | None:
     """The automatic result stored at ``stored`` when it graded the same ``classes`` of
-    the same clean commit with the same rubric and grader; None otherwise (a folder
-    without git is always graded again)."""
+    the same clean commit with the same rubric, grader and mode (static or run); None
+    otherwise (a folder without git is always graded again)."""
     commit = git.head(path)
     if commit is None or not stored.is_file() or not git.is_clean(path):
         return None
@@ -248,6 +277,7 @@ def _stored(stored: Path, path: Path, rubric_sha256: str, classes: list[str]) ->
             and data.get("rubric_sha256") == rubric_sha256
             and data.get("grader_version") == GRADER_VERSION
             and data.get("status") == "graded"
+            and data.get("mode") == mode
             and [c.get("id") for c in data.get("classes", [])] == classes
         )
         return result_from_dict(data) if same else None
@@ -349,6 +379,17 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} to nie liczba całkowita") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"musi być ≥ 1, jest {value}")
+    return value
+
+
+def _minutes(text: str) -> float:
+    """A positive number of minutes, with a decimal point or a Polish comma: ``0,5``."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} to nie liczba minut") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"musi być > 0, jest {text}")
     return value
 
 

@@ -38,6 +38,7 @@ import shutil
 import tarfile
 import tempfile
 from collections.abc import Collection, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,6 +49,7 @@ import yaml
 
 from grading import git
 from grading.checks import KINDS
+from grading.checks.base import Context
 from grading.engine import DIRTY, NOT_EVALUATED, RepoResult, grade_class, grade_repository
 from grading.engine import NO_GIT as UNDATED_NOTE
 from grading.model import CENT, CheckResult, ClassResult, Evidence, InputError
@@ -55,6 +57,7 @@ from grading.polish import pl, plural, read_problem, shown
 from grading.project import load_project
 from grading.repo_files import MAX_BYTES, RepoFiles
 from grading.rubric import ClassSpec, Rubric
+from grading.runs import RunSession, RunSettings
 
 POLICIES = ("not_counted", "penalty_per_day")
 KEYS = ("policy", "penalty_per_day", "deadlines")
@@ -190,9 +193,11 @@ def grade_with_deadlines(
     deadlines: Deadlines,
     classes: Iterable[str] | None = None,
     now: datetime | None = None,
+    run: RunSettings | None = None,
 ) -> RepoResult:
     """Grade the repository at ``path`` like :func:`grading.engine.grade_repository`, each
-    class with a deadline on its snapshot at the deadline (see the module's docstring).
+    class with a deadline on its snapshot at the deadline (see the module's docstring);
+    with ``run`` settings, the run mode works on each snapshot.
 
     Commits whose committer date is earlier than a parent's, or later than ``now``
     (time-zone aware; default: the current time), are listed in the notes: signs of
@@ -203,13 +208,13 @@ def grade_with_deadlines(
     dated = [s for s in rubric.classes if s.id in wanted and s.id in deadlines.deadlines]
     head = git.head(path) if path.is_dir() else None
     if head is None:
-        result = grade_repository(path, rubric, wanted)
+        result = grade_repository(path, rubric, wanted, run)
         if result.error is None and dated:
             result.notes = [n for n in result.notes if n != UNDATED_NOTE]
             result.notes.append(NO_GIT)
         return result
     undated = wanted - {s.id for s in dated}
-    result = grade_repository(path, rubric, undated)
+    result = grade_repository(path, rubric, undated, run)
     if not undated:  # no class graded on the work tree: its uncommitted changes do not matter
         result.notes = [n for n in result.notes if not n.startswith(DIRTY)]
     try:
@@ -219,7 +224,7 @@ def grade_with_deadlines(
         ):
             result.notes += _date_notes(shadow, head, now or datetime.now(UTC))
             plans = [_plan(shadow, head, spec, deadlines) for spec in dated]
-            result.classes += _grade_plans(shadow, plans, Path(tmp), deadlines)
+            result.classes += _grade_plans(shadow, plans, Path(tmp), deadlines, run)
     except git.GitError as error:
         result.error = f"nie udało się odczytać historii git do sprawdzenia terminów: {error}"
     order = {spec.id: index for index, spec in enumerate(rubric.classes)}
@@ -303,9 +308,10 @@ def _state_at_deadline(history: list[_Commit], limit: float) -> str | None:
 
 
 def _grade_plans(
-    shadow: Path, plans: list[_Plan], tmp: Path, deadlines: Deadlines
+    shadow: Path, plans: list[_Plan], tmp: Path, deadlines: Deadlines, run: RunSettings | None
 ) -> list[ClassResult]:
-    """Grade each plan, one snapshot per distinct commit."""
+    """Grade each plan, one snapshot per distinct commit (and one run-mode session per
+    snapshot: the pipeline's stages carry over only within one commit)."""
     graded = []
     for plan in plans:
         if plan.commit is None:
@@ -314,10 +320,13 @@ def _grade_plans(
         snapshot = _snapshot(shadow, commit, tmp / commit)
         files = RepoFiles(snapshot)
         project = load_project(files)
-        for plan in plans:
-            if plan.commit == commit:
-                graded.append(_penalised(grade_class(plan.spec, files, project), plan, deadlines))
-                graded[-1].graded_commit = commit
+        with RunSession(snapshot, run) if run else nullcontext() as session:
+            context = Context(files, project.data, session)
+            for plan in plans:
+                if plan.commit == commit:
+                    graded_class = grade_class(plan.spec, context, project)
+                    graded.append(_penalised(graded_class, plan, deadlines))
+                    graded[-1].graded_commit = commit
         shutil.rmtree(snapshot)
     return graded
 

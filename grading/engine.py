@@ -3,10 +3,14 @@
 Isolation: a check that raises :class:`grading.model.StudentError` fails with the
 student-facing message; any other exception is the grader's own ``error`` — with its
 points withheld and a message saying it is not the student's fault — never a silent 0.
-Run-mode checks are listed as ``skipped`` ("nie oceniono") with their points outside
-``evaluated_max``: a static grading never reports a behaviour as passed. A check running
-longer than :data:`CHECK_TIMEOUT_S` (a pathological file) is stopped with status
-``timeout`` when grading runs in the main thread, as it does in the command line.
+In a static grading, run-mode checks are listed as ``skipped`` ("nie oceniono") with their
+points outside ``evaluated_max``: a static grading never reports a behaviour as passed.
+With ``run`` settings (``--run``) they execute the student's code in a sandbox
+(:mod:`grading.runs`); one that cannot run for a reason outside what it grades raises
+:class:`grading.model.NotRunnable` and is ``skipped`` with that reason. A static check
+running longer than :data:`CHECK_TIMEOUT_S` (a pathological file) is stopped with status
+``timeout`` when grading runs in the main thread, as it does in the command line; a
+run-mode check has its own timeouts, inside the repository's budget.
 """
 
 from __future__ import annotations
@@ -24,10 +28,19 @@ from typing import Any
 from grading import GRADER_VERSION, git
 from grading.checks import KINDS
 from grading.checks.base import Context
-from grading.model import CENT, CheckResult, ClassResult, Evidence, StudentError, points_for
+from grading.model import (
+    CENT,
+    CheckResult,
+    ClassResult,
+    Evidence,
+    NotRunnable,
+    StudentError,
+    points_for,
+)
 from grading.project import PROJECT_FILE, Project, load_project
 from grading.repo_files import RepoFiles
 from grading.rubric import PROJECT_PREFIX, Check, ClassSpec, Rubric, score_100
+from grading.runs import RunSession, RunSettings
 
 SCHEMA_VERSION = 1
 NO_GIT = "folder bez historii git: oceniony w obecnym stanie"
@@ -37,6 +50,11 @@ NOT_EVALUATED = (
     "nie oceniono: to sprawdzenie uruchamia Twój kod (tryb --run); ocena statyczna go "
     "nie liczy — ani na plus, ani na minus"
 )
+NOT_IMPLEMENTED = (
+    "nie oceniono: ta wersja narzędzia oceniania jeszcze nie sprawdza tego zachowania — "
+    "punkty poza oceną, ani na plus, ani na minus"
+)
+REVIEW = "do ręcznego sprawdzenia"
 
 
 @dataclass
@@ -129,6 +147,7 @@ def result_from_dict(data: Mapping[str, Any]) -> RepoResult:
                 check["message"],
                 tuple(Evidence(**evidence) for evidence in check["evidence"]),
                 check["mode"],
+                check.get("review", False),
             )
         )
     result = RepoResult(
@@ -158,11 +177,16 @@ def result_from_dict(data: Mapping[str, Any]) -> RepoResult:
 
 
 def grade_repository(
-    path: Path, rubric: Rubric, classes: Iterable[str] | None = None
+    path: Path,
+    rubric: Rubric,
+    classes: Iterable[str] | None = None,
+    run: RunSettings | None = None,
 ) -> RepoResult:
-    """Grade the repository at ``path`` statically (only ``classes`` when given)."""
+    """Grade the repository at ``path`` (only ``classes`` when given): statically, or
+    with the run mode too when ``run`` settings are given."""
     path = Path(path)
     result = RepoResult(path.resolve().name, str(path), rubric.sha256)
+    result.mode = "run" if run else "static"
     wanted = set(classes) if classes is not None else None
     if not path.is_dir():
         result.error = f"{path} nie jest folderem"
@@ -184,17 +208,29 @@ def grade_repository(
             "to nie wygląda na repozytorium studenta: nie ma projekt.yaml ani żadnego folderu "
             "zajęć — sprawdź ścieżkę"
         )
-    for spec in rubric.classes:
-        if wanted is None or spec.id in wanted:
-            result.classes.append(grade_class(spec, files, project))
-            result.classes[-1].graded_commit = result.graded_commit
+    specs = [spec for spec in rubric.classes if wanted is None or spec.id in wanted]
+    if run is None:
+        context = Context(files, project.data)
+        result.classes = [grade_class(spec, context, project) for spec in specs]
+    else:
+        with RunSession(path, run) as session:
+            context = Context(files, project.data, session)
+            result.classes = [grade_class(spec, context, project) for spec in specs]
+    for graded in result.classes:
+        graded.graded_commit = result.graded_commit
+    result.notes += [
+        f"{REVIEW}: {check.id} — {check.message}"
+        for graded in result.classes
+        for check in graded.checks
+        if check.review
+    ]
     return result
 
 
-def grade_class(spec: ClassSpec, files: RepoFiles, project: Project) -> ClassResult:
+def grade_class(spec: ClassSpec, context: Context, project: Project) -> ClassResult:
     """Every check of one class. Without the class folder the checks still run (a student
     may declare files elsewhere in projekt.yaml); what fails says the folder is missing."""
-    context = Context(files, project.data)
+    files = context.files
     checks = [grade_check(check, context, project) for check in spec.checks]
     if not files.is_dir(spec.folder):
         missing = f"brak folderu {spec.folder} (zajęcia {spec.id} nieoddane); "
@@ -209,11 +245,13 @@ def grade_class(spec: ClassSpec, files: RepoFiles, project: Project) -> ClassRes
 def grade_check(check: Check, context: Context, project: Project) -> CheckResult:
     """One check, isolated: whatever it raises becomes this check's record."""
     kind = KINDS[check.kind]
-    if kind.function is None:
+    if kind.mode == "run" and context.run is None:
         return _record(check, Decimal(0), "skipped", NOT_EVALUATED)
+    if kind.function is None:
+        return _record(check, Decimal(0), "skipped", NOT_IMPLEMENTED)
     try:
         params = resolve_params(check.params, project)
-        with _time_limit(CHECK_TIMEOUT_S):
+        with _time_limit(CHECK_TIMEOUT_S if kind.mode == "static" else None):
             outcome = kind.function(context, params)
     except CheckTimeout:
         return _record(
@@ -226,6 +264,8 @@ def grade_check(check: Check, context: Context, project: Project) -> CheckResult
     except StudentError as error:
         evidence = (error.evidence,) if error.evidence else ()
         return _record(check, Decimal(0), "fail", error.message, evidence)
+    except NotRunnable as reason:
+        return _record(check, Decimal(0), "skipped", f"nie oceniono: {reason}")
     except Exception as error:
         where = traceback.extract_tb(error.__traceback__)[-1]
         return _record(
@@ -238,7 +278,9 @@ def grade_check(check: Check, context: Context, project: Project) -> CheckResult
         )
     points = points_for(outcome.score, check.points)
     status = "pass" if outcome.score == 1 else "fail"
-    return _record(check, points, status, outcome.message, outcome.evidence)
+    return replace(
+        _record(check, points, status, outcome.message, outcome.evidence), review=outcome.review
+    )
 
 
 class CheckTimeout(Exception):
@@ -246,11 +288,11 @@ class CheckTimeout(Exception):
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise CheckTimeout in the block after ``seconds`` — with SIGALRM, so only in the
     main thread (elsewhere the block runs unlimited; batch workers grade in their main
-    thread)."""
-    if threading.current_thread() is not threading.main_thread():
+    thread). None: no limit here (a run-mode check times its own commands)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
         yield
         return
 

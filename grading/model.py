@@ -36,11 +36,13 @@ class Evidence:
 @dataclass(frozen=True)
 class Outcome:
     """What a check found: ``score`` is the share of the check's points earned, from 0
-    to 1; ``message`` (Polish) says what passed or, when not all did, how to fix it."""
+    to 1; ``message`` (Polish) says what passed or, when not all did, how to fix it;
+    ``review`` asks the instructor to look (e.g. a conftest that rewrites test reports)."""
 
     score: Fraction
     message: str
     evidence: tuple[Evidence, ...] = ()
+    review: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.score <= 1:
@@ -53,6 +55,11 @@ class Outcome:
     @classmethod
     def failed(cls, message: str, *evidence: Evidence) -> Outcome:
         return cls(Fraction(0), message, evidence)
+
+    @classmethod
+    def for_review(cls, message: str, *evidence: Evidence) -> Outcome:
+        """No points automatically; the instructor decides (an override)."""
+        return cls(Fraction(0), message, evidence, review=True)
 
     @classmethod
     def share(cls, done: int, total: int, message: str, *evidence: Evidence) -> Outcome:
@@ -82,6 +89,7 @@ class CheckResult:
     message: str
     evidence: tuple[Evidence, ...] = ()
     mode: str = "static"
+    review: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +98,7 @@ class CheckResult:
             "max": str(self.max),
             "status": self.status,
             "mode": self.mode,
+            "review": self.review,
             "evidence": [e.as_dict() for e in self.evidence],
             "message": self.message,
         }
@@ -117,6 +126,13 @@ class ClassResult:
     graded_commit: str | None = None
     late: str | None = None
     late_share: Decimal | None = None
+
+
+class NotRunnable(Exception):
+    """A run-mode check cannot run for a reason outside what it grades: an earlier
+    stage it builds on did not succeed, or the repository's time budget ran out. The
+    check is ``skipped`` with this Polish message, its points outside the evaluated
+    maximum."""
 
 
 class InputError(Exception):

@@ -13,7 +13,11 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     planning,
     python_code,
     retro,
+    run_api,
+    run_dags,
     run_kinds,
+    run_notebooks,
+    run_tests,
 )
 
 KINDS = base.REGISTRY

@@ -12,20 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from grading.model import Outcome
 from grading.repo_files import RepoFiles
+
+if TYPE_CHECKING:
+    from grading.runs import RunSession
 
 Mode = Literal["static", "run"]
 
 
 @dataclass(frozen=True)
 class Context:
-    """The repository under grading and its validated ``projekt.yaml`` (a mapping)."""
+    """The repository under grading and its validated ``projekt.yaml`` (a mapping);
+    ``run`` is the run mode's session (copies, sandbox, budget), None in a static
+    grading."""
 
     files: RepoFiles
     project: Mapping[str, Any]
+    run: RunSession | None = None
 
 
 CheckFunction = Callable[[Context, Mapping[str, Any]], Outcome]
@@ -34,7 +40,8 @@ CheckFunction = Callable[[Context, Mapping[str, Any]], Outcome]
 @dataclass(frozen=True)
 class Kind:
     """A check kind: its name in the rubric, its mode, its required and optional
-    parameters; ``function`` is None for run-mode kinds not evaluated by this grader."""
+    parameters; ``function`` is None for a run-mode kind declared for the rubric but not
+    yet implemented by this version of the grader."""
 
     name: str
     mode: Mode
@@ -49,20 +56,37 @@ REGISTRY: dict[str, Kind] = {}
 def static_check(
     name: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a static check kind under ``name``."""
+    """Register a static check kind under ``name``: it only reads files."""
+    return _registered(name, "static", required, optional)
 
+
+def run_check(
+    name: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a run-mode check kind under ``name``: it executes the student's code
+    through ``context.run``, so only ``--run`` evaluates it."""
+    return _registered(name, "run", required, optional)
+
+
+def declare_run_check(
+    name: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> None:
+    """Declare a run-mode kind whose behaviour this version does not check yet: its
+    parameters are validated with the rubric and it is reported as not evaluated."""
+    _add(Kind(name, "run", required, optional))
+
+
+def _registered(
+    name: str, mode: Mode, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
-        if name in REGISTRY:
-            raise ValueError(f"check kind {name!r} registered twice")
-        REGISTRY[name] = Kind(name, "static", required, optional, function)
+        _add(Kind(name, mode, required, optional, function))
         return function
 
     return register
 
 
-def run_check(name: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    """Declare a run-mode kind: its parameters are validated with the rubric; it executes
-    the student's code, so the static grader lists it as not evaluated."""
-    if name in REGISTRY:
-        raise ValueError(f"check kind {name!r} registered twice")
-    REGISTRY[name] = Kind(name, "run", required, optional)
+def _add(kind: Kind) -> None:
+    if kind.name in REGISTRY:
+        raise ValueError(f"check kind {kind.name!r} registered twice")
+    REGISTRY[kind.name] = kind

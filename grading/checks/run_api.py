@@ -1,0 +1,207 @@
+"""The student's API started with its own command (``commands.api``) on a free port of
+127.0.0.1 in the sandbox, and asked from outside: the declared contract
+(``api_contract``) and a fixed set of hostile requests (``api_hostile``).
+
+These checks need the host's loopback (the grader is the client), so their sandbox keeps
+the network namespace of the grader; see grading/README.md for what that means.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from grading.checks.base import Context, run_check
+from grading.checks.running import command_argv, session
+from grading.model import Evidence, Outcome, StudentError
+from grading.polish import shown
+
+START_TIMEOUT_S = 60
+SERVE_TIMEOUT_S = 300
+REQUEST_TIMEOUT_S = 10
+HUGE_BODY_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Api:
+    """A started API: where it listens and what projekt.yaml declares for it."""
+
+    port: int
+    health_path: str
+    predict_path: str
+    example: dict[str, Any]
+    fields: list[str]
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
+    ) -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_S)
+        try:
+            headers = {"Content-Type": content_type} if content_type else {}
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            return Reply(response.status, response.getheader("Content-Type", ""), response.read())
+        finally:
+            connection.close()
+
+    def post_json(self, payload: Any) -> Reply:
+        body = json.dumps(payload).encode()
+        return self.request("POST", self.predict_path, body, "application/json")
+
+
+@run_check("api_contract", required=("api", "command"), optional=("start_timeout",))
+def api_contract(context: Context, params: Mapping[str, Any]) -> Outcome:
+    with serving(context, params) as api:
+        health = api.request("GET", api.health_path)
+        reply = api.post_json(api.example)
+    done, problems = 0, []
+    if health.status == 200:
+        done += 1
+    else:
+        problems.append(f"{api.health_path} → {health.status} zamiast 200")
+    answer = reply.json()
+    if reply.status == 200 and isinstance(answer, dict):
+        done += 1
+        missing = [name for name in api.fields if name not in answer]
+        if missing:
+            problems.append(f"odpowiedź bez pól {', '.join(missing)}")
+        else:
+            done += 1
+    else:
+        body = shown(reply.body[:200].decode(errors="replace"))
+        problems.append(f"przykładowe żądanie → {reply.status} {body} zamiast 200 z obiektem JSON")
+    if not problems:
+        return Outcome.passed(
+            f"API odpowiada: {api.health_path} 200, {api.predict_path} 200 z polami "
+            f"{', '.join(api.fields)}"
+        )
+    return Outcome.share(done, 3, "; ".join(problems), Evidence(command=params["command"]))
+
+
+@run_check("api_hostile", required=("api", "command"), optional=("start_timeout",))
+def api_hostile(context: Context, params: Mapping[str, Any]) -> Outcome:
+    with serving(context, params) as api:
+        replies = {name: send(api) for name, send in hostile_requests(api.example).items()}
+    wrong = [
+        f"{name} → {reply.status}" + ("" if reply.status < 500 else " (błąd serwera)")
+        for name, reply in replies.items()
+        if not 400 <= reply.status < 500 or "json" not in reply.content_type
+    ]
+    if not wrong:
+        return Outcome.passed(f"każde z {len(replies)} złych żądań dostaje 4xx w JSON")
+    return Outcome.share(
+        len(replies) - len(wrong),
+        len(replies),
+        "złe żądania powinny dostać 4xx z JSON-em (nazwą złego pola), nigdy 5xx: "
+        + "; ".join(wrong),
+        Evidence(command=params["command"]),
+    )
+
+
+def hostile_requests(example: dict[str, Any]) -> dict[str, Any]:
+    """The fixed hostile set, by Polish name: each a function of the API giving a Reply."""
+    first = next(iter(example), "pole")
+    wrong_type = {**example, first: {"zły": ["typ"]}}
+    missing = {k: v for k, v in example.items() if k != first}
+    unknown = {**example, "pole_ktorego_nie_ma": 1}
+    huge = json.dumps({**example, first: "x" * HUGE_BODY_BYTES}).encode()
+    valid = json.dumps(example).encode()
+    return {
+        "zły JSON": lambda api: api.request("POST", api.predict_path, b'{"a":', "application/json"),
+        "puste ciało": lambda api: api.request("POST", api.predict_path, b"", "application/json"),
+        "lista zamiast obiektu": lambda api: api.post_json([example]),
+        f"zły typ pola {first}": lambda api: api.post_json(wrong_type),
+        f"brak pola {first}": lambda api: api.post_json(missing),
+        "nieznane pole": lambda api: api.post_json(unknown),
+        "ogromne ciało (5 MB)": lambda api: api.request(
+            "POST", api.predict_path, huge, "application/json"
+        ),
+        "zły typ treści (text/plain)": lambda api: api.request(
+            "POST", api.predict_path, valid, "text/plain"
+        ),
+        "zła metoda (GET)": lambda api: api.request("GET", api.predict_path),
+    }
+
+
+@contextmanager
+def serving(context: Context, params: Mapping[str, Any]) -> Iterator[Api]:
+    """The API started with the student's command on a free port, until it answers its
+    health path (StudentError when it does not within :data:`START_TIMEOUT_S`)."""
+    run = session(context)
+    declared = params["api"]
+    example = _example(context, declared)
+    port = free_port()
+    argv = command_argv(params["command"], "commands.api", port=str(port))
+    # The API serves the model the training stage registered (class 05).
+    trained = run.after("train", context.project.get("dags", {}))
+    work = run.folder("api")
+    repo = run.copy(work, trained)
+    api = Api(
+        port,
+        str(declared["health_path"]),
+        str(declared["predict_path"]),
+        example,
+        [str(name) for name in declared["response_fields"]],
+    )
+    timeout = run.timeout(SERVE_TIMEOUT_S)
+    start_timeout = min(float(params.get("start_timeout", START_TIMEOUT_S)), timeout)
+    with run.sandbox(work).started(argv, repo, timeout, network=True) as server:
+        started = time.monotonic()
+        while True:
+            if not server.alive():
+                raise StudentError(
+                    f"API zakończyło działanie zaraz po starcie: {shown(server.output()[-300:])}",
+                    Evidence(command=params["command"]),
+                )
+            try:
+                api.request("GET", api.health_path)
+                break
+            except OSError:
+                pass
+            if time.monotonic() - started > start_timeout:
+                raise StudentError(
+                    f"API nie odpowiada na 127.0.0.1:{port}{api.health_path} po "
+                    f"{start_timeout:.0f} s od startu (czy polecenie używa {{port}}?)",
+                    Evidence(command=params["command"]),
+                )
+            time.sleep(0.2)
+        yield api
+
+
+def _example(context: Context, declared: Mapping[str, Any]) -> dict[str, Any]:
+    path = str(declared["example_request"])
+    try:
+        example = json.loads(context.files.read_text(path))
+    except ValueError as error:
+        raise StudentError(f"{path}: to nie jest JSON ({error})", Evidence(file=path)) from None
+    if not isinstance(example, dict) or not example:
+        raise StudentError(
+            f"{path}: przykładowe żądanie musi być niepustym obiektem JSON", Evidence(file=path)
+        )
+    return example
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 free at this moment (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

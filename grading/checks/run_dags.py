@@ -1,0 +1,192 @@
+"""Airflow DAGs run for real in the sandbox: imported by DagBag (``dag_import``), run for
+a period with ``dag.test()`` in a temporary ``AIRFLOW_HOME`` (``dag_run``), and run again
+for the same period (``dag_rerun_identical``).
+
+Importing a DAG file runs the student's code, so even parsing happens in a sandboxed
+process. A ``dag_run`` of a pipeline role (``dags.ingest``, ``dags.preprocess``…) runs
+on the copy the previous role's run left (:meth:`grading.runs.RunSession.before`) and
+hands its own copy to the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+from grading.checks.base import Context, run_check
+from grading.checks.running import (
+    airflow_environment,
+    digest,
+    failure,
+    read_result,
+    script,
+    session,
+    written,
+)
+from grading.model import Evidence, NotRunnable, Outcome, StudentError
+from grading.polish import plural
+from grading.runs import StageResult
+
+IMPORT_TIMEOUT_S = 180
+# Airflow's own limit on importing one DAG file (``dagbag_import_timeout``, default 30 s).
+FILE_IMPORT_TIMEOUT_S = 30
+RUN_TIMEOUT_S = 900
+# Files whose bytes are the data a run produced (manifests and reports may carry times).
+DATA_SUFFIXES = frozenset({".parquet", ".csv", ".jsonl", ".feather", ".arrow", ".npy"})
+DONE = frozenset({"success", "skipped"})
+
+
+@run_check("dag_import", required=("dag",), optional=("file_timeout",))
+def dag_import(context: Context, params: Mapping[str, Any]) -> Outcome:
+    run = session(context)
+    dag_id, file = _declared(context, params["dag"])
+    work = run.folder(f"import-{dag_id}")
+    repo = run.copy(work)
+    folder = repo / PurePosixPath(file).parent
+    result = work / "dagbag.json"
+    argv = [run.python, script("dag_import.py"), str(folder), str(result)]
+    file_timeout = params.get("file_timeout", FILE_IMPORT_TIMEOUT_S)
+    environment = {
+        **airflow_environment(work, folder),
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": str(file_timeout),
+    }
+    completed = run.sandbox(work).run(argv, repo, run.timeout(IMPORT_TIMEOUT_S), environment)
+    bag = read_result(result)
+    evidence = Evidence(file=file, command=f"DagBag({PurePosixPath(file).parent})")
+    if completed.timed_out:
+        return Outcome.failed(
+            f"import folderu DAG-ów trwał ponad {completed.seconds:.0f} s — kod na poziomie "
+            "modułu (poza zadaniami) nie może czekać ani liczyć długo; Airflow importuje plik "
+            "co kilkadziesiąt sekund",
+            evidence,
+        )
+    if bag is None or not completed.ok:
+        message, excerpt = failure("import folderu DAG-ów", completed, evidence.command or "")
+        return Outcome.failed(message, excerpt)
+    if bag["errors"]:
+        name, text = next(iter(bag["errors"].items()))
+        last = text.strip().splitlines()[-1] if text.strip() else ""
+        return Outcome.failed(
+            f"błędy importu DAG-ów: {', '.join(bag['errors'])}; pierwszy ({name}): {last}",
+            Evidence(file=file, excerpt=text[-1000:]),
+        )
+    if dag_id not in bag["dags"]:
+        return Outcome.failed(
+            f"folder importuje się bez błędów, ale nie ma w nim DAG-a {dag_id!r}; są: "
+            f"{', '.join(bag['dags']) or 'żadne'}",
+            evidence,
+        )
+    return Outcome.passed(f"DAG {dag_id} importuje się bez błędów", evidence)
+
+
+@run_check("dag_run", required=("dag", "month"))
+def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
+    run = session(context)
+    role = _role(context, params["dag"])
+    dag_id, file = _declared(context, params["dag"])
+    earlier = run.before(role, context.project.get("dags", {}))
+    work = run.folder(f"run-{dag_id}")
+    repo = run.copy(work, earlier)
+    before = digest(repo)
+    outcome, problem = _run_once(run, work, repo, dag_id, file, str(params["month"]))
+    files = written(before, digest(repo))
+    if problem:
+        run.stages[role] = StageResult(dag_id, None, problem)
+        return outcome
+    run.stages[role] = StageResult(dag_id, repo)
+    if not files:
+        return Outcome.share(
+            1,
+            2,
+            f"przebieg {dag_id} dla {params['month']} udany, ale nie zapisał żadnego pliku w "
+            "repozytorium — gdzie są jego wyniki?",
+            Evidence(file=file),
+        )
+    shown_files = ", ".join(files[:4]) + (" …" if len(files) > 4 else "")
+    return Outcome.passed(
+        f"przebieg {dag_id} dla {params['month']} udany; zapisane "
+        f"{plural(len(files), 'plik', 'pliki', 'plików')}: {shown_files}",
+        Evidence(file=file),
+    )
+
+
+@run_check("dag_rerun_identical", required=("dag", "month"))
+def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
+    run = session(context)
+    role = _role(context, params["dag"])
+    dag_id, file = _declared(context, params["dag"])
+    first = run.stages.get(role)
+    if first is None or first.state is None:
+        raise NotRunnable(f"wymaga udanego pierwszego przebiegu DAG-a {dag_id}")
+    work = run.folder(f"rerun-{dag_id}")
+    repo = run.copy(work, first.state)
+    before = digest(repo)
+    outcome, problem = _run_once(run, work, repo, dag_id, file, str(params["month"]))
+    if problem:
+        return Outcome.failed(f"drugi przebieg tego samego okresu: {outcome.message}")
+    after = digest(repo)
+    data = [name for name in written(before, after) if PurePosixPath(name).suffix in DATA_SUFFIXES]
+    added = [name for name in data if name not in before]
+    changed = [name for name in data if name in before]
+    if added:
+        return Outcome.failed(
+            f"drugi przebieg dla {params['month']} dopisał nowe pliki danych "
+            f"({', '.join(added[:4])}) — dane się duplikują; zapisuj partycję okresu w stałym "
+            "miejscu, zastępując ją",
+            Evidence(file=added[0]),
+        )
+    if changed:
+        return Outcome.failed(
+            f"drugi przebieg dla {params['month']} zmienił bajty danych ({', '.join(changed[:4])})"
+            " — wynik nie jest powtarzalny (losowość bez ziarna, czas w danych, kolejność?)",
+            Evidence(file=changed[0]),
+        )
+    return Outcome.passed(
+        f"drugi przebieg {dag_id} dla {params['month']} daje te same bajty danych, bez duplikatów",
+        Evidence(file=file),
+    )
+
+
+def _run_once(run, work, repo, dag_id: str, file: str, period: str) -> tuple[Outcome, str]:
+    """One ``dag.test()`` in the sandbox: (outcome, problem) — problem empty on success."""
+    folder = repo / PurePosixPath(file).parent
+    result = work / "dagrun.json"
+    argv = [run.python, script("dag_run.py"), str(folder), dag_id, period, str(result)]
+    completed = run.sandbox(work).run(
+        argv, repo, run.timeout(RUN_TIMEOUT_S), airflow_environment(work, folder)
+    )
+    state = read_result(result)
+    command = f"dag.test({dag_id}, {period})"
+    if state is None or not completed.ok:
+        message, evidence = failure(f"przebieg {dag_id} dla {period}", completed, command)
+        return Outcome.failed(message, evidence), message
+    if state["state"] is None:
+        message = f"nie ma DAG-a {dag_id} w {PurePosixPath(file).parent}"
+        return Outcome.failed(message, Evidence(file=file)), message
+    tasks = state["tasks"]
+    failed = sorted(task for task, task_state in tasks.items() if task_state not in DONE)
+    if state["state"] != "success" or failed or not tasks:
+        message = (
+            f"przebieg {dag_id} dla {period}: stan {state['state']}"
+            + (f", zadania nieudane: {', '.join(failed)}" if failed else "")
+            + ("" if tasks else ", żadne zadanie się nie wykonało (okres poza harmonogramem?)")
+        )
+        return Outcome.failed(message, Evidence(file=file, command=command)), message
+    return Outcome.passed("", Evidence(file=file)), ""
+
+
+def _declared(context: Context, dag: Any) -> tuple[str, str]:
+    if not isinstance(dag, Mapping) or "id" not in dag or "file" not in dag:
+        raise StudentError("wpis DAG-a w projekt.yaml musi mieć id i file")
+    if not context.files.is_file(dag["file"]):
+        raise StudentError(f"brak pliku DAG-a {dag['file']}", Evidence(file=dag["file"]))
+    return str(dag["id"]), str(dag["file"])
+
+
+def _role(context: Context, dag: Any) -> str:
+    """The ``dags.<role>`` entry of projekt.yaml the resolved parameter came from."""
+    for role, declared in context.project.get("dags", {}).items():
+        if declared == dag:
+            return role
+    raise StudentError("DAG nie jest zadeklarowany w sekcji dags projekt.yaml")

@@ -1,0 +1,129 @@
+"""What the run-mode check kinds share: the session, commands, Airflow's environment,
+the files a run wrote, the grader's own result files.
+
+A result a check reads comes from a file in the check's grader-owned folder (outside the
+repository copy), written by a grader script (:data:`grading.runs.SCRIPTS`), and is
+cross-checked with the exit status: a run that ended with an error never counts as a
+pass because of what it left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import string
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from grading.checks.base import Context
+from grading.model import Evidence, StudentError
+from grading.polish import shown
+from grading.runs import SCRIPTS, RunSession
+from grading.sandbox import Completed
+
+# What a digest of the copy leaves out: the environment and caches, not the student's work.
+NOT_WORK = frozenset({".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
+
+
+def session(context: Context) -> RunSession:
+    """The run session of a run-mode check (the engine calls run kinds only with one)."""
+    if context.run is None:
+        raise RuntimeError("run-mode check called without a run session")
+    return context.run
+
+
+def command_argv(template: str, entry: str, **values: str) -> list[str]:
+    """The argument list of a ``projekt.yaml`` command: split like a shell would, then
+    each ``{name}`` filled in (a value with spaces stays one argument; no shell runs).
+
+    Raises:
+        StudentError: the command does not split (unbalanced quotes) or names a
+            placeholder that this check does not give.
+    """
+    try:
+        words = shlex.split(template)
+        names = {name for word in words for _, name, _, _ in string.Formatter().parse(word) if name}
+    except ValueError as error:
+        raise StudentError(
+            f"polecenie {entry} w projekt.yaml nie daje się podzielić na argumenty: {error}"
+        ) from None
+    unknown = names - set(values)
+    if unknown:
+        raise StudentError(
+            f"polecenie {entry} w projekt.yaml używa {', '.join(sorted(unknown))}; to "
+            f"sprawdzenie daje tylko: {', '.join('{' + v + '}' for v in sorted(values)) or '—'}"
+        )
+    return [word.format(**values) for word in words]
+
+
+def airflow_environment(folder: Path, dag_folder: Path) -> dict[str, str]:
+    """Airflow with its metadata DB (SQLite) in ``folder / "airflow"`` and one DAG bundle,
+    ``dag_folder`` (what ``dag.test()`` serializes the DAG from)."""
+    home = folder / "airflow"
+    home.mkdir(exist_ok=True)
+    bundles = [
+        {
+            "name": "grading",
+            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+            "kwargs": {"path": str(dag_folder), "refresh_interval": 0},
+        }
+    ]
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(bundles),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
+
+
+def script(name: str) -> str:
+    return str(SCRIPTS / name)
+
+
+def read_result(path: Path) -> dict[str, Any] | None:
+    """The JSON a grader script wrote, or None when there is none (it did not finish)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def digest(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` (relative POSIX path → hex), without the
+    environment and caches; symbolic links by their target, never followed."""
+    found = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in NOT_WORK]
+        base = Path(folder)
+        for name in names + [n for n in subfolders if (base / n).is_symlink()]:
+            path = base / name
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[relative] = f"link:{path.readlink()}"
+            else:
+                found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def written(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """The files new or changed between two digests."""
+    return sorted(name for name, sha in after.items() if before.get(name) != sha)
+
+
+def failure(what: str, completed: Completed, evidence_command: str) -> tuple[str, Evidence]:
+    """A Polish message for a command that did not succeed, and its evidence (the
+    command and the end of its output)."""
+    if completed.timed_out:
+        reason = f"{what}: przerwane po {completed.seconds:.0f} s (limit czasu)"
+    else:
+        reason = f"{what}: kod wyjścia {completed.returncode}"
+    excerpt = completed.tail()
+    return reason + (f"; koniec wyjścia: {shown(excerpt[-300:])}" if excerpt else ""), Evidence(
+        command=evidence_command, excerpt=excerpt[-1000:] or None
+    )

@@ -1,0 +1,154 @@
+"""The run mode's session for one repository: copies, the sandbox, the time budget and
+what the pipeline checks produced.
+
+Every run-mode check works on its own temporary copy of the repository
+(:meth:`RunSession.copy`), never on the student's folder: the copy leaves out ``.git``,
+the student's ``.venv`` and generated ``data/``, and gets the shadow environment
+(:mod:`grading.environment`) as ``.venv``. The pipeline checks (``dag_run``) hand their
+copy forward: the run of the ingest DAG is what the preprocessing DAG reads, as in the
+course, so a check whose earlier stage did not succeed is skipped with that reason
+(:class:`grading.model.NotRunnable`) instead of failing for someone else's fault.
+
+The session has a time budget for the whole repository; each check's timeout is cut to
+what is left, and a check that starts with less than :data:`MIN_CHECK_S` left is skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grading.environment import sandbox_environment
+from grading.model import NotRunnable
+from grading.sandbox import Limits, Sandbox
+
+SCRIPTS = Path(__file__).with_name("sandbox_scripts")
+DEFAULT_BUDGET_S = 3600
+MIN_CHECK_S = 5
+# Top-level folders not copied (the student's environment, generated data) and folders
+# skipped anywhere (tool caches).
+SKIPPED_TOP = frozenset({".venv", "data"})
+SKIPPED_ANYWHERE = frozenset({"__pycache__", ".pytest_cache", ".ipynb_checkpoints", "node_modules"})
+# The order of the course's pipeline: each role's DAG reads what the earlier ones wrote.
+PIPELINE = ("ingest", "preprocess", "train", "monitor", "live_quality", "retrain")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the instructor chose for the run mode (``--run``, ``--budget``)."""
+
+    budget_s: float = DEFAULT_BUDGET_S
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class StageResult:
+    """What a pipeline check left: the copy after a successful run of ``dag_id``, or why
+    it failed."""
+
+    dag_id: str
+    state: Path | None
+    problem: str = ""
+
+
+class RunSession:
+    """The temporary folders and the sandbox of one repository's run-mode grading.
+    Use as a context manager: everything it created is removed at exit."""
+
+    def __init__(self, source: Path, settings: RunSettings = RunSettings()):
+        self.source = Path(source).resolve()
+        self.settings = settings
+        self.stages: dict[str, StageResult] = {}
+        self._count = 0
+
+    def __enter__(self) -> RunSession:
+        self.root = Path(tempfile.mkdtemp(prefix="grading-run-"))
+        self.environment = sandbox_environment(self.root / "env")
+        self.deadline = time.monotonic() + self.settings.budget_s
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def python(self) -> str:
+        return str(self.environment / "bin" / "python")
+
+    def folder(self, name: str) -> Path:
+        """A new grader-owned folder for one check (its copy, home, reports)."""
+        self._count += 1
+        folder = self.root / "checks" / f"{self._count:02d}-{name}"
+        folder.mkdir(parents=True)
+        return folder
+
+    def copy(self, folder: Path, state: Path | None = None) -> Path:
+        """A copy of the repository (or of a pipeline ``state``) in ``folder / "repo"``,
+        with the shadow environment as ``.venv``."""
+        target, source = folder / "repo", state or self.source
+        shutil.copytree(source, target, symlinks=True, ignore=_ignored(source))
+        venv = target / ".venv"
+        if venv.is_symlink() or venv.exists():
+            _remove(venv)
+        venv.symlink_to(self.environment)
+        return target
+
+    def sandbox(self, folder: Path) -> Sandbox:
+        return Sandbox(self.environment / "bin", folder / "home", self.settings.limits)
+
+    def timeout(self, wanted: float) -> float:
+        """``wanted`` seconds, cut to the budget left. Raises NotRunnable when too
+        little is left to start a check."""
+        left = self.deadline - time.monotonic()
+        if left < MIN_CHECK_S:
+            raise NotRunnable(
+                f"budżet czasu repozytorium ({self.settings.budget_s:.0f} s) wyczerpany przed "
+                "tym sprawdzeniem"
+            )
+        return min(wanted, left)
+
+    def before(self, role: str, roles: Mapping[str, object]) -> Path | None:
+        """The copy left by the stage before ``role`` in :data:`PIPELINE` that ran in this
+        grading (among the ``roles`` the project declares); None for the first stage.
+        Raises NotRunnable when that stage did not succeed."""
+        earlier = [r for r in PIPELINE[: PIPELINE.index(role)] if r in roles and r in self.stages]
+        return self.after(earlier[-1], roles) if earlier else None
+
+    def after(self, role: str, roles: Mapping[str, object]) -> Path | None:
+        """The copy left by the successful run of stage ``role``; None when the project
+        declares no such stage. Raises NotRunnable when it did not run in this grading
+        or did not succeed."""
+        if role not in roles:
+            return None
+        stage = self.stages.get(role)
+        if stage is None:
+            raise NotRunnable(
+                f"wymaga udanego przebiegu DAG-a dags.{role} w tej samej ocenie, a ten nie był "
+                "uruchomiony (jego sprawdzenie jest pominięte albo wyłączone przez --classes)"
+            )
+        if stage.state is None:
+            raise NotRunnable(
+                f"wymaga udanego przebiegu DAG-a {stage.dag_id} (dags.{role}), który się nie "
+                f"powiódł: {stage.problem}"
+            )
+        return stage.state
+
+
+def _ignored(root: Path) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s filter: tool caches anywhere, :data:`SKIPPED_TOP` under ``root``."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        top = Path(directory) == root
+        return {n for n in names if n in SKIPPED_ANYWHERE or (top and n in SKIPPED_TOP)}
+
+    return ignore
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    else:
+        shutil.rmtree(path)

@@ -1,0 +1,40 @@
+"""Run one DAG for one period with ``dag.test()``; write the run's state as JSON.
+
+Run inside the sandbox by the ``dag_run`` checks:
+``python dag_run.py DAG_FOLDER DAG_ID PERIOD RESULT_JSON``, with the Airflow environment
+the check sets (a temporary ``AIRFLOW_HOME`` with SQLite, one DAG bundle: the folder).
+The period (``YYYY-MM`` or ``YYYY-MM-DD``) gives the logical date — its first day, as a
+scheduled run of a data interval starting there — and the run configuration
+``{"month": PERIOD}``, which the course's DAGs read in a manual run.
+"""
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from airflow.dag_processing.dagbag import DagBag
+from airflow.utils.db import upgradedb
+
+
+def logical_date(period: str) -> datetime:
+    parts = [int(part) for part in period.split("-")]
+    return datetime(parts[0], parts[1], parts[2] if len(parts) > 2 else 1, tzinfo=UTC)
+
+
+def main() -> None:
+    folder, dag_id, period, result = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
+    upgradedb()
+    bag = DagBag(dag_folder=folder)
+    if dag_id not in bag.dags:
+        outcome = {"state": None, "tasks": {}, "errors": list(bag.import_errors.values())}
+    else:
+        start = logical_date(period)
+        run = bag.dags[dag_id].test(logical_date=start, run_after=start, run_conf={"month": period})
+        tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        outcome = {"state": str(run.state), "tasks": tasks, "errors": []}
+    result.write_text(json.dumps(outcome), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
