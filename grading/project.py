@@ -66,8 +66,14 @@ ARTIFACTS = (
     "slides_html",
     "retro_report",
 )
+SECTIONS = (
+    *("schema_version", "track", "dataset", "run"),
+    *("dags", "assets", "commands", "api", "artifacts"),
+)
 DAG_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# A period of the run mode: a month, or the first day of a week or a day.
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,7 @@ def validate(
     whose path does not exist yet are appended to ``missing``."""
     problems: dict[str, str] = {}
     check = _Checker(raw, problems, files, missing if missing is not None else [])
-    check.keys(
-        "", ("schema_version", "track", "dataset", "dags", "assets", "commands", "api", "artifacts")
-    )
+    check.keys("", SECTIONS)
     check.rule("schema_version", lambda v: v == 1, "oczekiwane 1")
     check.choice("track", TRACKS)
     check.keys(
@@ -147,6 +151,18 @@ def validate(
         'oczekiwany miesiąc w formacie RRRR-MM (w cudzysłowie, np. "2013-01")',
     )
     check.choice("dataset.interval", INTERVALS)
+    check.keys("run", ("periods", "train", "monitor"))
+    check.rule(
+        "run.periods",
+        lambda v: isinstance(v, list) and v and all(_period(p) for p in v) and v == sorted(set(v)),
+        'oczekiwana rosnąca lista okresów RRRR-MM albo RRRR-MM-DD (w cudzysłowie: "2013-01")',
+    )
+    for key in ("train", "monitor"):
+        check.rule(
+            f"run.{key}",
+            _period,
+            'oczekiwany okres RRRR-MM albo RRRR-MM-DD (w cudzysłowie: "2013-06")',
+        )
     check.keys("dags", DAG_ROLES)
     for role in DAG_ROLES:
         check.keys(f"dags.{role}", ("id", "file"))
@@ -284,6 +300,10 @@ class _Checker:
                 + (", ".join(f"{{{n}}}" for n in sorted(allowed)) or "brak")
                 + " (dosłowne nawiasy klamrowe pisz podwójnie: {{ }})"
             )
+
+
+def _period(value: Any) -> bool:
+    return isinstance(value, str) and PERIOD.match(value) is not None
 
 
 def _relative_path(value: Any) -> bool:

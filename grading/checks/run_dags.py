@@ -80,16 +80,18 @@ def dag_import(context: Context, params: Mapping[str, Any]) -> Outcome:
     return Outcome.passed(f"DAG {dag_id} importuje się bez błędów", evidence)
 
 
-@run_check("dag_run", required=("dag", "month"))
+@run_check("dag_run", required=("dag", "periods"))
 def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     role = _role(context, params["dag"])
     dag_id, file = _declared(context, params["dag"])
+    periods = params["periods"] if isinstance(params["periods"], list) else [params["periods"]]
+    shown_periods = ", ".join(str(p) for p in periods)
     earlier = run.before(role, context.project.get("dags", {}))
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
     before = digest(repo)
-    outcome, problem = _run_once(run, work, repo, dag_id, file, str(params["month"]))
+    outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))
     if problem:
         run.stages[role] = StageResult(dag_id, None, problem)
@@ -99,13 +101,13 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
         return Outcome.share(
             1,
             2,
-            f"przebieg {dag_id} dla {params['month']} udany, ale nie zapisał żadnego pliku w "
-            "repozytorium — gdzie są jego wyniki?",
+            f"przebiegi {dag_id} ({shown_periods}) udane, ale nie zapisały żadnego pliku w "
+            "repozytorium — gdzie są ich wyniki?",
             Evidence(file=file),
         )
     shown_files = ", ".join(files[:4]) + (" …" if len(files) > 4 else "")
     return Outcome.passed(
-        f"przebieg {dag_id} dla {params['month']} udany; zapisane "
+        f"przebiegi {dag_id} ({shown_periods}) udane; zapisane "
         f"{plural(len(files), 'plik', 'pliki', 'plików')}: {shown_files}",
         Evidence(file=file),
     )
@@ -122,7 +124,7 @@ def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     work = run.folder(f"rerun-{dag_id}")
     repo = run.copy(work, first.state)
     before = digest(repo)
-    outcome, problem = _run_once(run, work, repo, dag_id, file, str(params["month"]))
+    outcome, problem = _run(run, work, repo, dag_id, file, [str(params["month"])])
     if problem:
         return Outcome.failed(f"drugi przebieg tego samego okresu: {outcome.message}")
     after = digest(repo)
@@ -148,31 +150,38 @@ def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
-def _run_once(run, work, repo, dag_id: str, file: str, period: str) -> tuple[Outcome, str]:
-    """One ``dag.test()`` in the sandbox: (outcome, problem) — problem empty on success."""
+def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[Outcome, str]:
+    """``dag.test()`` for each period in order, in one sandboxed process: (outcome,
+    problem) — problem empty when every run succeeded."""
     folder = repo / PurePosixPath(file).parent
     result = work / "dagrun.json"
-    argv = [run.python, script("dag_run.py"), str(folder), dag_id, period, str(result)]
+    argv = [run.python, script("dag_run.py"), str(folder), dag_id, str(result), *periods]
     completed = run.sandbox(work).run(
-        argv, repo, run.timeout(RUN_TIMEOUT_S), airflow_environment(work, folder)
+        argv, repo, run.timeout(RUN_TIMEOUT_S * len(periods)), airflow_environment(work, folder)
     )
     state = read_result(result)
-    command = f"dag.test({dag_id}, {period})"
+    command = f"dag.test({dag_id}, {', '.join(periods)})"
     if state is None or not completed.ok:
-        message, evidence = failure(f"przebieg {dag_id} dla {period}", completed, command)
+        message, evidence = failure(f"przebiegi {dag_id}", completed, command)
         return Outcome.failed(message, evidence), message
-    if state["state"] is None:
-        message = f"nie ma DAG-a {dag_id} w {PurePosixPath(file).parent}"
-        return Outcome.failed(message, Evidence(file=file)), message
-    tasks = state["tasks"]
-    failed = sorted(task for task, task_state in tasks.items() if task_state not in DONE)
-    if state["state"] != "success" or failed or not tasks:
-        message = (
-            f"przebieg {dag_id} dla {period}: stan {state['state']}"
-            + (f", zadania nieudane: {', '.join(failed)}" if failed else "")
-            + ("" if tasks else ", żadne zadanie się nie wykonało (okres poza harmonogramem?)")
+    if not state["found"]:
+        errors = "; ".join(
+            text.strip().splitlines()[-1] for text in state["errors"] if text.strip()
         )
-        return Outcome.failed(message, Evidence(file=file, command=command)), message
+        message = f"nie ma DAG-a {dag_id} w {PurePosixPath(file).parent}" + (
+            f" (błędy importu: {errors})" if errors else ""
+        )
+        return Outcome.failed(message, Evidence(file=file)), message
+    for done in state["runs"]:
+        tasks = done["tasks"]
+        failed = sorted(task for task, task_state in tasks.items() if task_state not in DONE)
+        if done["state"] != "success" or failed or not tasks:
+            message = (
+                f"przebieg {dag_id} dla {done['period']}: stan {done['state']}"
+                + (f", zadania nieudane: {', '.join(failed)}" if failed else "")
+                + ("" if tasks else ", żadne zadanie się nie wykonało (okres poza harmonogramem?)")
+            )
+            return Outcome.failed(message, Evidence(file=file, command=command)), message
     return Outcome.passed("", Evidence(file=file)), ""
 
 

@@ -1,11 +1,12 @@
-"""Run one DAG for one period with ``dag.test()``; write the run's state as JSON.
+"""Run one DAG for periods in order with ``dag.test()``; write the runs' states as JSON.
 
 Run inside the sandbox by the ``dag_run`` checks:
-``python dag_run.py DAG_FOLDER DAG_ID PERIOD RESULT_JSON``, with the Airflow environment
+``python dag_run.py DAG_FOLDER DAG_ID RESULT_JSON PERIOD…``, with the Airflow environment
 the check sets (a temporary ``AIRFLOW_HOME`` with SQLite, one DAG bundle: the folder).
-The period (``YYYY-MM`` or ``YYYY-MM-DD``) gives the logical date — its first day, as a
+Each period (``YYYY-MM`` or ``YYYY-MM-DD``) gives the logical date — its first day, as a
 scheduled run of a data interval starting there — and the run configuration
-``{"month": PERIOD}``, which the course's DAGs read in a manual run.
+``{"month": PERIOD}``, which the course's DAGs read in a manual run. The first run that
+does not succeed ends the list: later periods build on it.
 """
 
 import json
@@ -23,16 +24,21 @@ def logical_date(period: str) -> datetime:
 
 
 def main() -> None:
-    folder, dag_id, period, result = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
+    folder, dag_id, result, periods = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4:]
     upgradedb()
     bag = DagBag(dag_folder=folder)
-    if dag_id not in bag.dags:
-        outcome = {"state": None, "tasks": {}, "errors": list(bag.import_errors.values())}
-    else:
+    outcome: dict = {
+        "found": dag_id in bag.dags,
+        "runs": [],
+        "errors": list(bag.import_errors.values()),
+    }
+    for period in periods if outcome["found"] else []:
         start = logical_date(period)
         run = bag.dags[dag_id].test(logical_date=start, run_after=start, run_conf={"month": period})
         tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-        outcome = {"state": str(run.state), "tasks": tasks, "errors": []}
+        outcome["runs"].append({"period": period, "state": str(run.state), "tasks": tasks})
+        if run.state != "success":
+            break
     result.write_text(json.dumps(outcome), encoding="utf-8")
 
 

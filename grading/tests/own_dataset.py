@@ -142,6 +142,11 @@ def _declaration() -> str:
             "first_month": "2022-01",
             "interval": "weekly",
         },
+        "run": {
+            "periods": ["2022-01-03", "2022-01-10"],
+            "train": "2022-01-10",
+            "monitor": "2022-01-17",
+        },
         "dags": dags,
         "assets": {
             "raw": "raw_rentals",

@@ -121,3 +121,22 @@ def test_an_id_outside_its_class_and_unknown_keys_are_refused():
 
 def test_a_rubric_that_is_not_a_mapping_is_refused():
     assert problems_of(["classes"]) == ["oczekiwany słownik z listą `classes`"]
+
+
+@pytest.mark.parametrize(
+    ("run", "entry"),
+    [
+        (
+            {"periods": ["2013-02", "2013-01"], "train": "2013-02", "monitor": "2013-03"},
+            "run.periods",
+        ),
+        ({"periods": ["2013-01"], "train": "2013-13", "monitor": "2013-03"}, "run.train"),
+        ({"periods": ["2013-01"], "train": "2013-01", "monitr": "2013-03"}, "run.monitr"),
+    ],
+    ids=["not-ascending", "no-such-month", "typo"],
+)
+def test_the_run_periods_are_validated(run, entry):
+    from grading.project import validate
+
+    project = yaml.safe_load((ROOT / "projekt.yaml").read_text(encoding="utf-8"))
+    assert entry in validate({**project, "run": run})

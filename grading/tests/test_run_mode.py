@@ -326,7 +326,11 @@ broken_preprocess()
 """
 PIPELINE_PROJECT = """schema_version: 1
 dataset:
-  first_month: 2013-01
+  first_month: "2013-01"
+run:
+  periods: ["2013-01", "2013-02"]
+  train: "2013-02"
+  monitor: "2013-03"
 dags:
   ingest: {id: appending_ingest, file: zajecia_03_airflow_ingest/dags/ingest.py}
   preprocess: {id: broken_preprocess, file: zajecia_04_preprocessing/dags/preprocess.py}
@@ -345,11 +349,11 @@ def test_dag_runs_are_real_and_a_rerun_that_duplicates_data_fails(tmp_path, own_
     result = grade_repository(repo, load_rubric(), ["03", "04"], RUN)
     assert check_of("03.import", result)[0] == "pass"
     status, _, message, _ = check_of("03.partycje", result)
-    assert status == "pass" and "data/raw/part-" in message
+    assert status == "pass" and "data/raw/part-" in message and "(2013-01, 2013-02)" in message
     status, _, message, _ = check_of("03.idempotencja", result)
     assert status == "fail" and "dopisał nowe pliki danych" in message
     status, _, message, _ = check_of("04.cechy", result)
-    assert status == "fail" and "zadania nieudane: fail" in message
+    assert status == "fail" and "dla 2013-01: stan failed, zadania nieudane: fail" in message
     assert not (repo / "data").exists()
     assert left(own_marker) == set()
 
