@@ -86,10 +86,12 @@ class RunSession:
         return folder
 
     def copy(self, folder: Path, state: Path | None = None) -> Path:
-        """A copy of the repository (or of a pipeline ``state``) in ``folder / "repo"``,
+        """A copy of the repository in ``folder / "repo"`` — without the student's
+        generated ``data/`` — or of a pipeline ``state`` with the data its runs wrote;
         with the shadow environment as ``.venv``."""
         target, source = folder / "repo", state or self.source
-        shutil.copytree(source, target, symlinks=True, ignore=_ignored(source))
+        top = SKIPPED_TOP if state is None else SKIPPED_TOP - {"data"}
+        shutil.copytree(source, target, symlinks=True, ignore=_ignored(source, top))
         venv = target / ".venv"
         if venv.is_symlink() or venv.exists():
             _remove(venv)
@@ -137,12 +139,12 @@ class RunSession:
         return stage.state
 
 
-def _ignored(root: Path) -> Callable[[str, list[str]], set[str]]:
-    """``copytree``'s filter: tool caches anywhere, :data:`SKIPPED_TOP` under ``root``."""
+def _ignored(root: Path, skipped_top: frozenset[str]) -> Callable[[str, list[str]], set[str]]:
+    """``copytree``'s filter: tool caches anywhere, ``skipped_top`` right under ``root``."""
 
     def ignore(directory: str, names: list[str]) -> set[str]:
         top = Path(directory) == root
-        return {n for n in names if n in SKIPPED_ANYWHERE or (top and n in SKIPPED_TOP)}
+        return {n for n in names if n in SKIPPED_ANYWHERE or (top and n in skipped_top)}
 
     return ignore
 

@@ -118,19 +118,20 @@ def api_hostile(context: Context, params: Mapping[str, Any]) -> Outcome:
 
 
 def hostile_requests(example: dict[str, Any]) -> dict[str, Any]:
-    """The fixed hostile set, by Polish name: each a function of the API giving a Reply."""
-    first = next(iter(example), "pole")
-    wrong_type = {**example, first: {"zły": ["typ"]}}
-    missing = {k: v for k, v in example.items() if k != first}
+    """The fixed hostile set, by Polish name: each a function of the API giving a Reply.
+    Built from the declared example without knowing which fields are optional: every
+    field of a wrong type, no field at all, an extra field."""
+    wrong_type = {key: {"zły": ["typ"]} for key in example}
     unknown = {**example, "pole_ktorego_nie_ma": 1}
+    first = next(iter(example))
     huge = json.dumps({**example, first: "x" * HUGE_BODY_BYTES}).encode()
     valid = json.dumps(example).encode()
     return {
         "zły JSON": lambda api: api.request("POST", api.predict_path, b'{"a":', "application/json"),
         "puste ciało": lambda api: api.request("POST", api.predict_path, b"", "application/json"),
         "lista zamiast obiektu": lambda api: api.post_json([example]),
-        f"zły typ pola {first}": lambda api: api.post_json(wrong_type),
-        f"brak pola {first}": lambda api: api.post_json(missing),
+        "złe typy pól": lambda api: api.post_json(wrong_type),
+        "brak pól (pusty obiekt)": lambda api: api.post_json({}),
         "nieznane pole": lambda api: api.post_json(unknown),
         "ogromne ciało (5 MB)": lambda api: api.request(
             "POST", api.predict_path, huge, "application/json"

@@ -24,8 +24,8 @@ from grading.polish import shown
 from grading.runs import SCRIPTS, RunSession
 from grading.sandbox import Completed
 
-# What a digest of the copy leaves out: the environment and caches, not the student's work.
-NOT_WORK = frozenset({".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
+# What a digest of the copy leaves out: git's own files, the environment and caches.
+NOT_WORK = frozenset({".git", ".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
 
 
 def session(context: Context) -> RunSession:

@@ -3,24 +3,26 @@
 Run inside the sandbox by the ``dag_run`` checks:
 ``python dag_run.py DAG_FOLDER DAG_ID RESULT_JSON PERIOD…``, with the Airflow environment
 the check sets (a temporary ``AIRFLOW_HOME`` with SQLite, one DAG bundle: the folder).
-Each period (``YYYY-MM`` or ``YYYY-MM-DD``) gives the logical date — its first day, as a
-scheduled run of a data interval starting there — and the run configuration
+Each period (``YYYY-MM`` or ``YYYY-MM-DD``) gives the logical date — its first day at
+midnight in the DAG's time zone (its ``start_date``'s: a run dated before the start
+date creates no task), as a scheduled run of a data interval starting there — and the
+run configuration
 ``{"month": PERIOD}``, which the course's DAGs read in a manual run. The first run that
 does not succeed ends the list: later periods build on it.
 """
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from airflow.dag_processing.dagbag import DagBag
 from airflow.utils.db import upgradedb
 
 
-def logical_date(period: str) -> datetime:
+def logical_date(period: str, zone: tzinfo) -> datetime:
     parts = [int(part) for part in period.split("-")]
-    return datetime(parts[0], parts[1], parts[2] if len(parts) > 2 else 1, tzinfo=UTC)
+    return datetime(parts[0], parts[1], parts[2] if len(parts) > 2 else 1, tzinfo=zone)
 
 
 def main() -> None:
@@ -33,8 +35,9 @@ def main() -> None:
         "errors": list(bag.import_errors.values()),
     }
     for period in periods if outcome["found"] else []:
-        start = logical_date(period)
-        run = bag.dags[dag_id].test(logical_date=start, run_after=start, run_conf={"month": period})
+        dag = bag.dags[dag_id]
+        start = logical_date(period, dag.timezone or UTC)
+        run = dag.test(logical_date=start, run_after=start, run_conf={"month": period})
         tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
         outcome["runs"].append({"period": period, "state": str(run.state), "tasks": tasks})
         if run.state != "success":

@@ -287,8 +287,8 @@ def test_the_reference_gets_every_run_point_of_class_01(own_marker):
     assert left(own_marker) == set()
 
 
-# An ingest DAG that appends a file with a new name on every run (not idempotent), and a
-# preprocessing DAG whose task fails.
+# An ingest DAG that appends a file with a new name on every run (not idempotent), a
+# preprocessing DAG that needs what the ingest wrote, and a training DAG whose task fails.
 APPENDING_DAG = """import time
 from pathlib import Path
 
@@ -310,11 +310,32 @@ def appending_ingest():
 
 appending_ingest()
 """
+READING_DAG = """from pathlib import Path
+
+from airflow.sdk import dag, task
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dag(schedule=None)
+def reading_preprocess():
+    @task
+    def build():
+        raw = sorted((ROOT / "data" / "raw").glob("*.csv"))
+        if not raw:
+            raise FileNotFoundError("brak danych z pobierania")
+        (ROOT / "data" / "features.csv").write_text(str(len(raw)))
+
+    build()
+
+
+reading_preprocess()
+"""
 FAILING_DAG = """from airflow.sdk import dag, task
 
 
 @dag(schedule=None)
-def broken_preprocess():
+def broken_train():
     @task
     def fail():
         raise ValueError("brak kolumny cel")
@@ -322,7 +343,7 @@ def broken_preprocess():
     fail()
 
 
-broken_preprocess()
+broken_train()
 """
 PIPELINE_PROJECT = """schema_version: 1
 dataset:
@@ -333,7 +354,8 @@ run:
   monitor: "2013-03"
 dags:
   ingest: {id: appending_ingest, file: zajecia_03_airflow_ingest/dags/ingest.py}
-  preprocess: {id: broken_preprocess, file: zajecia_04_preprocessing/dags/preprocess.py}
+  preprocess: {id: reading_preprocess, file: zajecia_04_preprocessing/dags/preprocess.py}
+  train: {id: broken_train, file: zajecia_05_model/dags/train.py}
 """
 
 
@@ -342,18 +364,22 @@ def test_dag_runs_are_real_and_a_rerun_that_duplicates_data_fails(tmp_path, own_
         tmp_path / "r",
         {
             "zajecia_03_airflow_ingest/dags/ingest.py": APPENDING_DAG,
-            "zajecia_04_preprocessing/dags/preprocess.py": FAILING_DAG,
+            "zajecia_04_preprocessing/dags/preprocess.py": READING_DAG,
+            "zajecia_05_model/dags/train.py": FAILING_DAG,
         },
     )
     (repo / "projekt.yaml").write_text(PIPELINE_PROJECT, encoding="utf-8")
-    result = grade_repository(repo, load_rubric(), ["03", "04"], RUN)
+    result = grade_repository(repo, load_rubric(), ["03", "04", "05"], RUN)
     assert check_of("03.import", result)[0] == "pass"
     status, _, message, _ = check_of("03.partycje", result)
     assert status == "pass" and "data/raw/part-" in message and "(2013-01, 2013-02)" in message
     status, _, message, _ = check_of("03.idempotencja", result)
     assert status == "fail" and "dopisał nowe pliki danych" in message
+    # The preprocessing run works on the copy the ingest runs left, data included.
     status, _, message, _ = check_of("04.cechy", result)
-    assert status == "fail" and "dla 2013-01: stan failed, zadania nieudane: fail" in message
+    assert status == "pass" and "data/features.csv" in message
+    status, _, message, _ = check_of("05.trening", result)
+    assert status == "fail" and "dla 2013-02: stan failed, zadania nieudane: fail" in message
     assert not (repo / "data").exists()
     assert left(own_marker) == set()
 
@@ -408,5 +434,5 @@ def test_the_api_contract_and_hostile_requests_through_gunicorn(session, own_mar
     assert 0 < hostile.score < 1
     for name in ("zły JSON", "nieznane pole", "zły typ treści (text/plain)", "zła metoda (GET)"):
         assert name in hostile.message
-    assert "zły typ pola a" not in hostile.message
+    assert "złe typy pól" not in hostile.message and "brak pól" not in hostile.message
     assert left(own_marker) == set()
