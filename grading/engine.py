@@ -28,6 +28,7 @@ from typing import Any
 from grading import GRADER_VERSION, git
 from grading.checks import KINDS
 from grading.checks.base import Context
+from grading.environment import RunUnavailable
 from grading.model import (
     CENT,
     CheckResult,
@@ -213,9 +214,13 @@ def grade_repository(
         context = Context(files, project.data)
         result.classes = [grade_class(spec, context, project) for spec in specs]
     else:
-        with RunSession(path, run) as session:
-            context = Context(files, project.data, session)
-            result.classes = [grade_class(spec, context, project) for spec in specs]
+        try:
+            with RunSession(path, run) as session:
+                context = Context(files, project.data, session)
+                result.classes = [grade_class(spec, context, project) for spec in specs]
+        except RunUnavailable as error:
+            result.error = f"tryb --run nie może ruszyć: {error}"
+            return result
     for graded in result.classes:
         graded.graded_commit = result.graded_commit
     result.notes += [

@@ -24,16 +24,20 @@ from pathlib import Path
 GRADER_CHECKOUT = Path(__file__).resolve().parents[1]
 
 
+class RunUnavailable(Exception):
+    """The run mode cannot start on this machine; the Polish message says why."""
+
+
 def sandbox_environment(destination: Path, checkout: Path = GRADER_CHECKOUT) -> Path:
     """Create the shadow environment in ``destination`` (a new folder) and return it.
 
     Raises:
-        RuntimeError: the grader does not run in a virtual environment (the run mode
+        RunUnavailable: the grader does not run in a virtual environment (the run mode
             needs one: it is what ``make setup`` and ``grading/Dockerfile`` create).
     """
     if sys.prefix == sys.base_prefix:
-        raise RuntimeError(
-            "tryb --run wymaga środowiska wirtualnego narzędzia (make setup albo obraz "
+        raise RunUnavailable(
+            "potrzebne środowisko wirtualne narzędzia (make setup albo obraz "
             "grading/Dockerfile); teraz działa Python systemowy"
         )
     source = Path(sys.prefix)

@@ -2,12 +2,13 @@
 what the pipeline checks produced.
 
 Every run-mode check works on its own temporary copy of the repository
-(:meth:`RunSession.copy`), never on the student's folder: the copy leaves out ``.git``,
-the student's ``.venv`` and generated ``data/``, and gets the shadow environment
-(:mod:`grading.environment`) as ``.venv``. The pipeline checks (``dag_run``) hand their
-copy forward: the run of the ingest DAG is what the preprocessing DAG reads, as in the
-course, so a check whose earlier stage did not succeed is skipped with that reason
-(:class:`grading.model.NotRunnable`) instead of failing for someone else's fault.
+(:meth:`RunSession.copy`), never on the student's folder: the copy leaves out the
+student's ``.venv`` and generated ``data/`` (it keeps ``.git``: tests and scripts read
+the history), and gets the shadow environment (:mod:`grading.environment`) as ``.venv``.
+The pipeline checks (``dag_run``) hand their copy forward: the run of the ingest DAG is
+what the preprocessing DAG reads, as in the course, so a check whose earlier stage did
+not succeed is skipped with that reason (:class:`grading.model.NotRunnable`) instead of
+failing for someone else's fault.
 
 The session has a time budget for the whole repository; each check's timeout is cut to
 what is left, and a check that starts with less than :data:`MIN_CHECK_S` left is skipped.

@@ -103,3 +103,14 @@ def test_console_scripts_run_the_shadow_interpreter(run):
     assert done.ok, done.stderr
     shebang = (run.environment / "bin" / "pytest").read_text().splitlines()[0]
     assert shebang == f"#!{run.environment / 'bin' / 'python'}" != f"#!{sys.prefix}/bin/python"
+
+
+def test_without_a_virtual_environment_the_run_mode_says_so(tmp_path, monkeypatch):
+    from grading.engine import grade_repository
+    from grading.rubric import load_rubric
+
+    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
+    (tmp_path / "projekt.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    result = grade_repository(tmp_path, load_rubric(), ["01"], RunSettings())
+    assert result.status == "error"
+    assert result.error.startswith("tryb --run nie może ruszyć: potrzebne środowisko wirtualne")
