@@ -47,11 +47,14 @@ run: setup
 # every test has its own data folder, Airflow home and free ports, so they run side by side.
 # One OpenMP thread each: OpenMP threads waiting for a core taken by the other worker spin,
 # and HistGradientBoosting then trains 2-3 times slower than with a single thread.
+# --dist worksteal: a worker that runs out of tests takes queued ones from the other, so no
+# minutes-long test waits in one worker's queue while the other idles; the slow test files
+# start first (kurs/testing/order.py).
 test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --cov --cov-report=term-missing:skip-covered \
-		--cov-fail-under=95
+	OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist worksteal --cov \
+		--cov-report=term-missing:skip-covered --cov-fail-under=95
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,14 +4,18 @@ A real month of flights takes seconds to ingest and preprocess, and a real model
 to train. Each class's tests that need them call a builder (``tests/shared_data.py`` of the
 class that owns the step), and the builder goes through :func:`once_per_session`: the
 first call builds into the session's temporary folder, later calls — from any class's
-tests — get the same folder. Shared folders are read-only by convention: a test that
-changes data works on :func:`private_copy`.
+tests, and from any pytest-xdist worker of the session — get the same folder. Shared
+folders are read-only by convention: a test that changes data works on
+:func:`private_copy`.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,19 +23,44 @@ import pytest
 DONE = ".built"
 
 
+def session_root(factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole session: under pytest-xdist each worker has its
+    own ``basetemp`` inside the one of the session, which all workers share."""
+    basetemp = factory.getbasetemp()
+    return basetemp.parent if "PYTEST_XDIST_WORKER" in os.environ else basetemp
+
+
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created if missing); other processes wait.
+
+    The kernel releases the lock with the file, also when a worker dies holding it.
+    """
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def once_per_session(
     factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
 ) -> Path:
     """The folder ``name`` of this test session, built by ``build(folder)`` on first use.
 
-    A build that raised leaves no marker, so the next call builds again from scratch.
+    Workers that need it meanwhile wait for that build instead of making their own. A
+    build that raised leaves no marker, so the next call builds again from scratch.
     """
-    folder = factory.getbasetemp() / "shared" / name
-    if not (folder / DONE).is_file():
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        build(folder)
-        (folder / DONE).touch()
+    shared = session_root(factory) / "shared"
+    shared.mkdir(exist_ok=True)
+    folder = shared / name
+    with exclusive(shared / f"{name}.lock"):
+        if not (folder / DONE).is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / DONE).touch()
     return folder
 
 
