@@ -24,6 +24,8 @@ from grading.runs import RunSession, RunSettings, StageResult
 from grading.sandbox import WORKER, descendants, leftovers
 from grading.tests.repos import ROOT, commit_all, write_files
 
+# Each test runs students' deliverables for real: pytest, kernels, Airflow, gunicorn.
+pytestmark = pytest.mark.slow
 RUN = RunSettings(budget_s=300)
 
 
