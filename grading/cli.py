@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from grading.polish import pl, plural
 from grading.project import PROJECT_FILE, load_project
 from grading.repo_files import RepoFiles
 from grading.rubric import Rubric, RubricError, load_rubric
-from grading.runs import DEFAULT_BUDGET_S, RunSettings
+from grading.runs import DEFAULT_BUDGET_S, RunSettings, session_prefix
 
 FORMATS = ("table", "json", "markdown", "csv", "gradescope")
 REPO_TIMEOUT_S = 300
@@ -115,6 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     if args.check_project:
         return _check_project(args.paths)
+    if args.run and args.deadlines:
+        # Each deadline's snapshot would need its own pipeline and budget: not yet.
+        print(
+            "--run razem z --deadlines nie jest jeszcze obsługiwane: oceń terminy statycznie, "
+            "a tryb --run na stanie repozytorium z terminu (git checkout)",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
     try:
         rubric = load_rubric()
     except RubricError as error:
@@ -207,7 +216,7 @@ def _grade_one(
     if batch:
         result = _grade_in_child(path, args)
     elif deadlines is not None:
-        result = grade_with_deadlines(path, rubric, deadlines, args.classes, run=run)
+        result = grade_with_deadlines(path, rubric, deadlines, args.classes)
     else:
         result = grade_repository(path, rubric, args.classes, run)
     result.repository = name
@@ -246,8 +255,11 @@ def _grade_in_child(path: Path, args: argparse.Namespace) -> RepoResult:
         )
         return result_from_dict(json.loads(done.stdout))
     except subprocess.TimeoutExpired:
-        # The worker is gone; what it ran in the sandbox lives in sessions of its own.
+        # The worker is gone; what it ran in the sandbox lives in sessions of its own, and
+        # its folders stay unless removed here.
         sandbox.kill_marked(worker)
+        for folder in Path(tempfile.gettempdir()).glob(f"{session_prefix(worker)}*"):
+            shutil.rmtree(folder, ignore_errors=True)
         reason = f"ocena przekroczyła {limit} s"
     except (json.JSONDecodeError, KeyError, ValueError):
         reason = f"proces oceny zakończył się kodem {done.returncode}: {done.stderr[-500:]}"

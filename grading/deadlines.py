@@ -38,7 +38,6 @@ import shutil
 import tarfile
 import tempfile
 from collections.abc import Collection, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -57,7 +56,6 @@ from grading.polish import pl, plural, read_problem, shown
 from grading.project import load_project
 from grading.repo_files import MAX_BYTES, RepoFiles
 from grading.rubric import ClassSpec, Rubric
-from grading.runs import RunSession, RunSettings
 
 POLICIES = ("not_counted", "penalty_per_day")
 KEYS = ("policy", "penalty_per_day", "deadlines")
@@ -193,11 +191,9 @@ def grade_with_deadlines(
     deadlines: Deadlines,
     classes: Iterable[str] | None = None,
     now: datetime | None = None,
-    run: RunSettings | None = None,
 ) -> RepoResult:
     """Grade the repository at ``path`` like :func:`grading.engine.grade_repository`, each
-    class with a deadline on its snapshot at the deadline (see the module's docstring);
-    with ``run`` settings, the run mode works on each snapshot.
+    class with a deadline on its snapshot at the deadline (see the module's docstring).
 
     Commits whose committer date is earlier than a parent's, or later than ``now``
     (time-zone aware; default: the current time), are listed in the notes: signs of
@@ -208,13 +204,13 @@ def grade_with_deadlines(
     dated = [s for s in rubric.classes if s.id in wanted and s.id in deadlines.deadlines]
     head = git.head(path) if path.is_dir() else None
     if head is None:
-        result = grade_repository(path, rubric, wanted, run)
+        result = grade_repository(path, rubric, wanted)
         if result.error is None and dated:
             result.notes = [n for n in result.notes if n != UNDATED_NOTE]
             result.notes.append(NO_GIT)
         return result
     undated = wanted - {s.id for s in dated}
-    result = grade_repository(path, rubric, undated, run)
+    result = grade_repository(path, rubric, undated)
     if not undated:  # no class graded on the work tree: its uncommitted changes do not matter
         result.notes = [n for n in result.notes if not n.startswith(DIRTY)]
     try:
@@ -224,7 +220,7 @@ def grade_with_deadlines(
         ):
             result.notes += _date_notes(shadow, head, now or datetime.now(UTC))
             plans = [_plan(shadow, head, spec, deadlines) for spec in dated]
-            result.classes += _grade_plans(shadow, plans, Path(tmp), deadlines, run)
+            result.classes += _grade_plans(shadow, plans, Path(tmp), deadlines)
     except git.GitError as error:
         result.error = f"nie udało się odczytać historii git do sprawdzenia terminów: {error}"
     order = {spec.id: index for index, spec in enumerate(rubric.classes)}
@@ -308,10 +304,9 @@ def _state_at_deadline(history: list[_Commit], limit: float) -> str | None:
 
 
 def _grade_plans(
-    shadow: Path, plans: list[_Plan], tmp: Path, deadlines: Deadlines, run: RunSettings | None
+    shadow: Path, plans: list[_Plan], tmp: Path, deadlines: Deadlines
 ) -> list[ClassResult]:
-    """Grade each plan, one snapshot per distinct commit (and one run-mode session per
-    snapshot: the pipeline's stages carry over only within one commit)."""
+    """Grade each plan, one snapshot per distinct commit."""
     graded = []
     for plan in plans:
         if plan.commit is None:
@@ -320,13 +315,11 @@ def _grade_plans(
         snapshot = _snapshot(shadow, commit, tmp / commit)
         files = RepoFiles(snapshot)
         project = load_project(files)
-        with RunSession(snapshot, run) if run else nullcontext() as session:
-            context = Context(files, project.data, session)
-            for plan in plans:
-                if plan.commit == commit:
-                    graded_class = grade_class(plan.spec, context, project)
-                    graded.append(_penalised(graded_class, plan, deadlines))
-                    graded[-1].graded_commit = commit
+        for plan in plans:
+            if plan.commit == commit:
+                graded_class = grade_class(plan.spec, Context(files, project.data), project)
+                graded.append(_penalised(graded_class, plan, deadlines))
+                graded[-1].graded_commit = commit
         shutil.rmtree(snapshot)
     return graded
 

@@ -32,14 +32,9 @@ def sandbox_environment(destination: Path, checkout: Path = GRADER_CHECKOUT) -> 
     """Create the shadow environment in ``destination`` (a new folder) and return it.
 
     Raises:
-        RunUnavailable: the grader does not run in a virtual environment (the run mode
-            needs one: it is what ``make setup`` and ``grading/Dockerfile`` create).
+        RunUnavailable: see :func:`require_virtual_environment`.
     """
-    if sys.prefix == sys.base_prefix:
-        raise RunUnavailable(
-            "potrzebne środowisko wirtualne narzędzia (make setup albo obraz "
-            "grading/Dockerfile); teraz działa Python systemowy"
-        )
+    require_virtual_environment()
     source = Path(sys.prefix)
     destination = Path(destination)
     site = Path(sysconfig.get_paths()["purelib"])
@@ -56,6 +51,16 @@ def sandbox_environment(destination: Path, checkout: Path = GRADER_CHECKOUT) -> 
     return destination
 
 
+def require_virtual_environment() -> None:
+    """Raise RunUnavailable unless the grader runs in a virtual environment (the run mode
+    needs one: it is what ``make setup`` and ``grading/Dockerfile`` create)."""
+    if sys.prefix == sys.base_prefix:
+        raise RunUnavailable(
+            "potrzebne środowisko wirtualne narzędzia (make setup albo obraz "
+            "grading/Dockerfile); teraz działa Python systemowy"
+        )
+
+
 def _adds_checkout(pth: Path, checkout: Path) -> bool:
     """Whether a ``.pth`` file puts ``checkout`` or a folder under it on ``sys.path``."""
     for line in pth.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -69,21 +74,22 @@ def _adds_checkout(pth: Path, checkout: Path) -> bool:
 
 def _shadow_scripts(source: Path, destination: Path, prefix: Path) -> None:
     """The interpreter as links to the base interpreter (so that ``pyvenv.cfg`` here makes
-    this folder the environment), scripts with their ``#!`` line pointing here, anything
-    else (compiled tools: ruff, uv, hadolint) as a link."""
+    this folder the environment); scripts naming the grader's interpreter — on their
+    ``#!`` line, or on an ``exec`` line as installers write them for long paths — copied
+    with it replaced by this one; anything else (ruff, uv, hadolint) as a link."""
     destination.mkdir()
     base = Path(sys._base_executable).resolve()  # the interpreter the venv was made from
-    shebang = f"#!{prefix / 'bin' / 'python'}".encode()
+    grader_python = str(prefix / "bin" / "python").encode()
+    shadow_python = str(destination / "python").encode()
     for entry in source.iterdir():
         target = destination / entry.name
         if entry.name.startswith("python"):
             target.symlink_to(base)
             continue
         with entry.open("rb") as handle:
-            first = handle.readline()
-        if first.rstrip().startswith(shebang[:2]) and str(prefix).encode() in first:
-            body = entry.read_bytes()[len(first) :]
-            target.write_bytes(f"#!{destination / 'python'}\n".encode() + body)
+            start = handle.read(1024)  # compiled tools are large: look at the start only
+        if start.startswith(b"#!") and grader_python in start:
+            target.write_bytes(entry.read_bytes().replace(grader_python, shadow_python))
             target.chmod(0o755)
         else:
             target.symlink_to(entry)

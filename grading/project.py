@@ -303,7 +303,14 @@ class _Checker:
 
 
 def _period(value: Any) -> bool:
-    return isinstance(value, str) and PERIOD.match(value) is not None
+    """A ``YYYY-MM`` month or a real ``YYYY-MM-DD`` day (not 2013-02-31)."""
+    if not isinstance(value, str) or PERIOD.fullmatch(value) is None:
+        return False
+    try:
+        date.fromisoformat(value if len(value) > 7 else f"{value}-01")
+    except ValueError:
+        return False
+    return True
 
 
 def _relative_path(value: Any) -> bool:

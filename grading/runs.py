@@ -16,16 +16,19 @@ what is left, and a check that starts with less than :data:`MIN_CHECK_S` left is
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.environment import sandbox_environment
+from grading.environment import require_virtual_environment, sandbox_environment
 from grading.model import NotRunnable
-from grading.sandbox import Limits, Sandbox
+from grading.sandbox import WORKER, Limits, Sandbox
 
 SCRIPTS = Path(__file__).with_name("sandbox_scripts")
 DEFAULT_BUDGET_S = 3600
@@ -67,7 +70,9 @@ class RunSession:
         self._count = 0
 
     def __enter__(self) -> RunSession:
-        self.root = Path(tempfile.mkdtemp(prefix="grading-run-"))
+        require_virtual_environment()
+        # Named after the batch worker: a batch that kills a worker removes its folders.
+        self.root = Path(tempfile.mkdtemp(prefix=session_prefix()))
         self.environment = sandbox_environment(self.root / "env")
         self.deadline = time.monotonic() + self.settings.budget_s
         return self
@@ -80,11 +85,21 @@ class RunSession:
         return str(self.environment / "bin" / "python")
 
     def folder(self, name: str) -> Path:
-        """A new grader-owned folder for one check (its copy, home, reports)."""
+        """A new grader-owned folder for one check (its copy, home, reports), kept until
+        the session ends: a pipeline stage's copy is what the next stage starts from."""
         self._count += 1
         folder = self.root / "checks" / f"{self._count:02d}-{name}"
         folder.mkdir(parents=True)
         return folder
+
+    @contextmanager
+    def scratch(self, name: str) -> Iterator[Path]:
+        """A folder for one check that is removed when the check is done with it."""
+        folder = self.folder(name)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def copy(self, folder: Path, state: Path | None = None) -> Path:
         """A copy of the repository in ``folder / "repo"`` — without the student's
@@ -114,10 +129,10 @@ class RunSession:
         return min(wanted, left)
 
     def before(self, role: str, roles: Mapping[str, object]) -> Path | None:
-        """The copy left by the stage before ``role`` in :data:`PIPELINE` that ran in this
-        grading (among the ``roles`` the project declares); None for the first stage.
-        Raises NotRunnable when that stage did not succeed."""
-        earlier = [r for r in PIPELINE[: PIPELINE.index(role)] if r in roles and r in self.stages]
+        """The copy left by the stage before ``role`` in :data:`PIPELINE` among the
+        ``roles`` the project declares; None for the first stage. Raises NotRunnable when
+        that stage did not run in this grading or did not succeed."""
+        earlier = [r for r in PIPELINE[: PIPELINE.index(role)] if r in roles]
         return self.after(earlier[-1], roles) if earlier else None
 
     def after(self, role: str, roles: Mapping[str, object]) -> Path | None:
@@ -140,14 +155,31 @@ class RunSession:
         return stage.state
 
 
+def session_prefix(worker: str | None = None) -> str:
+    """The name prefix of the session folders of batch worker ``worker`` (this process's
+    when None)."""
+    return f"grading-run-{worker or os.environ.get(WORKER, 'local')}-"
+
+
 def _ignored(root: Path, skipped_top: frozenset[str]) -> Callable[[str, list[str]], set[str]]:
-    """``copytree``'s filter: tool caches anywhere, ``skipped_top`` right under ``root``."""
+    """``copytree``'s filter: tool caches anywhere, ``skipped_top`` right under ``root``,
+    and anything that is not a folder, a regular file or a link (a FIFO would block the
+    copy, a socket cannot be copied)."""
 
     def ignore(directory: str, names: list[str]) -> set[str]:
         top = Path(directory) == root
-        return {n for n in names if n in SKIPPED_ANYWHERE or (top and n in skipped_top)}
+        return {
+            n
+            for n in names
+            if n in SKIPPED_ANYWHERE or (top and n in skipped_top) or _special(Path(directory, n))
+        }
 
     return ignore
+
+
+def _special(path: Path) -> bool:
+    mode = path.lstat().st_mode
+    return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode) or stat.S_ISLNK(mode))
 
 
 def _remove(path: Path) -> None:

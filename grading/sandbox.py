@@ -47,6 +47,9 @@ MARKER = "GRADING_SANDBOX"
 WORKER = "GRADING_WORKER"
 GIB = 1024**3
 PR_SET_CHILD_SUBREAPER = 36
+# The commands running right now (a server during a check): their process trees are
+# theirs to clean up, not a nested command's.
+_ACTIVE: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -175,9 +178,11 @@ class Sandbox:
             start_new_session=True,
         )
         running = Running(tuple(argv), popen, started, self.limits.output_bytes)
+        _ACTIVE.add(popen.pid)
         try:
             yield running
         finally:
+            _ACTIVE.discard(popen.pid)
             kill_all(popen, token, before)
             running.finish()
 
@@ -285,15 +290,13 @@ def kill_marked(worker: str) -> None:
 
 def _targets(token: str, before: set[int]) -> set[int]:
     """The processes of the command with marker ``token``: those carrying it (even after
-    ``setsid()``), and the grader's descendants new since ``before`` with no marker at
-    all (an adopted orphan that cleared its environment). A descendant with another
-    marker belongs to another sandboxed command — a server the check still needs."""
-    adopted = {
-        pid
-        for pid in descendants(os.getpid()) - before
-        if MARKER.encode() + b"=" not in _environ(pid)
-    }
-    return leftovers(token) | adopted
+    ``setsid()``), and every descendant of the grader new since ``before`` — an adopted
+    orphan, whatever its environment says — except the process trees of other commands
+    still running (a server the check still needs)."""
+    protected = set(_ACTIVE)
+    for pid in _ACTIVE:
+        protected |= descendants(pid)
+    return leftovers(token) | (descendants(os.getpid()) - before - protected)
 
 
 def _environ(pid: int) -> bytes:

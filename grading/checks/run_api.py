@@ -24,15 +24,27 @@ from grading.polish import shown
 
 START_TIMEOUT_S = 60
 SERVE_TIMEOUT_S = 300
-REQUEST_TIMEOUT_S = 10
+# One socket operation, and a whole request: a server dripping bytes cannot hold a check.
+SOCKET_TIMEOUT_S = 5
+REQUEST_TIMEOUT_S = 20
+MAX_REPLY_BYTES = 1024 * 1024
 HUGE_BODY_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Reply:
+    """An HTTP answer; ``status`` 0 when there was none (the connection broke, the
+    answer took too long or was too large), with ``problem`` saying which."""
+
     status: int
     content_type: str
     body: bytes
+    problem: str = ""
+
+    @property
+    def is_json(self) -> bool:
+        media = self.content_type.split(";")[0].strip().lower()
+        return media == "application/json" or media.endswith("+json")
 
     def json(self) -> Any:
         try:
@@ -54,12 +66,21 @@ class Api:
     def request(
         self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
     ) -> Reply:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_S)
+        """One request; never raises for what the server does (see :class:`Reply`)."""
+        deadline = time.monotonic() + REQUEST_TIMEOUT_S
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SOCKET_TIMEOUT_S)
         try:
             headers = {"Content-Type": content_type} if content_type else {}
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            return Reply(response.status, response.getheader("Content-Type", ""), response.read())
+            content = bytearray()
+            while chunk := response.read1(65536):  # one socket read: checked in between
+                content += chunk
+                if len(content) > MAX_REPLY_BYTES or time.monotonic() > deadline:
+                    return Reply(0, "", b"", "odpowiedź za długa albo za wolna")
+            return Reply(response.status, response.getheader("Content-Type", ""), bytes(content))
+        except (OSError, http.client.HTTPException) as error:
+            return Reply(0, "", b"", f"brak odpowiedzi: {type(error).__name__}")
         finally:
             connection.close()
 
@@ -77,7 +98,7 @@ def api_contract(context: Context, params: Mapping[str, Any]) -> Outcome:
     if health.status == 200:
         done += 1
     else:
-        problems.append(f"{api.health_path} → {health.status} zamiast 200")
+        problems.append(f"{api.health_path} → {health.status or health.problem} zamiast 200")
     answer = reply.json()
     if reply.status == 200 and isinstance(answer, dict):
         done += 1
@@ -87,7 +108,7 @@ def api_contract(context: Context, params: Mapping[str, Any]) -> Outcome:
         else:
             done += 1
     else:
-        body = shown(reply.body[:200].decode(errors="replace"))
+        body = reply.problem or shown(reply.body[:200].decode(errors="replace"))
         problems.append(f"przykładowe żądanie → {reply.status} {body} zamiast 200 z obiektem JSON")
     if not problems:
         return Outcome.passed(
@@ -102,9 +123,11 @@ def api_hostile(context: Context, params: Mapping[str, Any]) -> Outcome:
     with serving(context, params) as api:
         replies = {name: send(api) for name, send in hostile_requests(api.example).items()}
     wrong = [
-        f"{name} → {reply.status}" + ("" if reply.status < 500 else " (błąd serwera)")
+        f"{name} → {reply.status or reply.problem}"
+        + (" (błąd serwera)" if reply.status >= 500 else "")
+        + (" (nie JSON)" if 400 <= reply.status < 500 else "")
         for name, reply in replies.items()
-        if not 400 <= reply.status < 500 or "json" not in reply.content_type
+        if not 400 <= reply.status < 500 or not reply.is_json
     ]
     if not wrong:
         return Outcome.passed(f"każde z {len(replies)} złych żądań dostaje 4xx w JSON")
@@ -173,11 +196,8 @@ def serving(context: Context, params: Mapping[str, Any]) -> Iterator[Api]:
                     f"API zakończyło działanie zaraz po starcie: {shown(server.output()[-300:])}",
                     Evidence(command=params["command"]),
                 )
-            try:
-                api.request("GET", api.health_path)
+            if api.request("GET", api.health_path).status:
                 break
-            except OSError:
-                pass
             if time.monotonic() - started > start_timeout:
                 raise StudentError(
                     f"API nie odpowiada na 127.0.0.1:{port}{api.health_path} po "

@@ -32,8 +32,10 @@ IMPORT_TIMEOUT_S = 180
 # Airflow's own limit on importing one DAG file (``dagbag_import_timeout``, default 30 s).
 FILE_IMPORT_TIMEOUT_S = 30
 RUN_TIMEOUT_S = 900
-# Files whose bytes are the data a run produced (manifests and reports may carry times).
-DATA_SUFFIXES = frozenset({".parquet", ".csv", ".jsonl", ".feather", ".arrow", ".npy"})
+# Files that may differ between two identical runs: manifests, reports and logs carry the
+# time of the run, locks are touched. Any other file a re-run adds, changes or removes
+# is data that did not come out the same.
+NOT_DATA_SUFFIXES = frozenset({".json", ".html", ".log", ".lock", ".md", ".txt"})
 DONE = frozenset({"success", "skipped"})
 
 
@@ -113,7 +115,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
-@run_check("dag_rerun_identical", required=("dag", "month"))
+@run_check("dag_rerun_identical", required=("dag", "periods"))
 def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     role = _role(context, params["dag"])
@@ -121,31 +123,39 @@ def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     first = run.stages.get(role)
     if first is None or first.state is None:
         raise NotRunnable(f"wymaga udanego pierwszego przebiegu DAG-a {dag_id}")
-    work = run.folder(f"rerun-{dag_id}")
-    repo = run.copy(work, first.state)
-    before = digest(repo)
-    outcome, problem = _run(run, work, repo, dag_id, file, [str(params["month"])])
+    # The first period the first runs covered, run again on the copy they left.
+    periods = params["periods"] if isinstance(params["periods"], list) else [params["periods"]]
+    period = str(periods[0])
+    with run.scratch(f"rerun-{dag_id}") as work:
+        repo = run.copy(work, first.state)
+        before = digest(repo)
+        outcome, problem = _run(run, work, repo, dag_id, file, [period])
+        after = digest(repo)
     if problem:
         return Outcome.failed(f"drugi przebieg tego samego okresu: {outcome.message}")
-    after = digest(repo)
-    data = [name for name in written(before, after) if PurePosixPath(name).suffix in DATA_SUFFIXES]
-    added = [name for name in data if name not in before]
-    changed = [name for name in data if name in before]
+    data = [
+        name
+        for name in {*written(before, after), *(set(before) - set(after))}
+        if PurePosixPath(name).suffix not in NOT_DATA_SUFFIXES
+    ]
+    added = sorted(name for name in data if name not in before)
+    changed = sorted(name for name in data if name in before)
     if added:
         return Outcome.failed(
-            f"drugi przebieg dla {params['month']} dopisał nowe pliki danych "
+            f"drugi przebieg dla {period} dopisał nowe pliki danych "
             f"({', '.join(added[:4])}) — dane się duplikują; zapisuj partycję okresu w stałym "
             "miejscu, zastępując ją",
             Evidence(file=added[0]),
         )
     if changed:
         return Outcome.failed(
-            f"drugi przebieg dla {params['month']} zmienił bajty danych ({', '.join(changed[:4])})"
-            " — wynik nie jest powtarzalny (losowość bez ziarna, czas w danych, kolejność?)",
+            f"drugi przebieg dla {period} zmienił albo usunął pliki danych "
+            f"({', '.join(changed[:4])}) — wynik nie jest powtarzalny (losowość bez ziarna, "
+            "czas w danych, kolejność?)",
             Evidence(file=changed[0]),
         )
     return Outcome.passed(
-        f"drugi przebieg {dag_id} dla {params['month']} daje te same bajty danych, bez duplikatów",
+        f"drugi przebieg {dag_id} dla {period} daje te same bajty danych, bez duplikatów",
         Evidence(file=file),
     )
 
@@ -161,6 +171,8 @@ def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[O
     )
     state = read_result(result)
     command = f"dag.test({dag_id}, {', '.join(periods)})"
+    if state is not None and not _well_formed(state):
+        state = None
     if state is None or not completed.ok:
         message, evidence = failure(f"przebiegi {dag_id}", completed, command)
         return Outcome.failed(message, evidence), message
@@ -183,6 +195,25 @@ def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[O
             )
             return Outcome.failed(message, Evidence(file=file, command=command)), message
     return Outcome.passed("", Evidence(file=file)), ""
+
+
+def _well_formed(state: dict[str, Any]) -> bool:
+    """Whether the runner's result has the shape it writes (the file is in reach of the
+    student's code: a forged one is a failure, not a grader error)."""
+    runs = state.get("runs")
+    return (
+        isinstance(state.get("found"), bool)
+        and isinstance(state.get("errors"), list)
+        and all(isinstance(text, str) for text in state["errors"])
+        and isinstance(runs, list)
+        and all(
+            isinstance(done, dict)
+            and isinstance(done.get("period"), str)
+            and isinstance(done.get("state"), str)
+            and isinstance(done.get("tasks"), dict)
+            for done in runs
+        )
+    )
 
 
 def _declared(context: Context, dag: Any) -> tuple[str, str]:

@@ -50,28 +50,42 @@ def student_tests(context: Context, params: Mapping[str, Any]) -> Outcome:
             "automatycznie — prowadzący oceni je ręcznie: " + "; ".join(suspicious[:5]),
             *(Evidence(file=item.split(":")[0]) for item in suspicious[:5]),
         )
-    work = run.folder(f"tests-{folder}")
-    repo = run.copy(work)
-    report = work / "report.xml"
-    argv = [run.python, "-m", "pytest", folder, "-p", "no:cacheprovider"]
-    argv += [f"--junit-xml={report}", "-o", "junit_family=xunit2", "-q"]
-    before = digest(repo)
-    completed = run.sandbox(work).run(
-        argv, repo, run.timeout(float(params.get("timeout", DEFAULT_TIMEOUT_S)))
-    )
-    outside = sorted(p.name for p in work.iterdir() if p.name not in {"repo", "home", "report.xml"})
-    counts = junit_counts(report)
+    with run.scratch(f"tests-{folder}") as work:
+        repo = run.copy(work)
+        report = work / "report.xml"
+        arguments = [folder, "-p", "no:cacheprovider", f"--junit-xml={report}", "-q"]
+        arguments += ["-o", "junit_family=xunit2"]
+        before = digest(repo)
+        completed = run.sandbox(work).run(
+            isolated_pytest(run.python, repo, arguments),
+            repo,
+            run.timeout(float(params.get("timeout", DEFAULT_TIMEOUT_S))),
+        )
+        outside = sorted(
+            p.name for p in work.iterdir() if p.name not in {"repo", "home", "report.xml"}
+        )
+        counts = junit_counts(report)
+        notes = _side_effects(folder, before, digest(repo), outside)
     shown_command = f"pytest {folder}"
+    if completed.returncode == 5:
+        return Outcome.failed(f"w {folder} nie ma testów (pytest nic nie zebrał)")
+    if completed.returncode == 2 and counts is not None:
+        return Outcome.failed(
+            f"pytest przerwał zbieranie testów {folder} (kod 2: błąd importu albo składni)",
+            Evidence(command=shown_command, excerpt=completed.tail() or None),
+        )
     if completed.timed_out or counts is None or completed.returncode not in (0, 1):
-        if completed.returncode == 5:
-            return Outcome.failed(f"w {folder} nie ma testów (pytest nic nie zebrał)")
         message, evidence = failure(
             f"testy {folder} nie zakończyły się raportem", completed, shown_command
         )
         return Outcome.failed(message, evidence)
     tests, failed = counts
-    if completed.returncode == 0 and not failed and tests > 0:
-        notes = _side_effects(folder, before, digest(repo), outside)
+    if completed.returncode == 0 and not failed and tests == 0:
+        return Outcome.failed(
+            f"żaden test {folder} się nie wykonał (wszystkie pominięte: skip/xfail) — "
+            "pominięty test niczego nie sprawdza"
+        )
+    if completed.returncode == 0 and not failed:
         return Outcome.passed(
             f"{plural(tests, 'test przechodzi', 'testy przechodzą', 'testów przechodzi')}" + notes,
             Evidence(command=shown_command),
@@ -89,9 +103,21 @@ def student_tests(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
+def isolated_pytest(python: str, repo: Path, arguments: list[str]) -> list[str]:
+    """pytest started in isolated mode (``-I``: no working directory, no PYTHONPATH in
+    front of ``sys.path``), with the repository copy appended *after* the installed
+    packages: a student's ``pytest.py`` or ``json.py`` cannot replace the real ones. The
+    tests still import the student's packages from the copy."""
+    code = (
+        "import sys; sys.path.append(sys.argv[1]); import pytest; "
+        "raise SystemExit(pytest.main(sys.argv[2:]))"
+    )
+    return [python, "-I", "-c", code, str(repo), *arguments]
+
+
 def junit_counts(report: Path) -> tuple[int, list[str]] | None:
-    """(number of tests, names of the failed or errored ones) from a JUnit XML report;
-    None when there is no readable report."""
+    """(number of tests executed — skipped and xfail ones left out —, names of the failed
+    or errored ones) from a JUnit XML report; None when there is no readable report."""
     try:
         root = ElementTree.parse(report).getroot()
     except (OSError, ElementTree.ParseError, ValueError):
@@ -99,7 +125,10 @@ def junit_counts(report: Path) -> tuple[int, list[str]] | None:
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     if not suites:
         return None
-    tests = sum(int(s.get("tests", 0)) for s in suites)
+    try:
+        tests = sum(int(s.get("tests", 0)) - int(s.get("skipped", 0)) for s in suites)
+    except ValueError:
+        return None
     failed = [
         f"{case.get('classname', '')}::{case.get('name', '')}"
         for suite in suites

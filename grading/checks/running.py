@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shlex
+import stat
 import string
 from collections.abc import Mapping
 from pathlib import Path
@@ -95,8 +96,9 @@ def read_result(path: Path) -> dict[str, Any] | None:
 
 
 def digest(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` (relative POSIX path → hex), without the
-    environment and caches; symbolic links by their target, never followed."""
+    """SHA-256 of every regular file under ``root`` (relative POSIX path → hex), without
+    git's files, the environment and caches; symbolic links by their target, never
+    followed; FIFOs, sockets and devices left out (reading a FIFO would block)."""
     found = {}
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in NOT_WORK]
@@ -104,11 +106,21 @@ def digest(root: Path) -> dict[str, str]:
         for name in names + [n for n in subfolders if (base / n).is_symlink()]:
             path = base / name
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink():
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
                 found[relative] = f"link:{path.readlink()}"
-            else:
-                found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+            elif stat.S_ISREG(mode):
+                found[relative] = _sha256(path)
     return found
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, read in chunks (a data file may be large)."""
+    hashed = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            hashed.update(chunk)
+    return hashed.hexdigest()
 
 
 def written(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

@@ -226,3 +226,11 @@ def test_gradescope_tests_add_up_to_the_score_with_a_late_penalty():
         "output": late,
         "visibility": "visible",
     }
+
+
+def test_run_with_deadlines_is_refused_with_the_reason(capsys, tmp_path):
+    deadlines = tmp_path / "terminy.yaml"
+    deadlines.write_text("deadlines:\n  '01': 2026-10-10\n", encoding="utf-8")
+    code, _, err = run_main(capsys, str(ROOT), "--run", "--deadlines", str(deadlines))
+    assert code == ExitCode.USAGE
+    assert "--run razem z --deadlines nie jest jeszcze obsługiwane" in err

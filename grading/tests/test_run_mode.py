@@ -121,6 +121,51 @@ def test_a_conftest_that_can_forge_results_is_flagged_for_review(tmp_path, conft
     assert any(note.startswith("do ręcznego sprawdzenia: 01.testy") for note in result.notes)
 
 
+FAKE_PYTEST = """import sys
+from pathlib import Path
+
+for argument in sys.argv:
+    if argument.startswith("--junit-xml="):
+        Path(argument.split("=", 1)[1]).write_text('<testsuite tests="9" failures="0"/>')
+raise SystemExit(0)
+"""
+SPOOFED_DAEMON = """import os, subprocess, sys
+
+CODE = "import os, time; os.setsid(); time.sleep(600)"
+
+
+def test_starts_a_daemon_with_another_marker():
+    subprocess.Popen([sys.executable, "-c", CODE], env={"GRADING_SANDBOX": "kogos-0000"})
+"""
+
+
+def test_skipped_tests_a_fake_pytest_and_a_fifo_do_not_pass(tmp_path, own_marker):
+    repo = student_repo(
+        tmp_path / "r",
+        {
+            "pytest.py": FAKE_PYTEST,
+            "zajecia_01_planowanie/tests/test_later.py": "import pytest\n\n"
+            "pytestmark = pytest.mark.skip\n\n" + FAILING,
+            "zajecia_02_eda/tests/test_broken.py": FAILING,
+            "zajecia_02_eda/tests/test_fifo.py": "import os\n\n\ndef test_fifo():\n"
+            "    os.mkfifo('zajecia_02_eda/kolejka')\n",
+        },
+    )
+    result = grade_repository(repo, load_rubric(), ["01", "02"], RUN)
+    status, _, message, _ = check_of("01.testy", result)
+    assert status == "fail" and "żaden test zajecia_01_planowanie się nie wykonał" in message
+    status, _, message, _ = check_of("02.testy", result)
+    assert status == "fail" and "1 z 2 testów nie przechodzi" in message
+    assert result.status == "graded"
+
+
+def test_a_daemon_with_a_forged_marker_is_killed(tmp_path, own_marker):
+    repo = student_repo(tmp_path / "r", {"zajecia_01_planowanie/tests/test_d.py": SPOOFED_DAEMON})
+    result = grade_repository(repo, load_rubric(), ["01"], RUN)
+    assert check_of("01.testy", result)[0] == "pass"
+    assert leftovers("kogos-") == set() and descendants(os.getpid()) == set()
+
+
 def test_a_daemon_ignoring_sigterm_does_not_survive_and_stray_writes_are_noted(
     tmp_path, own_marker
 ):
@@ -438,3 +483,50 @@ def test_the_api_contract_and_hostile_requests_through_gunicorn(session, own_mar
         assert name in hostile.message
     assert "złe typy pól" not in hostile.message and "brak pól" not in hostile.message
     assert left(own_marker) == set()
+
+
+def test_a_server_dripping_its_answer_cannot_hold_a_check(monkeypatch):
+    import contextlib
+    import socket
+    import threading
+    import time
+
+    from grading.checks import run_api
+
+    monkeypatch.setattr(run_api, "REQUEST_TIMEOUT_S", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def drip():
+        connection, _ = listener.accept()
+        # The grader hangs up mid-answer: that is the point, not an error here.
+        with connection, contextlib.suppress(OSError):
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+            for _ in range(30):
+                time.sleep(0.2)
+                connection.sendall(b"x")
+
+    threading.Thread(target=drip, daemon=True).start()
+    api = run_api.Api(listener.getsockname()[1], "/health", "/predict", {"a": 1}, ["p"])
+    started = time.monotonic()
+    reply = api.request("GET", "/health")
+    assert (reply.status, reply.problem) == (0, "odpowiedź za długa albo za wolna")
+    assert time.monotonic() - started < 5
+    listener.close()
+
+
+def test_a_forged_runner_result_is_a_failure_not_a_grader_error():
+    from grading.checks.run_dags import _well_formed
+
+    assert not _well_formed({"found": True, "runs": [{}], "errors": []})
+    assert not _well_formed({"found": "tak", "runs": [], "errors": []})
+    good = {"period": "2013-01", "state": "success", "tasks": {"a": "success"}}
+    assert _well_formed({"found": True, "runs": [good], "errors": []})
+
+
+def test_a_declared_earlier_stage_that_did_not_run_skips_the_next(tmp_path):
+    with (
+        RunSession(student_repo(tmp_path / "r", {}), RUN) as run,
+        pytest.raises(NotRunnable, match=r"dags\.ingest w tej samej ocenie"),
+    ):
+        run.before("preprocess", {"ingest": {}, "preprocess": {}})
