@@ -25,11 +25,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from grading.environment import require_virtual_environment, sandbox_environment
 from grading.model import NotRunnable
 from grading.sandbox import WORKER, Limits, Sandbox
 
+T = TypeVar("T")
 SCRIPTS = Path(__file__).with_name("sandbox_scripts")
 DEFAULT_BUDGET_S = 3600
 MIN_CHECK_S = 5
@@ -68,6 +70,7 @@ class RunSession:
         self.settings = settings
         self.stages: dict[str, StageResult] = {}
         self._count = 0
+        self._once: dict[str, Any] = {}
 
     def __enter__(self) -> RunSession:
         require_virtual_environment()
@@ -83,6 +86,14 @@ class RunSession:
     @property
     def python(self) -> str:
         return str(self.environment / "bin" / "python")
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked in this session, its result after
+        that: the student's folder does not change while it is graded (a scan of the
+        whole repository need not run once per class)."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return self._once[key]
 
     def folder(self, name: str) -> Path:
         """A new grader-owned folder for one check (its copy, home, reports), kept until

@@ -43,7 +43,7 @@ def student_tests(context: Context, params: Mapping[str, Any]) -> Outcome:
     folder: str = params["folder"]
     if not context.files.is_dir(folder):
         raise StudentError(f"brak folderu {folder}")
-    suspicious = forging_code(context.files.root)
+    suspicious = run.once("forging_code", lambda: forging_code(context.files.root))
     if suspicious:
         return Outcome.for_review(
             "kod w repozytorium może zmieniać wyniki testów, więc nie liczę ich "

@@ -260,18 +260,22 @@ def test_a_dag_sleeping_at_import_fails_with_a_message(session, own_marker):
     assert left(own_marker) == set()
 
 
+def api_params(command: str, **extra: object) -> dict:
+    """The API checks' parameters for an API with /health, /predict and lot.json."""
+    api = {
+        "health_path": "/health",
+        "predict_path": "/predict",
+        "example_request": "lot.json",
+        "response_fields": ["probability"],
+    }
+    return {"api": api, "command": command, **extra}
+
+
 def test_an_api_that_never_starts_fails_with_a_message(session, own_marker):
     context = session({"lot.json": '{"a": 1}'})
-    params = {
-        "api": {
-            "health_path": "/health",
-            "predict_path": "/predict",
-            "example_request": "lot.json",
-            "response_fields": ["probability"],
-        },
-        "command": f"{sys.executable} -c 'import time; time.sleep(600)' {{port}}",
-        "start_timeout": 2,
-    }
+    params = api_params(
+        f"{sys.executable} -c 'import time; time.sleep(600)' {{port}}", start_timeout=2
+    )
     with pytest.raises(StudentError, match=r"API nie odpowiada na 127\.0\.0\.1:"):
         api_contract(context, params)
     assert left(own_marker) == set()
@@ -468,15 +472,7 @@ def predict():
 
 def test_the_api_contract_and_hostile_requests_through_gunicorn(session, own_marker):
     context = session({"app.py": FLAWED_API, "lot.json": '{"a": 1}'})
-    params = {
-        "api": {
-            "health_path": "/health",
-            "predict_path": "/predict",
-            "example_request": "lot.json",
-            "response_fields": ["probability"],
-        },
-        "command": ".venv/bin/gunicorn --bind 127.0.0.1:{port} --workers 1 app:app",
-    }
+    params = api_params(".venv/bin/gunicorn --bind 127.0.0.1:{port} --workers 1 app:app")
     contract = api_contract(context, params)
     assert contract.score == 1, contract.message
     hostile = api_hostile(context, params)

@@ -11,14 +11,14 @@ folders are read-only by convention: a test that changes data works on
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from kurs.atomic_io import exclusive_lock
 
 DONE = ".built"
 
@@ -28,20 +28,6 @@ def session_root(factory: pytest.TempPathFactory) -> Path:
     own ``basetemp`` inside the one of the session, which all workers share."""
     basetemp = factory.getbasetemp()
     return basetemp.parent if "PYTEST_XDIST_WORKER" in os.environ else basetemp
-
-
-@contextmanager
-def exclusive(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` (created if missing); other processes wait.
-
-    The kernel releases the lock with the file, also when a worker dies holding it.
-    """
-    with lock_path.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def once_per_session(
@@ -55,7 +41,8 @@ def once_per_session(
     shared = session_root(factory) / "shared"
     shared.mkdir(exist_ok=True)
     folder = shared / name
-    with exclusive(shared / f"{name}.lock"):
+    # The kernel releases the lock with the file, also when a worker dies holding it.
+    with exclusive_lock(shared / f"{name}.lock"):
         if not (folder / DONE).is_file():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
