@@ -36,11 +36,23 @@ COMMANDS = {
     "preprocess": {"month"},
     "train": {"month"},
     "api": {"port"},
+    "api_production": {"port"},
     "registry_list": set(),
     "registry_show": {"version"},
     "promote": {"version"},
     "rollback": set(),
 }
+API_KEYS = (
+    "health_path",
+    "predict_path",
+    "example_request",
+    "response_fields",
+    "metrics_path",
+    "requests_metric",
+    "version_field",
+)
+# Prometheus' rule for metric names (the exposition format).
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 ARTIFACTS = (
     "business_goal",
     "backlog",
@@ -178,8 +190,8 @@ def validate(
     check.keys("commands", tuple(COMMANDS))
     for name, allowed in COMMANDS.items():
         check.command(f"commands.{name}", allowed)
-    check.keys("api", ("health_path", "predict_path", "example_request", "response_fields"))
-    for key in ("health_path", "predict_path"):
+    check.keys("api", API_KEYS)
+    for key in ("health_path", "predict_path", "metrics_path"):
         check.rule(
             f"api.{key}",
             lambda v: isinstance(v, str) and v.startswith("/"),
@@ -190,6 +202,16 @@ def validate(
         "api.response_fields",
         lambda v: isinstance(v, list) and v and all(isinstance(f, str) and f for f in v),
         "oczekiwana niepusta lista nazw pól odpowiedzi",
+    )
+    check.rule(
+        "api.requests_metric",
+        lambda v: isinstance(v, str) and METRIC_NAME.match(v),
+        "oczekiwana nazwa metryki Prometheus (litery, cyfry, _, np. api_requests_total)",
+    )
+    check.rule(
+        "api.version_field",
+        lambda v: isinstance(v, str) and v in _response_fields(raw),
+        "oczekiwana nazwa pola odpowiedzi z wersją modelu (jedno z api.response_fields)",
     )
     check.keys("artifacts", ARTIFACTS)
     for name in ARTIFACTS:
@@ -326,3 +348,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, date):
         return f"{value.isoformat()} (data — ujmij ją w cudzysłów)"
     return shown(value)
+
+
+def _response_fields(raw: Mapping[str, Any]) -> list[Any]:
+    api = raw.get("api")
+    fields = api.get("response_fields") if isinstance(api, Mapping) else None
+    return fields if isinstance(fields, list) else []

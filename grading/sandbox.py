@@ -8,9 +8,9 @@ What a sandboxed process gets (:class:`Sandbox`):
 * its own session and process group (``start_new_session``);
 * resource limits set before the command starts (:mod:`grading.sandbox_launch`): CPU
   time, memory (data segment), file size, open files, processes, no core dumps;
-* no network but its own loopback where the kernel allows unprivileged namespaces
-  (``unshare --net --map-root-user``); checks that talk to a student's server on
-  127.0.0.1 run with the host's loopback instead;
+* no network but its own loopback where the kernel allows it (``unshare --net``, through
+  a user namespace when the grader is not root, then back to the grader's user); checks
+  that talk to a student's server on 127.0.0.1 run with the host's loopback instead;
 * a wall-clock timeout; output read by threads keeping only the head and the tail.
 
 After every command, whatever happened, every process it started is killed: its process
@@ -130,9 +130,13 @@ class Sandbox:
             },
             "loopback_up": not network and self.isolate_network and network_namespaces(),
         }
+        if settings["loopback_up"] and os.geteuid() != 0:
+            # Back to the grader's own user after the loopback is up: a student's test that
+            # sees uid 0 would take itself for a container's root and fail to switch users.
+            settings["user"] = [os.getuid(), os.getgid()]
         launch = [sys.executable, "-I", "-S", str(LAUNCHER), json.dumps(settings), "--", *argv]
         if settings["loopback_up"]:
-            return ["unshare", "--net", "--map-root-user", *launch]
+            return [*UNSHARE_NET, *launch]
         return launch
 
     def run(
@@ -356,14 +360,17 @@ def enable_subreaper() -> bool:
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
+# Root may create a network namespace itself; any other user through a user namespace in
+# which it is root (``--map-root-user``; the launcher then maps it back to itself).
+UNSHARE_NET = ("unshare", "--net") if os.geteuid() == 0 else ("unshare", "--net", "--map-root-user")
+
+
 @cache
 def network_namespaces() -> bool:
     """Whether this machine lets the grader start a process without network
-    (``unshare --net --map-root-user``; refused in many containers)."""
+    (:data:`UNSHARE_NET`; refused in many containers)."""
     try:
-        done = subprocess.run(
-            ["unshare", "--net", "--map-root-user", "true"], capture_output=True, timeout=10
-        )
+        done = subprocess.run([*UNSHARE_NET, "true"], capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0

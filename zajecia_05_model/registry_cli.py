@@ -1,13 +1,18 @@
 """Command line of the model registry.
 
-python -m zajecia_05_model list
-python -m zajecia_05_model show production        (a version or an alias)
+python -m zajecia_05_model list [--json]
+python -m zajecia_05_model show production [--json]    (a version or an alias)
 python -m zajecia_05_model promote v0002 [--alias production]
 python -m zajecia_05_model rollback [--alias production]
+
+``--json`` prints what the grader's run mode reads (grading/README.md, "Rejestr"): the
+list as ``{"versions": [...], "aliases": {alias: version}}``, a version as its
+``metadata.json`` plus ``version``, ``model_path``, ``aliases`` and ``tags``.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -17,7 +22,7 @@ from kurs.polish import decimal
 from kurs.repository import data_dir
 from zajecia_05_model.library_versions import OVERRIDE_VARIABLE
 from zajecia_05_model.metadata import MetadataError, ModelMetadata
-from zajecia_05_model.registry import CARD_FILE, Registry, RegistryError
+from zajecia_05_model.registry import CARD_FILE, MODEL_FILE, Registry, RegistryError
 
 
 def _auc(value: float | None) -> str:
@@ -46,8 +51,11 @@ def require_registry(registry: Registry) -> None:
         )
 
 
-def list_versions(registry: Registry) -> int:
+def list_versions(registry: Registry, as_json: bool = False) -> int:
     aliases = registry.aliases()
+    if as_json:
+        print(json.dumps({"versions": registry.versions(), "aliases": aliases}, indent=2))
+        return exit_codes.OK
     if not registry.versions():
         print(f"Rejestr {registry.root} nie ma jeszcze żadnej wersji modelu.")
         return exit_codes.OK
@@ -66,9 +74,19 @@ def list_versions(registry: Registry) -> int:
     return exit_codes.OK
 
 
-def show(registry: Registry, name: str) -> int:
+def show(registry: Registry, name: str, as_json: bool = False) -> int:
     version = registry.resolve(name)
     raw = registry.metadata(version)
+    if as_json:
+        record = {
+            **raw,
+            "version": version,
+            "model_path": str(registry.versions_dir / version / MODEL_FILE),
+            "aliases": sorted(a for a, target in registry.aliases().items() if target == version),
+            "tags": registry.tags(version),
+        }
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return exit_codes.OK
     meta = ModelMetadata.from_dict(raw)
     print(f"{raw['model_name']} {version} (zarejestrowana {raw['registered_at']})")
     print(f"  okno treningowe: {', '.join(meta.train_months)}; walidacja: {meta.validation_month}")
@@ -113,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="domyślnie $MLOPS_DATA_DIR")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="wersje, metryki i aliasy")
+    list_parser = commands.add_parser("list", help="wersje, metryki i aliasy")
     show_parser = commands.add_parser("show", help="szczegóły wersji lub aliasu")
     show_parser.add_argument("name", metavar="WERSJA_LUB_ALIAS", help="np. v0002 albo production")
+    for readable in (list_parser, show_parser):
+        readable.add_argument(
+            "--json", action="store_true", help="wynik jako JSON (dla narzędzia oceniania)"
+        )
     promote_parser = commands.add_parser("promote", help="ustaw alias na wersję")
     promote_parser.add_argument("version", metavar="WERSJA", help="np. v0002")
     promote_parser.add_argument("--alias", default="production")
@@ -127,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         require_registry(registry)
         if args.command == "list":
-            return list_versions(registry)
+            return list_versions(registry, args.json)
         if args.command == "show":
-            return show(registry, args.name)
+            return show(registry, args.name, args.json)
         if args.command == "promote":
             return promote(registry, args.version, args.alias)
         return rollback(registry, args.alias)

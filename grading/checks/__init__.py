@@ -17,6 +17,8 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     run_dags,
     run_kinds,
     run_notebooks,
+    run_production_api,
+    run_registry,
     run_tests,
 )
 

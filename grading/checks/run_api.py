@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
@@ -29,6 +30,7 @@ SOCKET_TIMEOUT_S = 5
 REQUEST_TIMEOUT_S = 20
 MAX_REPLY_BYTES = 1024 * 1024
 HUGE_BODY_BYTES = 5 * 1024 * 1024
+OPENAPI_PATH = "/openapi.json"
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,85 @@ def api_hostile(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
+@run_check("api_openapi", required=("api", "command"), optional=("start_timeout",))
+def api_openapi(context: Context, params: Mapping[str, Any]) -> Outcome:
+    from openapi_spec_validator import OpenAPIV31SpecValidator  # 2 s to import: only here
+
+    with serving(context, params) as api:
+        reply = api.request("GET", OPENAPI_PATH)
+    spec = reply.json()
+    evidence = Evidence(command=params["command"])
+    if reply.status != 200 or not isinstance(spec, dict):
+        body = reply.problem or shown(reply.body[:200].decode(errors="replace"))
+        raise StudentError(
+            f"{OPENAPI_PATH} → {reply.status}: oczekiwany 200 z obiektem JSON OpenAPI, jest {body}",
+            evidence,
+        )
+    invalid = []
+    if not str(spec.get("openapi", "")).startswith("3.1"):
+        invalid.append(f"pole openapi to {shown(str(spec.get('openapi')))}, nie 3.1.x")
+    else:
+        errors = sorted(OpenAPIV31SpecValidator(spec).iter_errors(), key=lambda e: list(e.path))
+        # The first line: the rest repeats the schema and the instance.
+        invalid += [
+            f"{'/'.join(map(str, e.path)) or 'dokument'}: {e.message.splitlines()[0]}"
+            for e in errors[:3]
+        ]
+    described = _request_fields(spec, api.predict_path)
+    undescribed = [name for name in api.example if name not in described]
+    if not invalid and not undescribed:
+        return Outcome.passed(
+            f"{OPENAPI_PATH} to poprawne OpenAPI 3.1 i opisuje każde pole przykładu", evidence
+        )
+    problems = [f"niezgodne z OpenAPI 3.1: {'; '.join(invalid)}"] if invalid else []
+    if undescribed:
+        problems.append(
+            f"ciało POST {api.predict_path} nie opisuje pól przykładu: {', '.join(undescribed)}"
+        )
+    return Outcome.share((not invalid) + (not undescribed), 2, "; ".join(problems), evidence)
+
+
+def _request_fields(spec: Mapping[str, Any], path: str) -> set[str]:
+    """Every property name the JSON request body of ``POST path`` describes: through
+    local ``$ref``s, ``oneOf``/``anyOf``/``allOf``, array items and nested properties
+    (a batch of records describes the record's fields too)."""
+    try:
+        body = spec["paths"][path]["post"]["requestBody"]
+        schema = body["content"]["application/json"]["schema"]
+    except (KeyError, TypeError):
+        return set()
+    names: set[str] = set()
+    seen: set[int] = set()
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, Mapping) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/"):
+            pending.append(_pointer(spec, reference))
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            names |= {str(name) for name in properties}
+            pending += list(properties.values())
+        for key in ("oneOf", "anyOf", "allOf"):
+            if isinstance(node.get(key), list):
+                pending += node[key]
+        pending.append(node.get("items"))
+    return names
+
+
+def _pointer(document: Any, reference: str) -> Any:
+    """The node a local JSON pointer (``#/components/schemas/Flight``) names, or None."""
+    for part in reference[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(document, Mapping) or part not in document:
+            return None
+        document = document[part]
+    return document
+
+
 def hostile_requests(example: dict[str, Any]) -> dict[str, Any]:
     """The fixed hostile set, by Polish name: each a function of the API giving a Reply.
     Built from the declared example without knowing which fields are optional: every
@@ -167,18 +248,24 @@ def hostile_requests(example: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def serving(context: Context, params: Mapping[str, Any]) -> Iterator[Api]:
+def serving(
+    context: Context,
+    params: Mapping[str, Any],
+    repo: Path | None = None,
+    entry: str = "commands.api",
+) -> Iterator[Api]:
     """The API started with the student's command on a free port, until it answers its
-    health path (StudentError when it does not within :data:`START_TIMEOUT_S`)."""
+    health path (StudentError when it does not within :data:`START_TIMEOUT_S`); in
+    ``repo``, or in a copy of what the training stage left (the model class 05
+    registered)."""
     run = session(context)
     declared = params["api"]
     example = _example(context, declared)
     port = free_port()
-    argv = command_argv(params["command"], "commands.api", port=str(port))
-    # The API serves the model the training stage registered (class 05).
-    trained = run.after("train", context.project.get("dags", {}))
+    argv = command_argv(params["command"], entry, port=str(port))
     work = run.folder("api")
-    repo = run.copy(work, trained)
+    if repo is None:
+        repo = run.copy(work, run.after("train", context.project.get("dags", {})))
     api = Api(
         port,
         str(declared["health_path"]),

@@ -110,11 +110,11 @@ def digest(root: Path) -> dict[str, str]:
             if stat.S_ISLNK(mode):
                 found[relative] = f"link:{path.readlink()}"
             elif stat.S_ISREG(mode):
-                found[relative] = _sha256(path)
+                found[relative] = file_sha256(path)
     return found
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     """The file's SHA-256, read in chunks (a data file may be large)."""
     hashed = hashlib.sha256()
     with path.open("rb") as handle:

@@ -161,6 +161,8 @@ def _declaration() -> str:
             "train": f"{module} zajecia_05_model.train --month {{month}}",
             "api": ".venv/bin/gunicorn --config zajecia_07_docker/gunicorn.conf.py "
             "--bind 127.0.0.1:{port} zajecia_07_docker.app:app",
+            "api_production": ".venv/bin/gunicorn --config zajecia_08_deploy/gunicorn.conf.py "
+            "--bind 127.0.0.1:{port} zajecia_08_deploy.app:app",
             "registry_list": f"{module} zajecia_05_model.registry list",
             "registry_show": f"{module} zajecia_05_model.registry show {{version}}",
             "promote": f"{module} zajecia_05_model.registry promote {{version}}",
@@ -171,6 +173,9 @@ def _declaration() -> str:
             "predict_path": "/prognoza",
             "example_request": entries["example_request"],
             "response_fields": ["probability", "high_demand", "model_version"],
+            "metrics_path": "/metryki",
+            "requests_metric": "zapytania_total",
+            "version_field": "model_version",
         },
         "artifacts": {
             "business_goal": "docs/cel.md",

@@ -3,9 +3,13 @@ output and memory, and gives them no network and no reference code."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +86,42 @@ def test_no_network_but_a_working_loopback(run):
         "socket.create_connection(s.getsockname(), timeout=3); print('ok')",
     )
     assert loopback.ok and "ok" in loopback.stdout
+
+
+def test_the_command_runs_as_the_graders_own_user(run):
+    done = sandboxed(run, "import os; print(os.getuid(), os.getgid())")
+    assert done.ok and done.stdout.split() == [str(os.getuid()), str(os.getgid())]
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")  # readable by any user, unlike a root's uv Python
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv") or not SYSTEM_PYTHON.is_file(),
+    reason="needs root, setpriv and a system Python",
+)
+def test_a_grader_that_is_not_root_gets_its_user_back_inside_the_namespace(tmp_path):
+    """Unprivileged, the namespace is made as a fake root: the launcher must leave it, or a
+    student's test would take itself for a container's root (and fail to switch users)."""
+    nobody = 65534
+    code = (
+        "import os, socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); "
+        "socket.create_connection(s.getsockname(), timeout=3); print(os.getuid(), os.getgid())"
+    )
+    settings = json.dumps({"limits": {}, "loopback_up": True, "user": [nobody, nobody]})
+    as_nobody = ["setpriv", f"--reuid={nobody}", f"--regid={nobody}", "--clear-groups"]
+    launch = [SYSTEM_PYTHON, "-I", "-S", sandbox.LAUNCHER, settings, "--"]
+    done = subprocess.run(
+        [*as_nobody, "unshare", "--net", "--map-root-user", *launch, SYSTEM_PYTHON, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+    )
+    if "Operation not permitted" in done.stderr and "unshare" in done.stderr:
+        pytest.skip("no unprivileged user namespaces here")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(nobody), str(nobody)]
 
 
 def test_the_environment_is_cleared_and_has_no_reference_code(run, monkeypatch):

@@ -1,6 +1,10 @@
+import json
+from pathlib import Path
+
 import pytest
 from sklearn.dummy import DummyClassifier
 
+from kurs.checksum import sha256_bytes
 from kurs.exit_codes import ERROR, OK
 from zajecia_05_model.registry import Registry
 from zajecia_05_model.registry_cli import main, model_summary
@@ -87,3 +91,25 @@ def test_show_names_the_training_libraries_and_warns_of_other_versions(data_dir,
     out = capsys.readouterr().out
     assert f"scikit-learn {OTHER_SKLEARN}" in out
     assert "UWAGA" in out and "MLOPS_ALLOW_LIBRARY_MISMATCH=1" in out
+
+
+def test_json_list_and_show_give_what_the_grader_reads(data_dir, capsys):
+    """The grader's run mode (grading/README.md, "Rejestr") parses these, not the table."""
+    assert run(data_dir, "list", "--json") == OK
+    assert json.loads(capsys.readouterr().out) == {
+        "versions": ["v0001", "v0002"],
+        "aliases": {"production": "v0001"},
+    }
+    assert run(data_dir, "show", "production", "--json") == OK
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["version"] == "v0001" and shown["aliases"] == ["production"]
+    model = Path(shown["model_path"])
+    assert model.is_file() and sha256_bytes(model.read_bytes()) == shown["model_sha256"]
+    assert shown["train_months"] == ["2013-01", "2013-06"]
+    assert shown["metrics"]["validation"]["hist_gradient_boosting"]["roc_auc"] == 0.788
+
+
+def test_json_list_of_an_empty_registry(tmp_path, capsys):
+    Registry(tmp_path).root.mkdir(parents=True)
+    assert run(tmp_path, "list", "--json") == OK
+    assert json.loads(capsys.readouterr().out) == {"versions": [], "aliases": {}}
