@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab airflow wrk chromium bench grade clean
+.PHONY: help setup run test lint format lab airflow wrk chromium bench bench-run grade clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
@@ -16,6 +16,7 @@ help:
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
 	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1]"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
+	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 40 minut)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
 
@@ -90,6 +91,10 @@ bench: setup wrk
 	$(BIN)/python -m zajecia_06_monitoring.bench
 	$(BIN)/python -m zajecia_07_docker.bench
 	$(BIN)/python -m grading.bench
+
+# The run mode grades this repository whole (tens of minutes): apart from `make bench`.
+bench-run: setup chromium
+	$(BIN)/python -m grading.bench_run
 
 # The grader (grading/README.md): this repository by default, or REPOS="path…"; OUT=folder
 # writes every output (JSON, Markdown, results.json, gradebook.csv); JOBS=N in parallel.

@@ -38,7 +38,7 @@ def main() -> int:
     one = time.perf_counter() - started
     print("Narzędzie oceniania: tryb statyczny\n")
     print(
-        f"To repozytorium: {_s(one)} s (cel ≤ {AIM_ONE_S} s), "
+        f"To repozytorium: {seconds(one)} s (cel ≤ {AIM_ONE_S} s), "
         f"{pl(result.total)} / {pl(result.evaluated_max)} pkt ocenionych"
     )
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as folder:
@@ -54,18 +54,19 @@ def main() -> int:
             grade_main(arguments)
         again = time.perf_counter() - started
     print(
-        f"Partia {REPOSITORIES} repozytoriów, --jobs 2: {_s(batch)} s "
-        f"(cel ≤ {AIM_BATCH_S} s; {_s(batch / REPOSITORIES, 2)} s na repozytorium)"
+        f"Partia {REPOSITORIES} repozytoriów, --jobs 2: {seconds(batch)} s "
+        f"(cel ≤ {AIM_BATCH_S} s; {seconds(batch / REPOSITORIES, 2)} s na repozytorium)"
     )
     print(
-        f"Ta sama partia ponownie (wyniki bez zmian): {_s(again)} s ({batch / again:.0f}× szybciej)"
+        f"Ta sama partia ponownie (wyniki bez zmian): {seconds(again)} s "
+        f"({batch / again:.0f}× szybciej)"
     )
     return 0
 
 
-def _s(seconds: float, digits: int = 1) -> str:
+def seconds(value: float, digits: int = 1) -> str:
     """Seconds with a decimal comma, as the course prints them."""
-    return f"{seconds:.{digits}f}".replace(".", ",")
+    return f"{value:.{digits}f}".replace(".", ",")
 
 
 def generate(folder: Path, count: int) -> list[Path]:

@@ -76,6 +76,9 @@ class RunSession:
         require_virtual_environment()
         # Named after the batch worker: a batch that kills a worker removes its folders.
         self.root = Path(tempfile.mkdtemp(prefix=session_prefix()))
+        # Passable but not listable (mkdtemp gives 0700): the sandbox's TMPDIR under it
+        # must be reachable by a user a student's test switches to, as /tmp is.
+        self.root.chmod(0o711)
         self.environment = sandbox_environment(self.root / "env")
         self.deadline = time.monotonic() + self.settings.budget_s
         return self

@@ -102,6 +102,9 @@ class Sandbox:
     def environment(self, cwd: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         tmp = self.home / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
+        # As /tmp: a student's test that drops to another user (a container entry point
+        # does) still has a temporary folder.
+        tmp.chmod(0o1777)
         return {
             "PATH": f"{self.bin_dir}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.home),

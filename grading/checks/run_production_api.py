@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grading.checks.base import Context, run_check
-from grading.checks.run_api import Api, serving
+from grading.checks.run_api import Api, Reply, serving
 from grading.checks.run_registry import registry_copy
 from grading.checks.running import failure
 from grading.model import Evidence, Outcome, StudentError
@@ -104,8 +104,8 @@ def api_metrics(context: Context, params: Mapping[str, Any]) -> Outcome:
 
 @dataclass
 class Load:
-    """Requests to the API from :data:`LOAD_THREADS` threads until :meth:`stop`: each
-    answer's status and model version, with its time."""
+    """Requests to the API from :data:`LOAD_THREADS` threads while the context is open:
+    each answer's time (monotonic), status (0: none) and model version."""
 
     api: Api
     version_field: str
@@ -169,11 +169,11 @@ def api_swap_under_load(context: Context, params: Mapping[str, Any]) -> Outcome:
     if not promoted.ok:
         message, evidence = failure(f"promote {target} pod obciążeniem", promoted, promote)
         raise StudentError(message, evidence)
-    failed = [(status, version) for _, status, version in load.answers if status != 200]
+    failed = [status for _, status, _ in load.answers if status != 200]
     served = {version for _, _, version in load.answers} - {None}
     problems = []
     if failed:
-        statuses = ", ".join(sorted({str(status or "brak odpowiedzi") for status, _ in failed}))
+        statuses = ", ".join(sorted({str(status or "brak odpowiedzi") for status in failed}))
         problems.append(f"{len(failed)} z {len(load.answers)} żądań nieudanych ({statuses})")
     if not settled:
         problems.append(
@@ -188,7 +188,7 @@ def api_swap_under_load(context: Context, params: Mapping[str, Any]) -> Outcome:
     return Outcome.share(2 - len(problems), 2, "; ".join(problems), evidence)
 
 
-def _version(reply, version_field: str) -> str | None:
+def _version(reply: Reply, version_field: str) -> str | None:
     answer = reply.json() if reply.status == 200 else None
     value = answer.get(version_field) if isinstance(answer, dict) else None
     return str(value) if value is not None else None

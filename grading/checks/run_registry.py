@@ -22,7 +22,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from grading.checks.running import command_argv, failure, file_sha256, session
 from grading.model import Evidence, Outcome, StudentError
 from grading.polish import shown
 from grading.runs import RunSession
+from grading.sandbox import Completed
 
 COMMAND_TIMEOUT_S = 120
 TRAIN_TIMEOUT_S = 900
@@ -55,7 +56,7 @@ class StudentRegistry:
     def __init__(self, run: RunSession, work: Path, repo: Path, commands: Mapping[str, Any]):
         self.run, self.work, self.repo, self.commands = run, work, repo, commands
 
-    def call(self, entry: str, **values: str):
+    def call(self, entry: str, **values: str) -> Completed:
         """Run ``commands.<entry>`` in the sandbox; the Completed command."""
         template = self.commands.get(entry)
         if not isinstance(template, str) or not template.strip():
@@ -130,9 +131,9 @@ class StudentRegistry:
 @run_check("registry_metadata", required=("commands",))
 def registry_metadata(context: Context, params: Mapping[str, Any]) -> Outcome:
     with registry_copy(context, params, history=False) as registry:
-        production = registry.listing().aliases.get(PRODUCTION)
-        versions = registry.listing().versions
-        version = production or (versions[-1] if versions else None)
+        listing = registry.listing()
+        versions = listing.versions
+        version = listing.aliases.get(PRODUCTION) or (versions[-1] if versions else None)
         if version is None:
             raise StudentError("rejestr po treningu nie ma żadnej wersji")
         record = registry.show(version)
@@ -196,23 +197,17 @@ def registry_commands(context: Context, params: Mapping[str, Any]) -> Outcome:
     with registry_copy(context, params, history=True) as registry:
         production, target = registry.production_and_other()
         steps = {
-            f"show {target}": lambda: registry.show(target) is not None,
-            f"promote {target} → {PRODUCTION} = {target}": lambda: _moved(
-                registry, registry.call("promote", version=target), target
+            f"show {target}": lambda: registry.show(target),
+            f"promote {target} → {PRODUCTION} = {target}": lambda: _switched(
+                registry, "promote", target, version=target
             ),
-            f"rollback → {PRODUCTION} = {production}": lambda: _moved(
-                registry, registry.call("rollback"), production
+            f"rollback → {PRODUCTION} = {production}": lambda: _switched(
+                registry, "rollback", production
             ),
         }
-        failed = []
-        for name, step in steps.items():
-            try:
-                ok = step()
-            except StudentError as error:
-                ok = False
-                name = f"{name} ({error.message})"
-            if not ok:
-                failed.append(name)
+        failed = [
+            f"{name} ({problem})" for name, step in steps.items() if (problem := _fails(step))
+        ]
     evidence = Evidence(command=registry.commands["promote"].format(version=target))
     if not failed:
         return Outcome.passed("list, " + ", ".join(steps) + ": zgodnie z opisem", evidence)
@@ -224,13 +219,23 @@ def registry_commands(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
-def _moved(registry: StudentRegistry, completed, expected: str) -> bool:
+def _fails(step: Callable[[], object]) -> str:
+    """The Polish problem of a step that raised StudentError; empty when it worked."""
+    try:
+        step()
+    except StudentError as error:
+        return error.message
+    return ""
+
+
+def _switched(registry: StudentRegistry, entry: str, expected: str, **values: str) -> None:
+    """Run ``commands.<entry>``; it must succeed and leave ``production`` at ``expected``."""
+    completed = registry.call(entry, **values)
     if not completed.ok:
-        raise StudentError(failure("polecenie", completed, "")[0])
+        raise StudentError(failure(f"commands.{entry}", completed, "")[0])
     actual = registry.listing().aliases.get(PRODUCTION)
     if actual != expected:
         raise StudentError(f"{PRODUCTION} wskazuje {actual}")
-    return True
 
 
 @contextmanager

@@ -42,6 +42,13 @@ def test_a_registry_trusting_its_files_and_thin_metadata_lose_points(trained):
     assert registry_commands(context, params).score == 1
 
 
+def test_a_rollback_that_does_nothing_loses_its_step(trained):
+    context, params = trained(commands={**COMMANDS, "rollback": "true"})
+    outcome = registry_commands(context, params)
+    assert outcome.score == pytest.approx(3 / 4)
+    assert "rollback → production = v1 (production wskazuje v2)" in outcome.message
+
+
 def test_one_version_only_and_a_table_instead_of_json_are_messages(trained):
     context, params = trained(new_version=False)
     with pytest.raises(StudentError, match="wciąż jedną wersję"):
