@@ -12,6 +12,12 @@ rubric and grader version are unchanged since the stored automatic result
 (``OUT/.automatic/``) is not graded again; with ``--deadlines`` every repository is graded
 again (the result depends on the deadlines and on today's date). Overrides are applied
 last, in this process, to automatic results.
+
+``--similarity`` (a batch with ``--out``) then compares the repositories' work pairwise
+(:mod:`grading.similarity`) and writes ``podobienstwo.csv`` and ``podobienstwo.md`` beside
+the gradebook; ``--similarity-only`` compares without grading. Either reads the
+repositories' files as they are in the folder — also with ``--run``, which grades copies,
+and with ``--deadlines`` — and never changes a grade or the exit code.
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
 
-from grading import GRADER_VERSION, formats, git, sandbox
+from grading import GRADER_VERSION, formats, git, sandbox, similarity
 from grading.arguments import Parser
 from grading.deadlines import Deadlines, grade_with_deadlines, load_deadlines
 from grading.engine import RepoResult, grade_repository, result_from_dict
@@ -102,6 +109,31 @@ def parser() -> Parser:
         help="limit czasu trybu --run na repozytorium w minutach "
         f"(domyślnie {DEFAULT_BUDGET_S // 60})",
     )
+    p.add_argument(
+        "--similarity",
+        action="store_true",
+        help=f"po ocenie porównaj prace partii parami: {similarity.CSV_FILE} i "
+        f"{similarity.MARKDOWN_FILE} w folderze --out",
+    )
+    p.add_argument(
+        "--similarity-only",
+        action="store_true",
+        help="tylko porównaj prace partii, bez oceniania (wyniki jak przy --similarity)",
+    )
+    p.add_argument(
+        "--similarity-threshold",
+        type=_share,
+        metavar="PRÓG",
+        help="od jakiego wyniku kategorii para jest do sprawdzenia, od 0 do 1 "
+        f"(domyślnie {pl(Decimal(str(similarity.THRESHOLD)))})",
+    )
+    p.add_argument(
+        "--reference",
+        type=Path,
+        metavar="FOLDER",
+        help="repozytorium wzorcowe, którego tekst jest odejmowany przy --similarity "
+        "(domyślnie to, z którego pochodzi narzędzie)",
+    )
     return p
 
 
@@ -114,8 +146,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         print(f"--out: {args.out} jest plikiem, a powinien być folderem na wyniki", file=sys.stderr)
         return ExitCode.USAGE
+    problem = _similarity_problem(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return ExitCode.USAGE
     if args.check_project:
         return _check_project(args.paths)
+    if args.similarity_only:
+        _compare(args)
+        return ExitCode.OK
     if args.run and args.deadlines:
         # Each deadline's snapshot would need its own pipeline and budget: not yet.
         print(
@@ -158,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out:
         _write_all(args.out, results)
     _print(args.format, results, rubric)
+    if args.similarity:
+        _compare(args)
     errors = [r.repository for r in results if r.status == "error"]
     if len(results) > 1 or args.jobs > 1:
         took = f"{time.monotonic() - started:.1f}".replace(".", ",")
@@ -346,6 +387,69 @@ def _print(kind: str, results: list[RepoResult], rubric: Rubric) -> None:
     sys.stdout.write(text)
 
 
+def _similarity_problem(args: argparse.Namespace) -> str | None:
+    """Why the similarity options of ``args`` cannot run (Polish), or None."""
+    if not (args.similarity or args.similarity_only):
+        used = [
+            name
+            for name, value in (
+                ("--similarity-threshold", args.similarity_threshold),
+                ("--reference", args.reference),
+            )
+            if value is not None
+        ]
+        return f"{', '.join(used)} działa tylko z --similarity" if used else None
+    flag = "--similarity-only" if args.similarity_only else "--similarity"
+    conflicts = [
+        name
+        for name, used in (
+            ("--similarity", args.similarity and args.similarity_only),
+            ("--check-project", args.check_project),
+            ("--run", args.similarity_only and args.run),
+            ("--deadlines", args.similarity_only and args.deadlines),
+            ("--overrides", args.similarity_only and args.overrides),
+            ("--classes", args.similarity_only and args.classes),
+        )
+        if used
+    ]
+    if conflicts:
+        return f"{flag} nie łączy się z {', '.join(conflicts)}"
+    if len(args.paths) < 2:
+        return (
+            f"{flag} porównuje prace partii parami: podaj co najmniej dwa repozytoria (np. grupa/*)"
+        )
+    if args.out is None:
+        return (
+            f"{flag} zapisuje {similarity.CSV_FILE} i {similarity.MARKDOWN_FILE}: "
+            "podaj folder wyników --out FOLDER"
+        )
+    if args.reference is not None and not args.reference.is_dir():
+        return f"--reference: nie ma takiego folderu: {args.reference}"
+    return None
+
+
+def _compare(args: argparse.Namespace) -> None:
+    """Compare the batch's work and write both outputs into ``args.out``; one line on
+    the terminal."""
+    compared = similarity.compare(
+        list(zip(_unique_names(args.paths), args.paths, strict=True)),
+        args.reference or PACKAGE_ROOT,
+        args.similarity_threshold or similarity.THRESHOLD,
+    )
+    if compared.reference.empty:
+        print(
+            f"podobieństwo: we wzorcu {compared.reference.root} nie ma plików zajęć — nic nie "
+            "zostało odjęte; podaj --reference",
+            file=sys.stderr,
+        )
+    _write(args.out / similarity.CSV_FILE, similarity.as_csv(compared))
+    _write(args.out / similarity.MARKDOWN_FILE, similarity.as_markdown(compared))
+    print(
+        f"{similarity.summary(compared)}; zapisano {args.out / similarity.MARKDOWN_FILE}",
+        file=sys.stderr,
+    )
+
+
 def _check_project(paths: list[Path]) -> int:
     worst = ExitCode.OK
     for path in paths:
@@ -402,6 +506,17 @@ def _minutes(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} to nie liczba minut") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"musi być > 0, jest {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    """A number from 0 (exclusive) to 1, with a decimal point or a Polish comma."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} to nie liczba") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"musi być większy od 0 i nie większy niż 1, jest {text}")
     return value
 
 
