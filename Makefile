@@ -14,7 +14,7 @@ help:
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
-	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1]"
+	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1] [SIMILARITY=1]"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 40 minut)"
 	@echo "make format - formatowanie kodu (ruff)"
@@ -101,7 +101,7 @@ bench-run: setup chromium
 REPOS ?= .
 JOBS ?= 1
 grade: setup
-	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))$(if $(RUN), --run)
+	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))$(if $(RUN), --run)$(if $(SIMILARITY), --similarity)
 
 clean:
 	rm -rf $(VENV) data
