@@ -48,6 +48,11 @@ def sandbox_environment(destination: Path, checkout: Path = GRADER_CHECKOUT) -> 
             continue
         (shadow_site / entry.name).symlink_to(entry)
     _shadow_scripts(source / "bin", destination / "bin", source)
+    # Data files installed into the environment: Jupyter's kernels, nbconvert's templates
+    # (a notebook exported to HTML), reveal.js for the slides.
+    for data in ("share", "etc"):
+        if (source / data).is_dir():
+            (destination / data).symlink_to(source / data)
     return destination
 
 

@@ -115,7 +115,6 @@ class Sandbox:
             "PYTHONPATH": str(cwd),
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
-            "MPLBACKEND": "Agg",
             "OMP_NUM_THREADS": "1",
             **(extra or {}),
         }
