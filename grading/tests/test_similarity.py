@@ -16,6 +16,7 @@ import pytest
 from grading import similarity
 from grading.cli import ExitCode, main
 from grading.repo_files import RepoFiles
+from grading.similarity import reading
 from grading.tests.repos import ROOT, write_files
 
 STARTER_DAG = '''"""DAG pobierania lotów: jeden przebieg na miesiąc danych."""
@@ -278,7 +279,7 @@ def test_a_repository_of_too_many_files_is_compared_in_part(batch, monkeypatch, 
     reference, _ = batch
     repo = _repository(tmp_path / "iza", _dag(ANNA))
     write_files(repo, {f"zajecia_04_preprocessing/m{n}.py": f"x = {n}\n" for n in range(3)})
-    monkeypatch.setattr(similarity, "MAX_FILES", 2)
+    monkeypatch.setattr(reading, "MAX_FILES", 2)
     [iza] = similarity.compare([("iza", repo)], reference).repositories
     assert iza.files == {"notebooks": 0, "dags": 1, "modules": 1, "docker": 0, "documents": 0}
     assert "porównane 2 pierwszych z 5 plików" in iza.notes
@@ -311,7 +312,7 @@ def test_renaming_names_does_not_change_the_tokens_but_attributes_and_strings_do
 
 
 def test_precise_numbers_are_those_written_with_four_digits():
-    assert [similarity._precise(n) for n in ("0,7063", "0.706300", "0,0097", "12,5000")] == [
+    assert [similarity.precise(n) for n in ("0,7063", "0.706300", "0,0097", "12,5000")] == [
         "0.7063",
         "0.7063",
         None,
