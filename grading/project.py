@@ -163,7 +163,7 @@ def validate(
         'oczekiwany miesiąc w formacie RRRR-MM (w cudzysłowie, np. "2013-01")',
     )
     check.choice("dataset.interval", INTERVALS)
-    check.keys("run", ("periods", "train", "monitor"))
+    check.keys("run", ("periods", "train", "monitor", "source", "quarantine"))
     check.rule(
         "run.periods",
         lambda v: isinstance(v, list) and v and all(_period(p) for p in v) and v == sorted(set(v)),
@@ -175,6 +175,19 @@ def validate(
             _period,
             'oczekiwany okres RRRR-MM albo RRRR-MM-DD (w cudzysłowie: "2013-06")',
         )
+    check.keys("run.source", ("folder", "file"))
+    check.path("run.source.folder")
+    check.rule(
+        "run.source.file",
+        _relative_path,
+        "oczekiwana nazwa pliku w folderze run.source.folder (ścieżka względna wobec niego)",
+    )
+    check.within("run.source.folder", "run.source.file")
+    check.rule(
+        "run.quarantine",
+        _relative_path,
+        "oczekiwana ścieżka względna folderu wewnątrz repozytorium (np. data/quarantine)",
+    )
     check.keys("dags", DAG_ROLES)
     for role in DAG_ROLES:
         check.keys(f"dags.{role}", ("id", "file"))
@@ -291,6 +304,17 @@ class _Checker:
                 self.problems[path] = f"`{path}`: nie ma {value} — czy chodziło o {similar}?"
             else:
                 self.missing.append(f"`{path}`: {value}")
+
+    def within(self, folder: str, name: str) -> None:
+        """Entry ``name``: a file inside the folder of entry ``folder``; listed in
+        ``missing`` until it exists, like a declared path."""
+        if self.failed(folder) or self.failed(name) or self.files is None:
+            return
+        base, value = self.get(folder)[1], self.get(name)[1]
+        if self.files.is_file(base):
+            self.problems[folder] = f"`{folder}`: {base} to plik, a ma być folder"
+        elif self.files.is_dir(base) and not self.files.is_file(f"{base}/{value}"):
+            self.missing.append(f"`{name}`: {base}/{value}")
 
     def similar(self, value: str) -> str | None:
         """An existing file or folder beside ``value`` with a nearly equal name (a typo:

@@ -6,9 +6,7 @@ The kinds already checked live in ``run_*.py`` beside this module.
 
 from grading.checks.base import declare_run_check
 
-# Ingest against the grader's own HTTP server; quarantine of bad rows; the quality gate.
-declare_run_check("ingest_http", required=("command",))
-declare_run_check("quarantine", required=("command",))
+# The quality gate.
 declare_run_check("quality_gate_fails", required=("command",))
 # The training gate with a shuffled target.
 declare_run_check("training_gate_fails", required=("command",))

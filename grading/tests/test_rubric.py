@@ -141,3 +141,45 @@ def test_the_run_periods_are_validated(run, entry):
 
     project = yaml.safe_load((ROOT / "projekt.yaml").read_text(encoding="utf-8"))
     assert entry in validate({**project, "run": run})
+
+
+@pytest.mark.parametrize(
+    ("change", "entry", "problem"),
+    [
+        ({"source": {"folder": "plik.csv", "file": "a.csv"}}, "run.source.folder", "to plik"),
+        ({"source": {"folder": "zrodlo", "file": "../a.csv"}}, "run.source.file", "nazwa pliku"),
+        ({"source": {"folder": "zrodlo", "plik": "a.csv"}}, "run.source.plik", "znane: folder"),
+        ({"quarantine": "/tmp/kwarantanna"}, "run.quarantine", "ścieżka względna"),
+        ({"source": None}, "run.source", "brak wpisu"),
+    ],
+    ids=["file-not-folder", "climbs-out", "typo", "absolute", "missing"],
+)
+def test_the_run_source_and_quarantine_are_validated(tmp_path, change, entry, problem):
+    from grading.project import validate
+    from grading.repo_files import RepoFiles
+
+    (tmp_path / "zrodlo").mkdir()
+    (tmp_path / "zrodlo" / "a.csv").write_text("x\n1\n")
+    (tmp_path / "plik.csv").write_text("x\n1\n")
+    project = yaml.safe_load((ROOT / "projekt.yaml").read_text(encoding="utf-8"))
+    run = {**project["run"], "source": {"folder": "zrodlo", "file": "a.csv"}, **change}
+    missing: list[str] = []
+    problems = validate(
+        {**project, "run": {k: v for k, v in run.items() if v is not None}},
+        RepoFiles(tmp_path),
+        missing,
+    )
+    assert problem in problems[entry]
+
+
+def test_a_declared_source_file_not_there_yet_is_listed_as_missing(tmp_path):
+    from grading.project import validate
+    from grading.repo_files import RepoFiles
+
+    (tmp_path / "zrodlo").mkdir()
+    project = yaml.safe_load((ROOT / "projekt.yaml").read_text(encoding="utf-8"))
+    missing: list[str] = []
+    run = {**project["run"], "source": {"folder": "zrodlo", "file": "a.csv"}}
+    problems = validate({**project, "run": run}, RepoFiles(tmp_path), missing)
+    assert not [entry for entry in problems if entry.startswith("run.")]
+    assert "`run.source.file`: zrodlo/a.csv" in missing

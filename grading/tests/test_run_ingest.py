@@ -1,0 +1,347 @@
+"""The ingest checks of the run mode (03.http, 03.kwarantanna) against small student
+ingests the tests build: a careful one (retries, a timeout, atomic writes, a quarantine
+with reasons) and careless ones that lose exactly the scenarios they get wrong."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import os
+import threading
+import urllib.request
+import zipfile
+
+import pytest
+
+from grading.checks import run_ingest
+from grading.checks.base import Context
+from grading.checks.run_ingest import (
+    MARKERS,
+    Ran,
+    ingest_http,
+    quarantine,
+    same_partition,
+    serving,
+    with_bad_rows,
+)
+from grading.model import StudentError
+from grading.repo_files import RepoFiles
+from grading.runs import RunSession, RunSettings
+from grading.sandbox import WORKER, Completed, leftovers
+from grading.tests.repos import write_files
+
+pytestmark = pytest.mark.slow  # every scenario is a sandboxed run of the student's script
+
+ROWS = "date,station,rentals,temp\n" + "".join(
+    f"2022-01-{day:02d},S{station},{100 + day * station},{-2.5 + day / 2}\n"
+    for day in range(3, 10)
+    for station in (1, 2, 3)
+)
+STATIONS = "station,name\nS1,Rynek\nS2,Dworzec\nS3,Politechnika\n"
+SOURCE = {"folder": "zrodlo", "file": "dane.csv"}
+COMMAND = ".venv/bin/python ingest.py --month {month} --source {source}"
+# The scenario limit of the tests: the careful ingest gives up on a silent server in about
+# three seconds; the careless one waits until this limit stops it.
+TIMEOUT_S = 10
+
+INGEST = """import argparse, csv, http.client, io, json, os, sys, time, urllib.error
+import urllib.request
+from pathlib import Path
+
+RETRIES = {retries}
+TIMEOUT = {timeout}
+ATOMIC = {atomic}
+QUARANTINE = "{quarantine}"
+FILES = ("dane.csv", "stacje.csv")
+ERRORS = (urllib.error.URLError, http.client.HTTPException, OSError)
+
+
+def fetch(url):
+    for attempt in range(RETRIES + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+                return response.read()  # a body shorter than Content-Length raises
+        except ERRORS as error:
+            problem = error
+            time.sleep(0.1)
+    sys.exit(f"nie udało się pobrać {{url}}: {{problem}}")
+
+
+def stream(url, target):
+    # Careless: straight into the partition, chunk by chunk; a short body just ends.
+    for attempt in range(RETRIES + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("wb") as handle:
+                    while chunk := response.read(1024):
+                        handle.write(chunk)
+                if RETRIES and target.stat().st_size != int(response.headers["Content-Length"]):
+                    sys.exit(f"{{url}}: ucięty plik")
+                return
+        except ERRORS as error:
+            problem = error
+            time.sleep(0.1)
+    sys.exit(f"nie udało się pobrać {{url}}: {{problem}}")
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--month")
+    parser.add_argument("--source")
+    args = parser.parse_args()
+    if not ATOMIC:
+        stream(args.source + "dane.csv", Path("data/raw/dane.csv"))
+        return
+    texts = {{name: fetch(args.source + name).decode() for name in FILES}}
+    rows = list(csv.DictReader(io.StringIO(texts["dane.csv"])))
+    good, bad = [], []
+    for row in rows:
+        reasons = []
+        for column, kind in (("rentals", int), ("temp", float)):
+            try:
+                kind(row[column])
+            except ValueError:
+                reasons.append(f"{{column}}: nie liczba {{row[column]!r}}")
+        if not row["station"]:
+            reasons.append("station: brak")
+        if reasons:
+            bad.append({{**row, "reason": "; ".join(reasons)}})
+        elif row["date"].startswith(args.month):
+            good.append(row)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\\n")
+    writer.writeheader()
+    writer.writerows(good)
+    write(Path(f"data/raw/month={{args.month}}/dane.csv"), out.getvalue())
+    write(Path("data/raw/stacje.csv"), texts["stacje.csv"])
+    manifest = {{"rows": len(good), "time": time.time()}}
+    write(Path(f"data/raw/month={{args.month}}/_manifest.json"), json.dumps(manifest))
+    if QUARANTINE == "parquet" and bad:
+        import pandas
+
+        Path("data/kwarantanna").mkdir(parents=True)
+        pandas.DataFrame(bad).to_parquet(f"data/kwarantanna/{{args.month}}.parquet")
+    elif QUARANTINE in ("csv", "no-reason") and bad:
+        columns = [*rows[0], "reason"] if QUARANTINE == "csv" else list(rows[0])
+        out = io.StringIO()
+        writer = csv.DictWriter(
+            out, fieldnames=columns, lineterminator="\\n", extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(bad)
+        write(Path(f"data/kwarantanna/{{args.month}}.csv"), out.getvalue())
+    print(f"{{len(good)}} wierszy, {{len(bad)}} w kwarantannie")
+
+
+main()
+"""
+
+
+@pytest.fixture(autouse=True)
+def own_marker(monkeypatch):
+    """Sandbox markers of this test's own (tests of other workers run side by side)."""
+    mark = f"test{os.getpid()}x{id(monkeypatch)}"
+    monkeypatch.setenv(WORKER, mark)
+    return mark
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """The scenarios run so far (each is one run of the student's command)."""
+    started: list[str] = []
+    real = run_ingest.ingested
+
+    def counted(run, params, files, behaviour, *args, **kwargs):
+        started.append(behaviour)
+        return real(run, params, files, behaviour, *args, **kwargs)
+
+    monkeypatch.setattr(run_ingest, "ingested", counted)
+    return started
+
+
+@pytest.fixture
+def student(tmp_path):
+    """A run session on a repository with the sample source and ``ingest.py`` written
+    with the given habits, and the parameters of the two checks."""
+    opened: list[RunSession] = []
+
+    def start(retries=2, timeout=1, atomic=True, quarantine="csv"):
+        repo = tmp_path / f"r{len(opened)}"
+        script = INGEST.format(
+            retries=retries, timeout=timeout, atomic=atomic, quarantine=quarantine
+        )
+        write_files(
+            repo,
+            {
+                "projekt.yaml": "schema_version: 1\n",
+                "ingest.py": script,
+                "zrodlo/dane.csv": ROWS,
+                "zrodlo/stacje.csv": STATIONS,
+            },
+        )
+        run = RunSession(repo, RunSettings(budget_s=600)).__enter__()
+        opened.append(run)
+        params = {
+            "command": COMMAND,
+            "source": SOURCE,
+            "periods": ["2022-01"],
+            "folder": "data/kwarantanna",
+            "timeout": TIMEOUT_S,
+        }
+        return Context(RepoFiles(repo), {}, run), params
+
+    yield start
+    for run in opened:
+        run.__exit__(None, None, None)
+
+
+def servers_left() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("zrodlo-")]
+
+
+def test_a_careful_ingest_passes_every_scenario_and_the_quarantine(student, runs, own_marker):
+    context, params = student()
+    outcome = ingest_http(context, params)
+    assert outcome.score == 1, outcome.message
+    lines = outcome.message.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "200",
+        "500, potem 200",
+        "zawsze 500",
+        "ucięty plik",
+        "wolny serwer",
+    ]
+    assert "zapisane 2 pliki: data/raw/month=2022-01/dane.csv, data/raw/stacje.csv" in lines[0]
+    assert all("nic nie zapisane" in line for line in lines[2:])
+    kept = quarantine(context, params)
+    assert kept.score == 1, kept.message
+    assert "wiersz zly-wiersz-1: w kwarantannie (data/kwarantanna/2022-01.csv)" in kept.message
+    assert "'rentals: nie liczba" in kept.message
+    assert "dobre wiersze w partycji" in kept.message
+    # The clean run is shared: the quarantine check adds only the run with bad rows.
+    assert runs == ["ok", "retry", "error", "truncated", "slow", "ok"]
+    assert leftovers(f"{own_marker}-") == set() and servers_left() == []
+
+
+def test_a_naive_ingest_loses_exactly_the_scenarios_it_gets_wrong(student, own_marker):
+    context, params = student(retries=0, timeout=None, atomic=False)
+    outcome = ingest_http(context, params)
+    assert outcome.score == pytest.approx(2 / 5), outcome.message
+    lines = dict(line.split(": ", 1) for line in outcome.message.splitlines())
+    assert lines["200"] == "przebieg udany, zapisane 1 plik: data/raw/dane.csv"
+    assert "kod wyjścia 1" in lines["500, potem 200"] and "ponawiaj" in lines["500, potem 200"]
+    assert lines["zawsze 500"].startswith("błąd (kod wyjścia 1")
+    assert lines["ucięty plik"].startswith(
+        "przebieg zakończony kodem 0, jakby się udał; zostały 1 plik: data/raw/dane.csv"
+    )
+    assert "s przebieg wciąż trwał" in lines["wolny serwer"]
+    assert "ustaw limit czasu" in lines["wolny serwer"]
+    assert leftovers(f"{own_marker}-") == set() and servers_left() == []
+
+
+def test_a_partial_file_left_by_a_failed_run_loses_the_truncated_scenario(student):
+    context, params = student(atomic=False)
+    outcome = ingest_http(context, params)
+    assert outcome.score == pytest.approx(4 / 5), outcome.message
+    truncated = next(line for line in outcome.message.splitlines() if line.startswith("ucięty"))
+    assert "ucięty plik: zostały 1 plik: data/raw/dane.csv — porównuj" in truncated
+
+
+def test_an_ingest_that_fails_on_a_working_server_runs_nothing_else(student, runs):
+    context, params = student()
+    broken = {**params, "command": ".venv/bin/python -c 'raise SystemExit(3)' {month} {source}"}
+    outcome = ingest_http(context, broken)
+    assert outcome.score == 0
+    assert "200: przebieg: kod wyjścia 3" in outcome.message
+    assert outcome.message.count("nie uruchomione — najpierw przypadek 200") == 4
+    kept = quarantine(context, broken)
+    assert kept.score == 0 and "bez złych wierszy (przypadek 200 z 03.http)" in kept.message
+    assert runs == ["ok"]
+
+
+def test_bad_rows_dropped_silently_miss_the_quarantine(student):
+    context, params = student(quarantine="none")
+    outcome = quarantine(context, params)
+    assert outcome.score == pytest.approx(1 / 3), outcome.message
+    assert "wiersz zly-wiersz-2: nie ma go w plikach kwarantanny" in outcome.message
+    assert "zamiast je pomijać" in outcome.message
+    assert "dobre wiersze w partycji" in outcome.message
+
+
+def test_a_parquet_quarantine_is_read_and_one_without_reasons_is_named(student):
+    context, params = student(quarantine="parquet")
+    outcome = quarantine(context, params)
+    assert outcome.score == 1, outcome.message
+    assert "(data/kwarantanna/2022-01.parquet), powód: 'rentals: nie liczba" in outcome.message
+    context, params = student(quarantine="no-reason")
+    outcome = quarantine(context, params)
+    assert outcome.score == pytest.approx(1 / 3), outcome.message
+    assert "wiersz zly-wiersz-1: jest w kwarantannie (data/kwarantanna/2022-01.csv), ale bez" in (
+        outcome.message
+    )
+
+
+def test_bad_rows_copy_the_last_row_with_markers_in_numeric_columns(monkeypatch):
+    appended = with_bad_rows(ROWS.encode(), "dane.csv").decode()
+    assert appended.startswith(ROWS)
+    first, second = list(csv.reader(io.StringIO(appended)))[-2:]
+    assert first == ["2022-01-09", "S3", MARKERS[0], MARKERS[0]]
+    assert second == ["", "", MARKERS[1], MARKERS[1]]
+    # The same rows inside a gzip or a one-file zip, which stay what they were.
+    packed = gzip.decompress(with_bad_rows(gzip.compress(ROWS.encode()), "dane.csv.gz"))
+    assert packed.decode() == appended
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dane.csv", ROWS.replace("\n", "\r\n").replace(",", ";"))
+    with zipfile.ZipFile(io.BytesIO(with_bad_rows(buffer.getvalue(), "dane.zip"))) as archive:
+        inner = archive.read("dane.csv").decode()
+    assert inner.endswith(
+        f"\r\n2022-01-09;S3;{MARKERS[0]};{MARKERS[0]}\r\n;;{MARKERS[1]};{MARKERS[1]}\r\n"
+    )
+    with pytest.raises(StudentError, match="nie ma kolumny liczbowej"):
+        with_bad_rows(b"a,b\nx,y\n", "tekst.csv")
+    # A ragged last row is padded; a file that unpacks past the limit is refused.
+    ragged = with_bad_rows(b"a,b,c\n1,x,2\n3\n", "krzywy.csv").decode().splitlines()
+    assert ragged[-2:] == [f"{MARKERS[0]},,{MARKERS[0]}", f"{MARKERS[1]},,{MARKERS[1]}"]
+    monkeypatch.setattr(run_ingest, "MAX_SOURCE_BYTES", 1000)
+    with pytest.raises(StudentError, match="po rozpakowaniu ma ponad"):
+        with_bad_rows(gzip.compress(b"a,b\n" + b"1,2\n" * 1000), "bomba.csv.gz")
+
+
+def test_the_server_stops_even_when_a_client_waits_for_a_silent_answer():
+    def wait_for(url: str) -> None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(url)
+
+    with serving({"a.csv": b"1\n"}, "slow", hold_s=60) as server:
+        waiting = threading.Thread(target=wait_for, args=(server.url + "a.csv",), daemon=True)
+        waiting.start()
+        while not server.hits():
+            waiting.join(0.05)
+    waiting.join(5)
+    assert not waiting.is_alive() and servers_left() == []
+
+
+def test_a_download_cache_that_moves_with_the_port_is_no_partition():
+    done = Completed(("ingest",), 0, "", "", 1.0)
+    files = {"data/cache/a1/f.csv": "s1", "data/raw/p.parquet": "p", "data/kw/q.csv": "q"}
+    clean = Ran(done, files, frozenset({"s1"}), {})
+    moved = {"data/cache/b2/f.csv": "s2", "data/raw/p.parquet": "p", "data/kw/q.csv": "r"}
+    bad = Ran(done, moved, frozenset({"s2"}), {})
+    assert same_partition(clean, bad, "data/kw") == (
+        True,
+        "dobre wiersze w partycji: 1 plik: data/raw/p.parquet jak bez złych wierszy",
+    )
+    worse = Ran(done, {**moved, "data/raw/p.parquet": "p2"}, bad.served, {})
+    ok, line = same_partition(clean, worse, "data/kw")
+    assert not ok and "(1 plik: data/raw/p.parquet)" in line

@@ -1,0 +1,36 @@
+"""The sample source the grader serves (``zrodlo/``): made again from the package, it
+is what the repository holds, and the ingest takes it without a quarantined row."""
+
+import zipfile
+
+from zajecia_03_airflow_ingest.config import IngestConfig
+from zajecia_03_airflow_ingest.ingest import ingest_month, ingest_reference
+from zajecia_03_airflow_ingest.source_sample import FOLDER, first_days, write_sample
+
+
+def _content(path):
+    """A file's bytes; a zip archive's by member (compressed bytes vary with zlib)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+    return path.read_bytes()
+
+
+def test_the_committed_sample_is_what_the_script_makes(tmp_path):
+    written = write_sample(tmp_path)
+    assert sorted(p.name for p in written) == sorted(p.name for p in FOLDER.iterdir())
+    for path in written:
+        assert _content(path) == _content(FOLDER / path.name), path.name
+
+
+def test_only_the_first_days_of_the_month_are_kept_as_they_were():
+    text = "year,month,day,x\n2013,1,1,1.50\n2013,1,8,2\n2013,2,1,3\n2012,1,2,4\n2013,1,7,5\n"
+    assert first_days(text) == "year,month,day,x\n2013,1,1,1.50\n2013,1,7,5\n"
+
+
+def test_the_ingest_takes_the_sample_without_a_bad_row(tmp_path):
+    config = IngestConfig(data_dir=tmp_path / "data", source=FOLDER.as_uri())
+    ingest_reference(config)
+    manifests = ingest_month("2013-01", config)
+    assert manifests["flights"]["rows"] > 6000 and manifests["weather"]["rows"] > 400
+    assert all(m["rows_quarantined"] == 0 for m in manifests.values())
