@@ -20,6 +20,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ class RunSession:
         self.settings = settings
         self.stages: dict[str, StageResult] = {}
         self._count = 0
+        self._lock = threading.Lock()
         self._once: dict[str, Any] = {}
 
     def __enter__(self) -> RunSession:
@@ -101,8 +103,10 @@ class RunSession:
     def folder(self, name: str) -> Path:
         """A new grader-owned folder for one check (its copy, home, reports), kept until
         the session ends: a pipeline stage's copy is what the next stage starts from."""
-        self._count += 1
-        folder = self.root / "checks" / f"{self._count:02d}-{name}"
+        with self._lock:  # checks may run side by side (the ingest's cases)
+            self._count += 1
+            number = self._count
+        folder = self.root / "checks" / f"{number:02d}-{name}"
         folder.mkdir(parents=True)
         return folder
 

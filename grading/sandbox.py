@@ -50,6 +50,9 @@ PR_SET_CHILD_SUBREAPER = 36
 # The commands running right now (a server during a check): their process trees are
 # theirs to clean up, not a nested command's.
 _ACTIVE: set[int] = set()
+# Commands may start side by side from threads: a command's start and another's cleanup
+# must not interleave, or the cleanup would take the new process for a stray one.
+_ACTIVE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -172,23 +175,26 @@ class Sandbox:
         enable_subreaper()
         token = f"{os.environ.get(WORKER, 'local')}-{secrets.token_hex(8)}"
         env = {**self.environment(cwd, extra_env), MARKER: token}
-        before = descendants(os.getpid())
-        started = time.monotonic()
-        popen = subprocess.Popen(
-            self.command(argv, timeout, network),
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        command = self.command(argv, timeout, network)
+        with _ACTIVE_LOCK:
+            before = descendants(os.getpid())
+            started = time.monotonic()
+            popen = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            _ACTIVE.add(popen.pid)
         running = Running(tuple(argv), popen, started, self.limits.output_bytes)
-        _ACTIVE.add(popen.pid)
         try:
             yield running
         finally:
-            _ACTIVE.discard(popen.pid)
+            with _ACTIVE_LOCK:
+                _ACTIVE.discard(popen.pid)
             kill_all(popen, token, before)
             running.finish()
 
@@ -299,10 +305,12 @@ def _targets(token: str, before: set[int]) -> set[int]:
     ``setsid()``), and every descendant of the grader new since ``before`` — an adopted
     orphan, whatever its environment says — except the process trees of other commands
     still running (a server the check still needs)."""
-    protected = set(_ACTIVE)
-    for pid in _ACTIVE:
-        protected |= descendants(pid)
-    return leftovers(token) | (descendants(os.getpid()) - before - protected)
+    with _ACTIVE_LOCK:
+        protected = set(_ACTIVE)
+        for pid in _ACTIVE:
+            protected |= descendants(pid)
+        new = descendants(os.getpid()) - before - protected
+    return leftovers(token) | new
 
 
 def _environ(pid: int) -> bytes:
