@@ -118,6 +118,7 @@ class RunSession:
             yield folder
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(self._tmp(folder), ignore_errors=True)
 
     def copy(self, folder: Path, state: Path | None = None) -> Path:
         """A copy of the repository in ``folder / "repo"`` — without the student's
@@ -133,7 +134,13 @@ class RunSession:
         return target
 
     def sandbox(self, folder: Path) -> Sandbox:
-        return Sandbox(self.environment / "bin", folder / "home", self.settings.limits)
+        home, limits = folder / "home", self.settings.limits
+        return Sandbox(self.environment / "bin", home, limits, tmp=self._tmp(folder))
+
+    def _tmp(self, folder: Path) -> Path:
+        """The short ``TMPDIR`` of a check's folder (``<session>/t/NN``): a check's own
+        folder name is too long for the Unix sockets programs make there."""
+        return self.root / "t" / folder.name.split("-")[0]
 
     def timeout(self, wanted: float) -> float:
         """``wanted`` seconds, cut to the budget left. Raises NotRunnable when too

@@ -94,16 +94,19 @@ class Completed:
 
 @dataclass
 class Sandbox:
-    """Runs commands for one repository copy. ``python`` is the shadow environment's
-    interpreter; ``home`` a writable scratch folder for ``HOME``/``TMPDIR``."""
+    """Runs commands for one repository copy. ``bin_dir`` holds the shadow environment's
+    interpreter; ``home`` is a writable folder for ``HOME``; ``tmp`` for ``TMPDIR``
+    (``home/tmp`` when None) — keep its path short: a Unix socket's path has at most 107
+    bytes, and programs make theirs under ``TMPDIR`` (Chromium: 45 more bytes)."""
 
     bin_dir: Path
     home: Path
     limits: Limits = field(default_factory=Limits)
     isolate_network: bool = True
+    tmp: Path | None = None
 
     def environment(self, cwd: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        tmp = self.home / "tmp"
+        tmp = self.tmp or self.home / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
         # As /tmp: a student's test that drops to another user (a container entry point
         # does) still has a temporary folder.

@@ -88,6 +88,20 @@ def test_no_network_but_a_working_loopback(run):
     assert loopback.ok and "ok" in loopback.stdout
 
 
+def test_a_unix_socket_fits_in_tmpdir_whatever_the_checks_name(run):
+    """Chromium binds ``$TMPDIR/.org.chromium.Chromium.XXXXXX/SingletonSocket``; a path
+    over 107 bytes fails and the browser tests of class 07 fail with it."""
+    work = run.folder("tests-zajecia_07_docker-and-a-longer-name")
+    repo = run.copy(work)
+    code = (
+        "import os, socket, tempfile; d = tempfile.mkdtemp(prefix='.org.chromium.Chromium.'); "
+        "s = socket.socket(socket.AF_UNIX); s.bind(os.path.join(d, 'SingletonSocket')); "
+        "print('ok')"
+    )
+    done = run.sandbox(work).run([run.python, "-c", code], repo, 20)
+    assert done.ok and "ok" in done.stdout, done.stderr
+
+
 def test_the_command_runs_as_the_graders_own_user(run):
     done = sandboxed(run, "import os; print(os.getuid(), os.getgid())")
     assert done.ok and done.stdout.split() == [str(os.getuid()), str(os.getgid())]
