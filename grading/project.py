@@ -37,6 +37,7 @@ COMMANDS = {
     "train": {"month"},
     "api": {"port"},
     "api_production": {"port"},
+    "traffic": {"month", "url"},
     "registry_list": set(),
     "registry_show": {"version"},
     "promote": {"version"},

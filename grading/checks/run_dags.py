@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from grading.checks.base import Context, run_check
+from grading.checks.run_production_api import send_traffic
 from grading.checks.running import (
     airflow_environment,
     digest,
@@ -82,8 +83,10 @@ def dag_import(context: Context, params: Mapping[str, Any]) -> Outcome:
     return Outcome.passed(f"DAG {dag_id} importuje się bez błędów", evidence)
 
 
-@run_check("dag_run", required=("dag", "periods"))
+@run_check("dag_run", required=("dag", "periods"), optional=("traffic", "server", "api"))
 def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
+    """With ``traffic`` (and ``server``, ``api``): the period's requests are sent to the
+    production API first (:func:`send_traffic`), as the live quality DAG expects."""
     run = session(context)
     role = _role(context, params["dag"])
     dag_id, file = _declared(context, params["dag"])
@@ -92,6 +95,9 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     earlier = run.before(role, context.project.get("dags", {}))
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
+    if "traffic" in params:
+        for period in periods:
+            send_traffic(context, params, repo, str(period))
     before = digest(repo)
     outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))

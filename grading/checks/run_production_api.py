@@ -1,7 +1,8 @@
 """The production API (class 08) started with ``commands.api_production`` and checked
 from outside: its Prometheus metrics after requests spread over its workers
 (``api_metrics``) and a model swap through ``commands.promote`` while requests keep
-coming (``api_swap_under_load``).
+coming (``api_swap_under_load``); and a period's traffic sent to it by
+``commands.traffic`` (:func:`send_traffic`), which the live quality DAG then reads.
 
 What the checks read is declared in ``projekt.yaml`` (grading/README.md, "API
 produkcyjne"): ``api.metrics_path``, ``api.requests_metric`` — a counter with a label
@@ -15,12 +16,13 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
 from grading.checks.run_api import Api, Reply, serving
 from grading.checks.run_registry import registry_copy
-from grading.checks.running import failure
+from grading.checks.running import command_argv, failure, session
 from grading.model import Evidence, Outcome, StudentError
 from grading.polish import shown
 
@@ -33,6 +35,7 @@ LOAD_BEFORE_S = 2.0
 SWAP_WAIT_S = 30.0
 SETTLED_S = 2.0
 LOAD_THREADS = 2
+TRAFFIC_TIMEOUT_S = 600
 
 
 @dataclass(frozen=True)
@@ -192,3 +195,25 @@ def _version(reply: Reply, version_field: str) -> str | None:
     answer = reply.json() if reply.status == 200 else None
     value = answer.get(version_field) if isinstance(answer, dict) else None
     return str(value) if value is not None else None
+
+
+def send_traffic(context: Context, params: Mapping[str, Any], repo: Path, period: str) -> None:
+    """The production API started on ``repo`` (``params["server"]``) and
+    ``params["traffic"]`` run against it for ``period`` — the requests whose logged
+    predictions a live quality run joins with the real outcomes.
+
+    Raises:
+        StudentError: the API did not start, or the traffic command failed.
+    """
+    run = session(context)
+    serve = {"api": params["api"], "command": params["server"]}
+    with serving(context, serve, repo, ENTRY) as api:
+        url = f"http://127.0.0.1:{api.port}"
+        argv = command_argv(str(params["traffic"]), "commands.traffic", month=period, url=url)
+        work = run.folder("traffic")
+        completed = run.sandbox(work).run(argv, repo, run.timeout(TRAFFIC_TIMEOUT_S), network=True)
+    if not completed.ok:
+        message, evidence = failure(
+            f"ruch do API (commands.traffic dla {period})", completed, str(params["traffic"])
+        )
+        raise StudentError(message, evidence)

@@ -165,6 +165,7 @@ def _declaration() -> str:
             "--bind 127.0.0.1:{port} zajecia_07_docker.app:app",
             "api_production": ".venv/bin/gunicorn --config zajecia_08_deploy/gunicorn.conf.py "
             "--bind 127.0.0.1:{port} zajecia_08_deploy.app:app",
+            "traffic": f"{module} zajecia_08_deploy.ruch {{month}} --url {{url}}",
             "registry_list": f"{module} zajecia_05_model.registry list",
             "registry_show": f"{module} zajecia_05_model.registry show {{version}}",
             "promote": f"{module} zajecia_05_model.registry promote {{version}}",

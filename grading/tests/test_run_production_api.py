@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from grading.checks.run_production_api import api_metrics, api_swap_under_load
+from grading.checks.run_production_api import api_metrics, api_swap_under_load, send_traffic
+from grading.model import StudentError
 
 pytestmark = pytest.mark.slow  # gunicorn and sandboxed commands
 APP = """import json
@@ -46,6 +47,8 @@ def predict():
     if time.monotonic() - served["since"] < UNAVAILABLE_AFTER_SWAP_S:
         return {{"error": "ładuję model"}}, 503
     PREDICTIONS.labels(version if VERSION_LABEL else "brak").inc()
+    with Path("data/prognozy.log").open("a") as log:  # what live quality would read
+        log.write(version + "\\n")
     return {{"probability": 0.5, "model_version": version}}
 
 
@@ -100,3 +103,31 @@ def test_requests_failing_during_the_swap_are_counted(trained):
     outcome = api_swap_under_load(context, params)
     assert outcome.score == pytest.approx(1 / 2)
     assert "żądań nieudanych (503)" in outcome.message
+
+
+TRAFFIC = """import json, sys, urllib.request
+
+month, url = sys.argv[1], sys.argv[2]
+for _ in range(5):
+    request = urllib.request.Request(
+        url + "/predict", json.dumps({"a": 1}).encode(), {"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request, timeout=5).read()
+print("wysłano 5 lotów z", month)
+"""
+
+
+def test_a_periods_traffic_reaches_the_production_api_and_a_failing_one_is_named(trained):
+    context, params = production_api(trained)
+    traffic = {
+        **params,
+        "server": COMMAND,
+        "traffic": ".venv/bin/python ruch.py {month} {url}",
+    }
+    state = context.run.stages["train"].state
+    (state / "ruch.py").write_text(TRAFFIC)
+    send_traffic(context, traffic, state, "2013-07")
+    assert (state / "data" / "prognozy.log").read_text().split() == ["v1"] * 5
+    failing = {**traffic, "traffic": ".venv/bin/python -c 'raise SystemExit(4)' {month} {url}"}
+    with pytest.raises(StudentError, match=r"ruch do API \(commands.traffic dla 2013-07\)"):
+        send_traffic(context, failing, state, "2013-07")
