@@ -11,14 +11,19 @@ from grading.checks.running import failure, read_result, script, session
 from grading.model import Evidence, Outcome, StudentError
 
 
-@run_check("notebook_fresh_run", required=("notebook", "timeout"))
+@run_check("notebook_fresh_run", required=("notebook", "timeout"), optional=("after",))
 def notebook_fresh_run(context: Context, params: Mapping[str, Any]) -> Outcome:
+    """``after``: a pipeline role (``retrain``…) whose run's copy, with the data the
+    pipeline wrote, the notebook runs in (a report of the whole project reads it)."""
     run = session(context)
     notebook: str = params["notebook"]
     if not context.files.is_file(notebook):
         raise StudentError(f"brak notebooka {notebook}", Evidence(file=notebook))
+    state = (
+        run.after(params["after"], context.project.get("dags", {})) if "after" in params else None
+    )
     work = run.folder("notebook")
-    repo = run.copy(work)
+    repo = run.copy(work, state)
     timeout = run.timeout(float(params["timeout"]))
     result = work / "notebook.json"
     argv = [
