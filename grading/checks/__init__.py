@@ -15,6 +15,7 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     retro,
     run_api,
     run_dags,
+    run_gates,
     run_ingest,
     run_kinds,
     run_notebooks,

@@ -373,9 +373,23 @@ def with_bad_rows(data: bytes, name: str) -> bytes:
     in every numeric column — a column whose values all read as numbers; the second
     also empties every other column (its keys). Raises StudentError when the file is
     not such a CSV."""
+    return rewritten_csv(data, name, _append_bad_rows)
+
+
+def truncated(data: bytes, name: str, rows: int) -> bytes:
+    """``data`` (as for :func:`with_bad_rows`) cut to its header and first ``rows``
+    lines: a source that delivered a fraction of a period."""
+    return rewritten_csv(
+        data, name, lambda text, _: "".join(text.splitlines(keepends=True)[: rows + 1])
+    )
+
+
+def rewritten_csv(data: bytes, name: str, change: Callable[[str, str], str]) -> bytes:
+    """``data`` — a UTF-8 CSV, plain, in gzip or alone in a zip — with its text passed
+    through ``change(text, name)``, in the same container."""
     if data.startswith(b"\x1f\x8b"):
         inner = _unpacked(lambda: gzip.GzipFile(fileobj=io.BytesIO(data)), name)
-        return gzip.compress(with_bad_rows(inner, name), mtime=0)
+        return gzip.compress(rewritten_csv(inner, name, change), mtime=0)
     if zipfile.is_zipfile(io.BytesIO(data)):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
@@ -386,12 +400,16 @@ def with_bad_rows(data: bytes, name: str) -> bytes:
             inner = _unpacked(lambda: archive.open(members[0]), name)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(members[0].filename, with_bad_rows(inner, name))
+            archive.writestr(members[0].filename, rewritten_csv(inner, name, change))
         return buffer.getvalue()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise StudentError(f"run.source.file: {name} nie jest plikiem CSV w UTF-8") from None
+    return change(text, name).encode("utf-8")
+
+
+def _append_bad_rows(text: str, name: str) -> str:
     lines = text.splitlines()
     header = lines[0] if lines else ""
     delimiter = max(",;\t", key=header.count)
@@ -417,7 +435,7 @@ def with_bad_rows(data: bytes, name: str) -> bytes:
     appended = io.StringIO()
     csv.writer(appended, delimiter=delimiter, lineterminator=ending).writerows([first, second])
     separator = "" if text.endswith(("\n", "\r")) else ending
-    return (text + separator + appended.getvalue()).encode("utf-8")
+    return text + separator + appended.getvalue()
 
 
 def source_files(context: Context, source: Any) -> dict[str, bytes]:

@@ -6,8 +6,6 @@ The kinds already checked live in ``run_*.py`` beside this module.
 
 from grading.checks.base import declare_run_check
 
-# The quality gate.
-declare_run_check("quality_gate_fails", required=("command",))
 # The training gate with a shuffled target.
 declare_run_check("training_gate_fails", required=("command",))
 # Monitoring of a shifted period; retraining's comparison and promotion.
