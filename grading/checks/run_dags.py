@@ -96,8 +96,12 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
     if "traffic" in params:
-        for period in periods:
-            send_traffic(context, params, repo, str(period))
+        try:
+            for period in periods:
+                send_traffic(context, params, repo, str(period))
+        except StudentError as error:  # the next stages say why they cannot run
+            run.stages[role] = StageResult(dag_id, None, error.message)
+            raise
     before = digest(repo)
     outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))
