@@ -26,10 +26,13 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 
-# Re-sync whenever the lock or the project metadata changes; --frozen installs
-# exactly what uv.lock pins and fails instead of re-resolving.
-$(VENV)/.synced: uv.lock pyproject.toml | $(BIN)/uv
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+# Re-sync whenever the lock, the project metadata or this command changes; --frozen
+# installs exactly what uv.lock pins and fails instead of re-resolving. --compile-bytecode
+# writes every package's .pyc once: where PYTHONDONTWRITEBYTECODE is set (containers, CI)
+# nothing caches them, and each new process (an Airflow run, a gunicorn server, a kernel,
+# a grader sandbox) would compile Airflow, pandas and scikit-learn again, about 10 s each.
+$(VENV)/.synced: uv.lock pyproject.toml Makefile | $(BIN)/uv
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
 	@touch $@
 
 # reveal.js for the slides of class 10: a JavaScript package, so not in uv.lock; pinned

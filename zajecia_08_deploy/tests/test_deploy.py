@@ -7,9 +7,8 @@ import pytest
 from zajecia_05_model.metadata import MAIN_MODEL
 from zajecia_05_model.registry import MODEL_FILE, Registry
 from zajecia_05_model.tests.shared_data import SERVED_MONTH
-from zajecia_07_docker.schema import example_flight
 from zajecia_08_deploy.cli import main
-from zajecia_08_deploy.deploy import deploy, quality_gate, staging_smoke_test
+from zajecia_08_deploy.deploy import deploy, quality_gate
 from zajecia_08_deploy.flight_ids import flight_ids
 from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import month_requests
@@ -34,11 +33,6 @@ def test_a_good_candidate_passes_the_checks_and_becomes_production(data):
     # Staging answered with its own log, not into production's.
     assert (data / "staging" / "predictions-v0002.sqlite3").is_file()
     assert not (data / "prediction_log").exists()
-
-
-def test_the_default_smoke_flight_takes_the_fast_path_and_matches_the_pipeline(data):
-    check = staging_smoke_test(Registry(data), "v0002", [example_flight()], data)
-    assert check.passed and check.detail.startswith("lotów: 1, prawdopodobieństwa zgodne")
 
 
 def test_a_tampered_candidate_fails_staging_and_production_stays(data):
@@ -68,10 +62,12 @@ def test_a_candidate_below_the_gate_never_reaches_staging(data):
 def test_command_line_deploys_follows_the_api_and_rolls_back(data, capsys):
     with production_server(data) as server:
         url = ["--url", server.base_url]
-        assert (
-            main(["--data-dir", str(data), "deploy", "v0002", "--month", SERVED_MONTH, *url]) == 0
-        )
-        assert "serwuje v0002 (wszystkie workery)" in capsys.readouterr().out
+        # Without --month the smoke test sends the example flight, one request on the fast
+        # path, which must match the pipeline (README's --month: test_readme_commands.py).
+        assert main(["--data-dir", str(data), "deploy", "v0002", *url]) == 0
+        out = capsys.readouterr().out
+        assert "ok  smoke test (staging): lotów: 1, prawdopodobieństwa zgodne" in out
+        assert "serwuje v0002 (wszystkie workery)" in out
         assert main(["--data-dir", str(data), "replay", SERVED_MONTH, "--limit", "50", *url]) == 0
         assert "200: 50, błędy: 0" in capsys.readouterr().out
         assert main(["--data-dir", str(data), "rollback", *url]) == 0

@@ -1,4 +1,4 @@
-"""Model swap in a running production API: under load, rollback, and a tampered model."""
+"""Model swap in a running production API: under load and back, and a tampered model."""
 
 import json
 import threading
@@ -14,7 +14,7 @@ from zajecia_08_deploy.traffic import replay
 pytestmark = pytest.mark.slow
 
 
-def test_swap_during_load_drops_no_request(data):
+def test_swap_during_load_drops_no_request_and_a_rollback_swaps_back(data):
     registry = Registry(data)
     bodies = flights_of(data, rows=3000)
     promoted = threading.Event()
@@ -29,19 +29,14 @@ def test_swap_during_load_drops_no_request(data):
 
         result = replay(server.base_url, bodies, concurrency=16, on_sent=promote_midway)
         assert wait_for_version(server.base_url, "v0002")
+        # The same running API goes back to the previous version (one server: each start
+        # costs seconds of loading the app and the model in every worker).
+        assert registry.rollback() == "v0001"
+        assert wait_for_version(server.base_url, "v0001")
 
     assert result.failures == [] and result.ok == 3000
     # Both versions answered: the swap happened during the traffic, not before or after it.
     assert set(result.versions) == {"v0001", "v0002"}
-
-
-def test_rollback_returns_the_running_api_to_the_previous_version(data):
-    registry = Registry(data)
-    registry.promote("v0002")
-    with production_server(data) as server:
-        assert wait_for_version(server.base_url, "v0002")
-        assert registry.rollback() == "v0001"
-        assert wait_for_version(server.base_url, "v0001")
 
 
 def test_tampered_model_is_refused_and_the_old_one_keeps_serving(data):
