@@ -62,6 +62,10 @@ services:
 DATASOURCE = "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n"
 DASHBOARD = json.dumps({"title": "API", "panels": [{"type": "timeseries"}]})
 
+# A quadratic reading of these inputs takes minutes; a linear one well under a second, even
+# on a loaded CI machine (2 s failed there once).
+LINEAR_S = 10
+
 
 @pytest.mark.parametrize(
     "check_id",
@@ -343,7 +347,7 @@ def test_deploy_script_is_read_in_linear_time(tmp_path, script):
     context = write_files(tmp_path, {"c.yml": COMPOSE, "deploy.sh": script})
     start = time.perf_counter()
     outcome = deploy_files(context, DEPLOY)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < LINEAR_S
     assert outcome.score == Fraction(1, 2)
     assert "brak: `docker build`" in outcome.message
 
@@ -359,7 +363,7 @@ def test_shell_text_expands_variables_within_a_budget():
 def test_substitute_is_linear_on_unclosed_variables(text):
     start = time.perf_counter()
     assert substitute(text, {"A": "a"}) == text
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < LINEAR_S
 
 
 def test_substitute_defaults_may_name_variables():
@@ -371,7 +375,7 @@ def test_monitoring_stack_image_default_is_linear(tmp_path):
     files = {"c.yml": stack, "grafana/ds.yaml": DATASOURCE, "grafana/d.json": DASHBOARD}
     start = time.perf_counter()
     outcome = monitoring_stack(write_files(tmp_path, files), STACK_PARAMS)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < LINEAR_S
     assert "brak usług z obrazem prom/prometheus i grafana/grafana" in outcome.message
 
 
