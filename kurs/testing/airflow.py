@@ -6,7 +6,9 @@ configuration on import). Tests of every class that has DAGs use its fixtures:
 
 * ``airflow_db`` — the metadata database, created once per session;
 * ``run_dag(dag_id, month, **params)`` — ``dag.test()`` for one month on a fresh
-  ``MLOPS_DATA_DIR``, returning the DAG run.
+  ``MLOPS_DATA_DIR``, returning the DAG run;
+
+and :func:`asset_events`, what such a run emitted.
 """
 
 from __future__ import annotations
@@ -62,3 +64,29 @@ def run_dag(airflow_db, tmp_path, monkeypatch):
         return run_month(load_dag(dag_id), month, conf)
 
     return run
+
+
+def asset_events(run) -> list[dict]:
+    """The ``extra`` of each asset event that the DAG run ``run`` emitted, oldest first.
+
+    The database is the session's, and a run of a month reuses the run (and its id) of an
+    earlier run of that month, whose events stay: another test, of any class, may have run
+    the same DAG for the same month on this worker before. An event counts when its task
+    emitted it after that task instance last started, in this run.
+    """
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    started = {ti.task_id: ti.start_date for ti in run.get_task_instances() if ti.start_date}
+    with create_session() as session:
+        events = session.scalars(
+            select(AssetEvent)
+            .where(AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id)
+            .order_by(AssetEvent.id)
+        ).all()
+    return [
+        event.extra
+        for event in events
+        if event.source_task_id in started and event.timestamp >= started[event.source_task_id]
+    ]

@@ -6,13 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from airflow.dag_processing.dagbag import DagBag
-from airflow.models.asset import AssetEvent
 from airflow.sdk import CronDataIntervalTimetable
-from airflow.utils.session import create_session
-from sqlalchemy import select
 
 from kurs.backfill import load_dag, task_error
 from kurs.repository import data_dir
+from kurs.testing.airflow import asset_events
 from zajecia_03_airflow_ingest.partitions import raw_partition
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -42,13 +40,7 @@ def test_ingest_dag_runs_a_month_and_emits_the_asset(run_dag):
     flights = raw_partition(data_dir(), "flights", "2013-02").manifest()
     assert flights["rows"] == 24_951
     assert raw_partition(data_dir(), "planes").exists()
-    with create_session() as session:
-        events = session.scalars(
-            select(AssetEvent).where(
-                AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id
-            )
-        ).all()
-    assert [event.extra["data_sha256"] for event in events] == [flights["data_sha256"]]
+    assert [extra["data_sha256"] for extra in asset_events(run)] == [flights["data_sha256"]]
 
     again = run_dag("flights_ingest", "2013-02")
     assert again.run_id == run.run_id and again.state == "success"

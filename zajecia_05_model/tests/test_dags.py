@@ -1,11 +1,9 @@
 """flights_train through real Airflow: a candidate that passes the gate, one that does not."""
 
 import pytest
-from airflow.models.asset import AssetEvent
-from airflow.utils.session import create_session
-from sqlalchemy import select
 
 from kurs.repository import data_dir
+from kurs.testing.airflow import asset_events
 from zajecia_05_model.registry import Registry
 
 
@@ -26,13 +24,7 @@ def test_train_gate_register(features):
     assert registry.versions() == ["v0001"]
     assert registry.aliases() == {"production": "v0001", "staging": "v0001"}
     assert registry.metadata("v0001")["metrics"]["backtest"]["months"] == ["2013-03"]
-    with create_session() as session:
-        events = session.scalars(
-            select(AssetEvent).where(
-                AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id
-            )
-        ).all()
-    assert [event.extra["version"] for event in events] == ["v0001"]
+    assert [extra["version"] for extra in asset_events(run)] == ["v0001"]
 
 
 @pytest.mark.slow

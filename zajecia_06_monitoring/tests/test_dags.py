@@ -1,21 +1,9 @@
 """flights_monitor through real Airflow: the ok path and the alert path."""
 
 import pytest
-from airflow.models.asset import AssetEvent
-from airflow.utils.session import create_session
-from sqlalchemy import select
 
 from kurs.repository import data_dir
-
-
-def alert_events(run) -> list[dict]:
-    with create_session() as session:
-        events = session.scalars(
-            select(AssetEvent).where(
-                AssetEvent.source_dag_id == run.dag_id, AssetEvent.source_run_id == run.run_id
-            )
-        ).all()
-    return [event.extra for event in events]
+from kurs.testing.airflow import asset_events
 
 
 def states(run) -> dict[str, str]:
@@ -28,7 +16,7 @@ def test_healthy_month_writes_the_report_and_no_alert(run_dag, prepare_data):
     run = run_dag("flights_monitor", "2013-03")
     assert run.state == "success"
     assert states(run)["raise_alert"] == "skipped"
-    assert alert_events(run) == []
+    assert asset_events(run) == []
     assert (data_dir() / "monitoring" / "month=2013-03" / "report.html").is_file()
 
 
@@ -38,7 +26,7 @@ def test_broken_month_emits_the_alert_asset(run_dag, prepare_data):
     run = run_dag("flights_monitor", "2013-03")
     assert run.state == "success"
     assert states(run)["raise_alert"] == "success"
-    [extra] = alert_events(run)
+    [extra] = asset_events(run)
     assert extra["months"] == ["2013-03"] and extra["model_version"] == "v0001"
 
 
