@@ -12,14 +12,11 @@ lacking a varying share of the class folders).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import tempfile
 import time
 from pathlib import Path
 
-from grading.bench import ROOT, generate, seconds
-from grading.cli import main as grade_main
+from grading.bench import ROOT, generate, seconds, timed_batch
 from grading.engine import grade_repository
 from grading.polish import pl
 from grading.rubric import load_rubric
@@ -50,10 +47,7 @@ def main() -> int:
             *("--run", "--classes", BATCH_CLASSES, "--jobs", "2"),
             *("--out", str(out), "--format", "csv"),
         ]
-        started = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            grade_main(arguments)
-        batch = time.perf_counter() - started
+        batch = timed_batch(arguments)
     print(
         f"Partia {REPOSITORIES} repozytoriów, --run --classes {BATCH_CLASSES} --jobs 2: "
         f"{seconds(batch)} s ({seconds(batch / REPOSITORIES)} s na repozytorium)"
