@@ -42,6 +42,7 @@ COMMANDS = {
     "registry_show": {"version"},
     "promote": {"version"},
     "rollback": set(),
+    "pipeline": set(),
 }
 API_KEYS = (
     "health_path",

@@ -7,23 +7,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from grading.checks.base import Context, run_check
-from grading.checks.running import failure, read_result, script, session
+from grading.checks.running import command_argv, failure, read_result, script, session
 from grading.model import Evidence, Outcome, StudentError
 
+# The whole pipeline on the default data (``prepare``): the reference's takes 10–15 min
+# on 2 cores; a repository's budget still bounds it.
+PREPARE_TIMEOUT_S = 1800
 
-@run_check("notebook_fresh_run", required=("notebook", "timeout"), optional=("after",))
+
+@run_check("notebook_fresh_run", required=("notebook", "timeout"), optional=("prepare",))
 def notebook_fresh_run(context: Context, params: Mapping[str, Any]) -> Outcome:
-    """``after``: a pipeline role (``retrain``…) whose run's copy, with the data the
-    pipeline wrote, the notebook runs in (a report of the whole project reads it)."""
+    """``prepare``: the command (``commands.pipeline``) that makes, on a fresh copy, the
+    data the notebook reads — a report of the whole project reads what every class
+    wrote — run in the sandbox before the notebook."""
     run = session(context)
     notebook: str = params["notebook"]
     if not context.files.is_file(notebook):
         raise StudentError(f"brak notebooka {notebook}", Evidence(file=notebook))
-    state = (
-        run.after(params["after"], context.project.get("dags", {})) if "after" in params else None
-    )
     work = run.folder("notebook")
-    repo = run.copy(work, state)
+    repo = run.copy(work)
+    if "prepare" in params:
+        argv = command_argv(str(params["prepare"]), "commands.pipeline")
+        prepared = run.sandbox(work).run(argv, repo, run.timeout(PREPARE_TIMEOUT_S))
+        if not prepared.ok:
+            message, evidence = failure(
+                "potok przed notebookiem (commands.pipeline)", prepared, str(params["prepare"])
+            )
+            return Outcome.failed(
+                f"{message} — bez danych potoku notebook {notebook} nie ma czego pokazać",
+                evidence,
+            )
     timeout = run.timeout(float(params["timeout"]))
     result = work / "notebook.json"
     argv = [

@@ -170,6 +170,7 @@ def _declaration() -> str:
             "registry_show": f"{module} zajecia_05_model.registry show {{version}}",
             "promote": f"{module} zajecia_05_model.registry promote {{version}}",
             "rollback": f"{module} zajecia_05_model.registry rollback",
+            "pipeline": f"{module} zajecia_09_retraining.caly_potok",
         },
         "api": {
             "health_path": "/zdrowie",

@@ -1,5 +1,5 @@
-"""A notebook that reads what the pipeline wrote (the final presentation) runs on the
-copy the last pipeline stage left, not on a bare copy of the repository."""
+"""A notebook that reads what the pipeline wrote (the final presentation) runs after the
+project's pipeline command on a fresh copy, not on a bare copy of the repository."""
 
 from __future__ import annotations
 
@@ -9,15 +9,22 @@ import pytest
 
 from grading.checks.base import Context
 from grading.checks.run_notebooks import notebook_fresh_run
-from grading.model import NotRunnable
 from grading.repo_files import RepoFiles
-from grading.runs import RunSession, RunSettings, StageResult
+from grading.runs import RunSession, RunSettings
 from grading.tests.repos import write_files
 
 pytestmark = pytest.mark.slow  # a Jupyter kernel
 
+PIPELINE = """\
+import pathlib, sys
+if "--fail" in sys.argv:
+    sys.exit("brak danych źródłowych")
+pathlib.Path("data").mkdir()
+pathlib.Path("data/wynik.txt").write_text("z potoku")
+"""
 
-def test_the_notebook_runs_on_the_copy_the_pipeline_left(tmp_path):
+
+def test_the_notebook_runs_after_the_pipeline_command(tmp_path):
     cell = {
         "cell_type": "code",
         "metadata": {},
@@ -28,17 +35,23 @@ def test_the_notebook_runs_on_the_copy_the_pipeline_left(tmp_path):
     notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     repo = tmp_path / "r"
     write_files(
-        repo, {"projekt.yaml": "schema_version: 1\n", "raport/nb.ipynb": json.dumps(notebook)}
+        repo,
+        {
+            "projekt.yaml": "schema_version: 1\n",
+            "raport/nb.ipynb": json.dumps(notebook),
+            "potok.py": PIPELINE,
+        },
     )
-    project = {"dags": {"retrain": {"id": "retrain_dag"}}}
-    params = {"notebook": "raport/nb.ipynb", "timeout": 60, "after": "retrain"}
+    params = {"notebook": "raport/nb.ipynb", "timeout": 60}
     with RunSession(repo, RunSettings(budget_s=300)) as run:
-        context = Context(RepoFiles(repo), project, run)
-        with pytest.raises(NotRunnable, match=r"dags\.retrain"):
-            notebook_fresh_run(context, params)
-        state = run.copy(run.folder("retrain"))
-        write_files(state, {"data/wynik.txt": "z potoku"})
-        run.stages["retrain"] = StageResult("retrain_dag", state)
-        assert notebook_fresh_run(context, params).score == 1
-        bare = notebook_fresh_run(context, {k: v for k, v in params.items() if k != "after"})
+        context = Context(RepoFiles(repo), {}, run)
+        prepared = notebook_fresh_run(context, {**params, "prepare": ".venv/bin/python potok.py"})
+        assert prepared.score == 1, prepared.message
+        broken = notebook_fresh_run(
+            context, {**params, "prepare": ".venv/bin/python potok.py --fail"}
+        )
+        assert broken.score == 0
+        assert "commands.pipeline" in broken.message and "kod wyjścia 1" in broken.message
+        bare = notebook_fresh_run(context, params)
         assert bare.score == 0 and "FileNotFoundError" in bare.message
+    assert not (repo / "data").exists()
