@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
-from grading.checks.running import command_argv, session
+from grading.checks.running import command_argv, declared_dags, session
 from grading.model import Evidence, Outcome, StudentError
 from grading.polish import shown
 
@@ -265,7 +265,7 @@ def serving(
     argv = command_argv(params["command"], entry, port=str(port))
     work = run.folder("api")
     if repo is None:
-        repo = run.copy(work, run.after("train", context.project.get("dags", {})))
+        repo = run.copy(work, run.after("train", declared_dags(context)))
     api = Api(
         port,
         str(declared["health_path"]),

@@ -18,6 +18,7 @@ from grading.checks.base import Context, run_check
 from grading.checks.run_production_api import send_traffic
 from grading.checks.running import (
     airflow_environment,
+    declared_dags,
     digest,
     failure,
     read_result,
@@ -92,7 +93,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     dag_id, file = _declared(context, params["dag"])
     periods = params["periods"] if isinstance(params["periods"], list) else [params["periods"]]
     shown_periods = ", ".join(str(p) for p in periods)
-    earlier = run.before(role, context.project.get("dags", {}))
+    earlier = run.before(role, declared_dags(context))
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
     if "traffic" in params:
@@ -236,7 +237,7 @@ def _declared(context: Context, dag: Any) -> tuple[str, str]:
 
 def _role(context: Context, dag: Any) -> str:
     """The ``dags.<role>`` entry of projekt.yaml the resolved parameter came from."""
-    for role, declared in context.project.get("dags", {}).items():
+    for role, declared in declared_dags(context).items():
         if declared == dag:
             return role
     raise StudentError("DAG nie jest zadeklarowany w sekcji dags projekt.yaml")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
-from grading.checks.running import command_argv, failure, file_sha256, session
+from grading.checks.running import command_argv, declared_dags, failure, file_sha256, session
 from grading.model import Evidence, Outcome, StudentError
 from grading.polish import shown
 from grading.runs import RunSession
@@ -248,7 +248,7 @@ def registry_copy(
     commands = params["commands"]
     if not isinstance(commands, Mapping):
         raise StudentError("projekt.yaml: commands musi być słownikiem poleceń")
-    state = _history(context, params) if history else run.after("train", _dags(context))
+    state = _history(context, params) if history else run.after("train", declared_dags(context))
     with run.scratch("registry") as work:
         yield StudentRegistry(run, work, run.copy(work, state), commands)
 
@@ -260,7 +260,7 @@ def _history(context: Context, params: Mapping[str, Any]) -> Path | None:
     run = session(context)
 
     def train_again() -> Path | StudentError:
-        trained = run.after("train", _dags(context))
+        trained = run.after("train", declared_dags(context))
         work = run.folder("registry-history")
         registry = StudentRegistry(run, work, run.copy(work, trained), params["commands"])
         completed = registry.call("train", month=str(params["period"]))
@@ -277,11 +277,6 @@ def _history(context: Context, params: Mapping[str, Any]) -> Path | None:
     if isinstance(state, StudentError):
         raise state
     return state
-
-
-def _dags(context: Context) -> Mapping[str, Any]:
-    dags = context.project.get("dags")
-    return dags if isinstance(dags, Mapping) else {}
 
 
 def _model_path(registry: StudentRegistry, record: Mapping[str, Any]) -> Path | None:

@@ -36,6 +36,13 @@ def session(context: Context) -> RunSession:
     return context.run
 
 
+def declared_dags(context: Context) -> Mapping[str, Any]:
+    """The ``dags`` section of ``projekt.yaml`` (role → entry); empty when it is missing
+    or not a mapping (the project check reports that)."""
+    dags = context.project.get("dags")
+    return dags if isinstance(dags, Mapping) else {}
+
+
 def command_argv(template: str, entry: str, **values: str) -> list[str]:
     """The argument list of a ``projekt.yaml`` command: split like a shell would, then
     each ``{name}`` filled in (a value with spaces stays one argument; no shell runs).
