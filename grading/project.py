@@ -165,13 +165,13 @@ def validate(
         'oczekiwany miesiąc w formacie RRRR-MM (w cudzysłowie, np. "2013-01")',
     )
     check.choice("dataset.interval", INTERVALS)
-    check.keys("run", ("periods", "train", "monitor", "source", "quarantine"))
+    check.keys("run", ("periods", "train", "monitor", "retrain", "source", "quarantine"))
     check.rule(
         "run.periods",
         lambda v: isinstance(v, list) and v and all(_period(p) for p in v) and v == sorted(set(v)),
         'oczekiwana rosnąca lista okresów RRRR-MM albo RRRR-MM-DD (w cudzysłowie: "2013-01")',
     )
-    for key in ("train", "monitor"):
+    for key in ("train", "monitor", "retrain"):
         check.rule(
             f"run.{key}",
             _period,

@@ -273,6 +273,8 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
             "validation_auc": meta.validation_auc,
             "threshold": meta.threshold,
             "metrics": all_metrics(y, scores[role], meta.threshold),
+            # Per model, as the grader's contract reads it: both on the same flights.
+            "evaluated_on": {"period": the_plan.month, "rows": len(y)},
         }
 
     record = {

@@ -8,9 +8,7 @@ from grading.checks.base import declare_run_check
 
 # The training gate with a shuffled target.
 declare_run_check("training_gate_fails", required=("command",))
-# Monitoring of a shifted period; retraining's comparison and promotion.
+# Monitoring of a shifted period.
 declare_run_check("monitor_shifted", required=("dag", "asset"))
-declare_run_check("retrain_comparison", required=("dag",))
-declare_run_check("retrain_promotion", required=("dag",))
 # The final report's numbers against the artifacts of the runs.
 declare_run_check("report_numbers", required=("report",))

@@ -146,6 +146,7 @@ def _declaration() -> str:
             "periods": ["2022-01-03", "2022-01-10"],
             "train": "2022-01-10",
             "monitor": "2022-01-17",
+            "retrain": "2022-01-24",
             "source": {"folder": "dane", "file": "wypozyczenia.csv"},
             "quarantine": "dane/kwarantanna",
         },

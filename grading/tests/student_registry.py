@@ -40,7 +40,7 @@ def record(version):
     return json.loads((ROOT / version / "meta.json").read_text())
 
 
-def train():
+def train(last_month="2013-02"):
     if versions() and not NEW_VERSION_PER_RUN:
         return 0
     version = f"v{{len(versions()) + 1}}"
@@ -52,7 +52,7 @@ def train():
         "version": version,
         "model_path": f"data/registry/{{version}}/model.bin",
         "model_sha256": hashlib.sha256(model).hexdigest(),
-        "train_months": ["2013-01", "2013-02"],
+        "train_months": ["2013-01", last_month],
         "data_checksums": {{"2013-01": "ab" * 32, "2013-02": "cd" * 32}},
         "metrics": METRICS,
     }}
@@ -66,7 +66,7 @@ def train():
 def main(command, *args):
     aliases = history()
     if command == "train":
-        return train()
+        return train(*args)
     if command == "list":
         current = {{alias: chain[-1] for alias, chain in aliases.items()}}
         print(json.dumps({{"versions": versions(), "aliases": current}}))

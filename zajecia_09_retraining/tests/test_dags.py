@@ -121,6 +121,8 @@ def test_after_an_alert_the_challenger_is_promoted_and_the_api_switches_during_t
     assert record["trigger"]["status"] == "alert" and record["trigger"]["reasons"]
     assert record["champion"]["window"] == ["2013-01", "2013-02"]
     assert record["challenger"]["window"] == ["2013-03", "2013-04"]
+    scored = {"period": "2013-05", "rows": record["evaluation"]["flights"]}
+    assert record["champion"]["evaluated_on"] == record["challenger"]["evaluated_on"] == scored
     assert record["evaluation"]["low"] > record["settings"]["margin"]
     assert record["decision"]["promote"] and record["deployment"]["status"] == "promoted"
     assert [check["passed"] for check in record["deployment"]["checks"]] == [True, True]

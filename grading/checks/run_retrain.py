@@ -1,0 +1,218 @@
+"""Retraining's decision (class 09): champion and challenger scored on the same data
+(``retrain_comparison``) and the production alias following the decision
+(``retrain_promotion``).
+
+The retraining stage (``dags.retrain`` run for ``run.monitor``, check 09.okno) leaves its
+copy; the decision is the JSON file that run wrote with ``champion`` and ``challenger``
+objects (the contract in grading/README.md, "Decyzja o dotrenowaniu")::
+
+    {"champion":   {"version": "v0001", "evaluated_on": {"period": "2013-07", "rows": 29425}},
+     "challenger": {"version": "v0003", "evaluated_on": {"period": "2013-07", "rows": 29425}},
+     "decision":   {"promote": false}}
+
+and the grader compares it with the registry as the student's own commands show it before
+and after the run (:class:`grading.checks.run_registry.StudentRegistry`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from grading.checks.base import Context, run_check
+from grading.checks.run_registry import PRODUCTION, Listing, StudentRegistry
+from grading.checks.running import declared_dags, digest, session, written
+from grading.model import Evidence, Outcome, StudentError
+from grading.polish import shown
+
+CONTRACT = "format w grading/README.md, „Decyzja o dotrenowaniu”"
+ROLES = ("champion", "challenger")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The retraining run's decision record and the registry around it.
+
+    Attributes:
+        file: the record's path in the copy (POSIX, relative).
+        record: the parsed JSON object.
+        before: the registry listing of the copy the run started from.
+        after: the registry listing of the copy the run left.
+        windows: each role's ``train_months`` (``commands.registry_show`` after the run;
+            None when the version is not there or has none).
+    """
+
+    file: str
+    record: Mapping[str, Any]
+    before: Listing
+    after: Listing
+    windows: Mapping[str, list[str] | None]
+
+    def version(self, role: str) -> str:
+        return str(self.record[role]["version"])
+
+
+@run_check("retrain_comparison", required=("dag", "commands", "period"))
+def retrain_comparison(context: Context, params: Mapping[str, Any]) -> Outcome:
+    decision = retraining_decision(context, params)
+    period = str(params["period"])
+    scored = {role: decision.record[role].get("evaluated_on") for role in ROLES}
+    problems = []
+    periods = {role: _field(scored[role], "period") for role in ROLES}
+    if not all(value == period for value in periods.values()):
+        problems.append(
+            f"okres oceny (evaluated_on.period) championa {periods['champion']!r}, challengera "
+            f"{periods['challenger']!r} — oba mają być oceniane na {period}"
+        )
+    rows = {role: _field(scored[role], "rows") for role in ROLES}
+    counts = [n for n in rows.values() if isinstance(n, int) and not isinstance(n, bool)]
+    if len(counts) < 2 or counts[0] != counts[1] or counts[0] <= 0:
+        problems.append(
+            f"liczba wierszy oceny (evaluated_on.rows) championa {rows['champion']!r}, "
+            f"challengera {rows['challenger']!r} — ma być ta sama liczba większa od 0"
+        )
+    champion, challenger = decision.version("champion"), decision.version("challenger")
+    production = decision.before.aliases.get(PRODUCTION)
+    if champion != production or challenger == champion:
+        problems.append(
+            f"champion {champion} nie jest wersją {PRODUCTION} sprzed przebiegu ({production})"
+            if champion != production
+            else f"challenger to ta sama wersja co champion ({champion})"
+        )
+    elif challenger not in decision.after.versions:
+        problems.append(
+            f"challengera {challenger} nie ma w rejestrze po przebiegu "
+            f"(wersje: {', '.join(decision.after.versions)})"
+        )
+    windows = decision.windows
+    if not (windows["champion"] and windows["challenger"]) or (
+        max(windows["challenger"]) <= max(windows["champion"])
+    ):
+        problems.append(
+            f"okno challengera (train_months z commands.registry_show) "
+            f"{_shown(windows['challenger'])} nie kończy się później niż okno championa "
+            f"{_shown(windows['champion'])}"
+        )
+    evidence = Evidence(file=decision.file)
+    if not problems:
+        return Outcome.passed(
+            f"champion {champion} ({_shown(windows['champion'])}) i challenger {challenger} "
+            f"({_shown(windows['challenger'])}) ocenieni na {period}, oba na {counts[0]} "
+            f"wierszach ({decision.file})",
+            evidence,
+        )
+    return Outcome.share(4 - len(problems), 4, "; ".join(problems), evidence)
+
+
+@run_check("retrain_promotion", required=("dag", "commands", "period"))
+def retrain_promotion(context: Context, params: Mapping[str, Any]) -> Outcome:
+    decision = retraining_decision(context, params)
+    verdict = decision.record.get("decision")
+    promote = verdict.get("promote") if isinstance(verdict, Mapping) else None
+    if not isinstance(promote, bool):
+        raise StudentError(
+            f"decyzja {decision.file} bez pola decision.promote (true albo false; {CONTRACT})",
+            Evidence(file=decision.file),
+        )
+    champion, challenger = decision.version("champion"), decision.version("challenger")
+    expected = challenger if promote else champion
+    actual = decision.after.aliases.get(PRODUCTION)
+    evidence = Evidence(file=decision.file)
+    said = f"promocja {challenger}" if promote else f"zostaje {champion}"
+    if actual == expected:
+        return Outcome.passed(
+            f"decyzja ({said}) wykonana: {PRODUCTION} = {actual} po przebiegu", evidence
+        )
+    return Outcome.failed(
+        f"decyzja mówi „{said}”, a {PRODUCTION} po przebiegu wskazuje {actual}", evidence
+    )
+
+
+def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision:
+    """The retraining stage's decision and registry (read once per grading; a failure
+    to read it is every asking check's failure).
+
+    Raises:
+        NotRunnable: the retraining stage, or the one before it, did not succeed.
+        StudentError: no decision record, or the registry cannot be listed.
+    """
+    run = session(context)
+    dags = declared_dags(context)
+    after = run.after("retrain", dags)
+    if after is None:
+        raise StudentError("projekt.yaml nie deklaruje DAG-a dags.retrain")
+    before = run.before("retrain", dags)
+    commands = params["commands"]
+    if not isinstance(commands, Mapping):
+        raise StudentError("projekt.yaml: commands musi być słownikiem poleceń")
+
+    def read() -> Decision | StudentError:
+        try:
+            file, record = _record(after, before)
+            with run.scratch("decision-before") as work:
+                earlier = StudentRegistry(run, work, run.copy(work, before), commands).listing()
+            with run.scratch("decision-after") as work:
+                registry = StudentRegistry(run, work, run.copy(work, after), commands)
+                listing = registry.listing()
+                versions = {role: str(record[role]["version"]) for role in ROLES}
+                windows = {
+                    role: _window(registry, version) if version in listing.versions else None
+                    for role, version in versions.items()
+                }
+            return Decision(file, record, earlier, listing, windows)
+        except StudentError as error:
+            return error
+
+    decision = run.once("retrain-decision", read)
+    if isinstance(decision, StudentError):
+        raise decision
+    return decision
+
+
+def _record(after: Path, before: Path | None) -> tuple[str, dict[str, Any]]:
+    """The JSON file the retraining run wrote (new or changed against the copy it started
+    from) that holds ``champion`` and ``challenger`` objects with a ``version``."""
+    earlier = digest(before) if before is not None else {}
+    found = []
+    for name in written(earlier, digest(after)):
+        if PurePosixPath(name).suffix != ".json":
+            continue
+        try:
+            record = json.loads((after / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and all(
+            isinstance(record.get(role), dict) and isinstance(record[role].get("version"), str)
+            for role in ROLES
+        ):
+            found.append((name, record))
+    if not found:
+        raise StudentError(
+            "przebieg dotrenowania nie zapisał decyzji: pliku JSON z obiektami champion i "
+            f"challenger (każdy z polem version; {CONTRACT})"
+        )
+    if len(found) > 1:
+        names = ", ".join(name for name, _ in found)
+        raise StudentError(
+            f"przebieg dotrenowania zapisał kilka decyzji ({shown(names[:200])}); dla jednego "
+            "okresu ma być jedna"
+        )
+    return found[0]
+
+
+def _window(registry: StudentRegistry, version: str) -> list[str] | None:
+    months = registry.show(version).get("train_months")
+    if isinstance(months, list) and months and all(isinstance(m, str) for m in months):
+        return months
+    return None
+
+
+def _shown(window: list[str] | None) -> str:
+    return f"{window[0]}…{window[-1]}" if window else "brak"
+
+
+def _field(scored: Any, name: str) -> Any:
+    return scored.get(name) if isinstance(scored, Mapping) else None
