@@ -8,8 +8,7 @@ from grading.checks.base import declare_run_check
 
 # The training gate with a shuffled target.
 declare_run_check("training_gate_fails", required=("command",))
-# Monitoring of a shifted period; retraining's comparison and promotion.
-declare_run_check("monitor_shifted", required=("dag", "asset"))
+# Retraining's comparison and promotion.
 declare_run_check("retrain_comparison", required=("dag",))
 declare_run_check("retrain_promotion", required=("dag",))
 # The final report's numbers against the artifacts of the runs.
