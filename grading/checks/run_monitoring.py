@@ -248,8 +248,8 @@ def _status_line(statuses: list[tuple[str, Any]]) -> tuple[bool, str]:
         return True, f"status {ALERT} ({', '.join(alerts[:3])})"
     if not statuses:
         return False, (
-            "przebieg nie zapisał nowego pliku JSON z polem status (ok, warning albo alert, "
-            "jak w 06.raport)"
+            "przebieg nie zapisał ani nie zmienił pliku JSON z polem status (ok, warning "
+            "albo alert, jak w 06.raport)"
         )
     found = ", ".join(f"{name}: {shown(status)}" for name, status in statuses[:3])
     return False, (
