@@ -101,7 +101,7 @@ def test_an_optional_entry_is_left_out_when_absent_and_refused_when_wrong():
     with pytest.raises(StudentError, match="oczekiwany niepusty tekst"):
         resolve_params(params, Project({"run": {"monitor": "2013-07", "drift_column": ""}}, wrong))
     reference = yaml.safe_load((ROOT / "projekt.yaml").read_text(encoding="utf-8"))
-    assert reference["run"]["drift_column"] == "distance"
+    assert reference["run"]["drift_column"] == "flight"
     reference["run"]["drift_column"] = ""
     assert "run.drift_column" in validate(reference)
     del reference["run"]["drift_column"]
