@@ -8,9 +8,9 @@ under the package's names and formats; the monthly tables keep the first week of
 January 2013 and the whole of July 2013 (:data:`KEPT`), so that each of the grader's
 runs takes seconds and the repository stays small. July is kept whole because 06.dryf
 keeps only a quarter of its flights (the highest flight numbers, ``run.drift_column``),
-and that quarter of a whole month is still more than the quality gate's minimum of a
-month (``min_rows`` in ``zajecia_04_preprocessing/quality_gates.yaml``). The lines are
-copied as text, never re-written, so every value is exactly the package's.
+and that quarter of a whole month is still more than the preprocessing quality gate's
+minimum of a month (``min_rows``: 5000 flights). The lines are copied as text, never
+re-written, so every value is exactly the package's.
 
     python -m zajecia_03_airflow_ingest.source_sample
 """

@@ -81,7 +81,10 @@ def monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
     command = f"dag.test({dag_id}, {period})"
     with run.scratch(f"dryf-{dag_id}") as work:
         repo = run.copy(work, state)
-        _take_in(run, work, repo, params, {**files, name: data}, period)
+        try:
+            _take_in(run, work, repo, params, {**files, name: data}, period)
+        except StudentError as error:  # say what the data went through
+            raise StudentError(f"{shift}; {error.message}", error.evidence) from None
         before = digest(repo)
         outcome, problem, runs = run_dag(run, work, repo, dag_id, file, [period])
         statuses = _statuses(repo, written(before, digest(repo)))
@@ -217,7 +220,8 @@ def _take_in(
         )
         raise StudentError(
             f"{message} — monitoring ma zobaczyć przesunięte dane; bramka jakości może "
-            "zatrzymać dane zepsute, ale nie każde przesunięcie rozkładu",
+            "zatrzymać dane zepsute, ale nie każde przesunięcie rozkładu (gdy zatrzymuje je "
+            "samo cięcie po run.drift_column, wybierz inną kolumnę)",
             evidence,
         )
 

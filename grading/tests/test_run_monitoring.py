@@ -253,8 +253,10 @@ def test_a_monitor_that_never_alerts_gets_nothing_for_stale_or_other_evidence(gr
 
 @pytest.mark.slow
 def test_an_ingest_that_does_not_fetch_the_shifted_source_fails_before_the_dag(grade):
-    with pytest.raises(StudentError, match=r"serwer narzędzia nie dostał żądania dane\.csv"):
+    with pytest.raises(StudentError) as caught:
         grade(watchful=True, ingest=".venv/bin/python -c pass")
+    assert caught.value.message.startswith("przesunięte źródło dane.csv: wartości kolumny celu")
+    assert "serwer narzędzia nie dostał żądania dane.csv" in caught.value.message
 
 
 def test_without_the_monitoring_stage_the_check_is_skipped_with_the_reason(tmp_path):
