@@ -40,7 +40,7 @@ from grading.model import (
 )
 from grading.project import PROJECT_FILE, Project, load_project
 from grading.repo_files import RepoFiles
-from grading.rubric import PROJECT_PREFIX, Check, ClassSpec, Rubric, score_100
+from grading.rubric import PROJECT_PREFIX, Check, ClassSpec, Rubric, project_entry, score_100
 from grading.runs import RunSession, RunSettings
 
 SCHEMA_VERSION = 1
@@ -314,14 +314,17 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def resolve_params(params: Mapping[str, Any], project: Project) -> dict[str, Any]:
-    """The parameters with each ``projekt:entry`` value replaced by the student's entry.
-    Raises StudentError naming the entry when it is missing or wrong."""
-    return {
-        name: project.value(value.removeprefix(PROJECT_PREFIX))
-        if isinstance(value, str) and value.startswith(PROJECT_PREFIX)
-        else value
-        for name, value in params.items()
-    }
+    """The parameters with each ``projekt:entry`` value replaced by the student's entry,
+    and each ``projekt?:entry`` too — or left out when the file has no such entry.
+    Raises StudentError naming the entry when it is missing (``projekt:``) or wrong."""
+    resolved = {}
+    for name, value in params.items():
+        entry = project_entry(value)
+        if not entry:
+            resolved[name] = value
+        elif value.startswith(PROJECT_PREFIX) or project.declares(entry):
+            resolved[name] = project.value(entry)
+    return resolved
 
 
 def _record(

@@ -100,6 +100,15 @@ class Project:
     found: bool = True
     missing: list[str] = field(default_factory=list)
 
+    def declares(self, path: str) -> bool:
+        """Whether the file has an entry at dotted ``path`` (right or wrong)."""
+        node: Any = self.data
+        for key in path.split("."):
+            if not isinstance(node, Mapping) or key not in node:
+                return False
+            node = node[key]
+        return self.found
+
     def value(self, path: str) -> Any:
         """The entry at dotted ``path``. Raises StudentError naming the entry when it is
         missing or wrong (a wrong parent entry counts for its children too)."""
@@ -165,7 +174,9 @@ def validate(
         'oczekiwany miesiąc w formacie RRRR-MM (w cudzysłowie, np. "2013-01")',
     )
     check.choice("dataset.interval", INTERVALS)
-    check.keys("run", ("periods", "train", "monitor", "retrain", "source", "quarantine"))
+    check.keys(
+        "run", ("periods", "train", "monitor", "retrain", "source", "quarantine", "drift_column")
+    )
     check.rule(
         "run.periods",
         lambda v: isinstance(v, list) and v and all(_period(p) for p in v) and v == sorted(set(v)),
@@ -190,6 +201,8 @@ def validate(
         _relative_path,
         "oczekiwana ścieżka względna folderu wewnątrz repozytorium (np. data/quarantine)",
     )
+    if check.get("run.drift_column")[0]:  # optional: without it 06.dryf shifts no column
+        check.text("run.drift_column")
     check.keys("dags", DAG_ROLES)
     for role in DAG_ROLES:
         check.keys(f"dags.{role}", ("id", "file"))

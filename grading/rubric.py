@@ -2,7 +2,8 @@
 
 Validation on load names every wrong entry in Polish (``classes[2].checks[4].points``…):
 unknown keys, unknown check kinds, a kind used in the wrong mode, missing or unknown
-parameters, duplicate ids, an id outside its class, per-class sums and the declared total.
+parameters, an optional ``projekt?:`` entry for a required parameter, duplicate ids, an
+id outside its class, per-class sums and the declared total.
 Points are exact decimals: ``0.5`` in YAML becomes ``Decimal("0.5")``.
 
 The course plan gives the classes 5, 20, 20, 5, 20, 5, 10, 5, 5, 10 and 5 points and calls
@@ -28,6 +29,9 @@ from grading.checks import KINDS
 RUBRIC_PATH = Path(__file__).with_name("rubric.yaml")
 SCALE = Decimal(100)
 PROJECT_PREFIX = "projekt:"
+# An optional entry: a parameter the kind can go without is left out when projekt.yaml
+# has no such entry (a wrong one is still a problem of the check).
+OPTIONAL_PREFIX = "projekt?:"
 CLASS_KEYS = ("id", "title", "folder", "points", "checks")
 CHECK_KEYS = ("id", "points", "mode", "description", "how", "kind", "params")
 
@@ -72,12 +76,21 @@ class Rubric:
     def project_references(self) -> set[str]:
         """Every ``projekt.yaml`` entry the rubric reads (dotted paths)."""
         return {
-            value.removeprefix(PROJECT_PREFIX)
+            project_entry(value)
             for spec in self.classes
             for check in spec.checks
             for value in check.params.values()
-            if isinstance(value, str) and value.startswith(PROJECT_PREFIX)
+            if project_entry(value)
         }
+
+
+def project_entry(value: Any) -> str:
+    """The dotted ``projekt.yaml`` entry a parameter value reads (``projekt:a.b`` or,
+    optional, ``projekt?:a.b``); empty for a literal value."""
+    for prefix in (PROJECT_PREFIX, OPTIONAL_PREFIX):
+        if isinstance(value, str) and value.startswith(prefix):
+            return value.removeprefix(prefix)
+    return ""
 
 
 def load_rubric(path: Path = RUBRIC_PATH) -> Rubric:
@@ -173,6 +186,11 @@ def _check(entry: Any, where: str, class_id: str, problems: list[str]) -> Check:
         for name in params:
             if name not in kind.required + kind.optional:
                 problems.append(f"{where}.params: nieznany parametr `{name}` rodzaju {kind_name}")
+            elif name in kind.required and str(params[name]).startswith(OPTIONAL_PREFIX):
+                problems.append(
+                    f"{where}.params: parametr `{name}` jest wymagany, a {OPTIONAL_PREFIX} "
+                    "pomija go, gdy projekt.yaml nie ma wpisu"
+                )
     return Check(
         check_id,
         _points(entry, where, problems),

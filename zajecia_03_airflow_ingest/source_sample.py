@@ -1,12 +1,16 @@
 """The sample source the grader serves over HTTP (``run.source`` in ``projekt.yaml``).
 
-The grader's run mode checks the ingest against its own web server on 127.0.0.1
-(checks 03.http and 03.kwarantanna): it serves this folder at ``{source}`` and runs
-``commands.ingest`` for the first period of ``run.periods``. The folder holds the five
-files under the package's names and formats, cut to the first week of that month:
-the month's files as they are, only smaller, so that each of the grader's runs takes
-seconds and the repository stays small. The lines are copied as text, never re-written,
-so every value is exactly the package's.
+The grader's run mode checks the ingest against its own web server on 127.0.0.1: it
+serves this folder at ``{source}`` and runs ``commands.ingest`` for the first period of
+``run.periods`` (checks 03.http, 03.kwarantanna, 04.bramka) and for the period
+``run.monitor`` (06.dryf, on data the grader shifts). The folder holds the five files
+under the package's names and formats; the monthly tables keep the first week of
+January 2013 and the whole of July 2013 (:data:`KEPT`), so that each of the grader's
+runs takes seconds and the repository stays small. July is kept whole because 06.dryf
+keeps only a quarter of its flights (the highest flight numbers, ``run.drift_column``),
+and that quarter of a whole month is still more than the preprocessing quality gate's
+minimum of a month (``min_rows``: 5000 flights). The lines are copied as text, never
+re-written, so every value is exactly the package's.
 
     python -m zajecia_03_airflow_ingest.source_sample
 """
@@ -21,23 +25,24 @@ from pathlib import Path
 from zajecia_02_eda.data import TABLES, package_data_dir
 
 FOLDER = Path(__file__).with_name("zrodlo")
-MONTH = (2013, 1)
-DAYS = 7
+# Days kept of each month (year, month): the first period of run.periods and run.monitor.
+KEPT = {(2013, 1): 7, (2013, 7): 31}
 MONTHLY = ("flights", "weather")
 # A fixed time and mode: the archive does not change with the day it is made.
 ZIP_TIME = (2013, 1, 1, 0, 0, 0)
 
 
-def first_days(text: str, month: tuple[int, int] = MONTH, days: int = DAYS) -> str:
+def first_days(text: str, days: dict[tuple[int, int], int] = KEPT) -> str:
     """The header and the lines of ``text`` (a CSV table with ``year``, ``month`` and
-    ``day`` columns) dated in the first ``days`` days of ``month``, unchanged."""
+    ``day`` columns) dated in the first ``days[(year, month)]`` days of a month ``days``
+    names, unchanged and in their order."""
     lines = text.splitlines(keepends=True)
     header = next(csv.reader(lines[:1]))
     year, number, day = (header.index(column) for column in ("year", "month", "day"))
     kept = [lines[0]]
     for line in lines[1:]:
         row = next(csv.reader([line]))
-        if (int(row[year]), int(row[number])) == month and int(row[day]) <= days:
+        if int(row[day]) <= days.get((int(row[year]), int(row[number])), 0):
             kept.append(line)
     return "".join(kept)
 

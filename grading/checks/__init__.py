@@ -18,6 +18,7 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     run_gates,
     run_ingest,
     run_kinds,
+    run_monitoring,
     run_notebooks,
     run_production_api,
     run_registry,

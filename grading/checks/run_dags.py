@@ -104,7 +104,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
             run.stages[role] = StageResult(dag_id, None, error.message)
             raise
     before = digest(repo)
-    outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
+    outcome, problem, _ = run_dag(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))
     if problem:
         run.stages[role] = StageResult(dag_id, None, problem)
@@ -140,7 +140,7 @@ def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     with run.scratch(f"rerun-{dag_id}") as work:
         repo = run.copy(work, first.state)
         before = digest(repo)
-        outcome, problem = _run(run, work, repo, dag_id, file, [period])
+        outcome, problem, _ = run_dag(run, work, repo, dag_id, file, [period])
         after = digest(repo)
     if problem:
         return Outcome.failed(f"drugi przebieg tego samego okresu: {outcome.message}")
@@ -171,9 +171,13 @@ def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     )
 
 
-def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[Outcome, str]:
+def run_dag(
+    run, work, repo, dag_id: str, file: str, periods: list[str]
+) -> tuple[Outcome, str, list[dict[str, Any]]]:
     """``dag.test()`` for each period in order, in one sandboxed process: (outcome,
-    problem) — problem empty when every run succeeded."""
+    problem, runs) — problem empty when every run succeeded; runs as the runner wrote
+    them (period, state, tasks, the assets of the events it emitted), empty when it
+    wrote nothing usable."""
     folder = repo / PurePosixPath(file).parent
     result = work / "dagrun.json"
     argv = [run.python, script("dag_run.py"), str(folder), dag_id, str(result), *periods]
@@ -186,7 +190,7 @@ def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[O
         state = None
     if state is None or not completed.ok:
         message, evidence = failure(f"przebiegi {dag_id}", completed, command)
-        return Outcome.failed(message, evidence), message
+        return Outcome.failed(message, evidence), message, []
     if not state["found"]:
         errors = "; ".join(
             text.strip().splitlines()[-1] for text in state["errors"] if text.strip()
@@ -194,7 +198,7 @@ def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[O
         message = f"nie ma DAG-a {dag_id} w {PurePosixPath(file).parent}" + (
             f" (błędy importu: {errors})" if errors else ""
         )
-        return Outcome.failed(message, Evidence(file=file)), message
+        return Outcome.failed(message, Evidence(file=file)), message, []
     for done in state["runs"]:
         tasks = done["tasks"]
         failed = sorted(task for task, task_state in tasks.items() if task_state not in DONE)
@@ -204,8 +208,12 @@ def _run(run, work, repo, dag_id: str, file: str, periods: list[str]) -> tuple[O
                 + (f", zadania nieudane: {', '.join(failed)}" if failed else "")
                 + ("" if tasks else ", żadne zadanie się nie wykonało (okres poza harmonogramem?)")
             )
-            return Outcome.failed(message, Evidence(file=file, command=command)), message
-    return Outcome.passed("", Evidence(file=file)), ""
+            return (
+                Outcome.failed(message, Evidence(file=file, command=command)),
+                message,
+                state["runs"],
+            )
+    return Outcome.passed("", Evidence(file=file)), "", state["runs"]
 
 
 def _well_formed(state: dict[str, Any]) -> bool:
@@ -222,6 +230,13 @@ def _well_formed(state: dict[str, Any]) -> bool:
             and isinstance(done.get("period"), str)
             and isinstance(done.get("state"), str)
             and isinstance(done.get("tasks"), dict)
+            and isinstance(done.get("assets"), list)
+            and all(
+                isinstance(asset, dict)
+                and isinstance(asset.get("name"), str)
+                and isinstance(asset.get("uri"), str)
+                for asset in done["assets"]
+            )
             for done in runs
         )
     )

@@ -27,7 +27,7 @@ import threading
 import urllib.parse
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -409,7 +409,11 @@ def rewritten_csv(data: bytes, name: str, change: Callable[[str, str], str]) -> 
     return change(text, name).encode("utf-8")
 
 
-def _append_bad_rows(text: str, name: str) -> str:
+def parsed_csv(text: str, name: str) -> tuple[list[list[str]], str, str]:
+    """The rows of the CSV ``text`` of file ``name`` (the header first), its delimiter
+    (comma, semicolon or tab: the one its header has most of) and its line ending.
+    Raises StudentError when it is not a CSV with a header of two columns or more and
+    at least one data row."""
     lines = text.splitlines()
     header = lines[0] if lines else ""
     delimiter = max(",;\t", key=header.count)
@@ -421,8 +425,20 @@ def _append_bad_rows(text: str, name: str) -> str:
         raise StudentError(
             f"run.source.file: {name} ma mieć nagłówek CSV i co najmniej jeden wiersz danych"
         )
+    return rows, delimiter, "\r\n" if "\r\n" in text[: len(header) + 2] else "\n"
+
+
+def csv_text(rows: list[list[str]], delimiter: str, ending: str) -> str:
+    """``rows`` written as CSV with ``delimiter`` and line ``ending``."""
+    written = io.StringIO()
+    csv.writer(written, delimiter=delimiter, lineterminator=ending).writerows(rows)
+    return written.getvalue()
+
+
+def _append_bad_rows(text: str, name: str) -> str:
+    rows, delimiter, ending = parsed_csv(text, name)
     width = len(rows[0])
-    numeric = [i for i in range(width) if _numeric(r[i] if i < len(r) else "" for r in rows[1:])]
+    numeric = [i for i in range(width) if is_numeric(r[i] if i < len(r) else "" for r in rows[1:])]
     if not numeric:
         raise StudentError(
             f"run.source.file: {name} nie ma kolumny liczbowej (wszystkie wartości to liczby), "
@@ -431,11 +447,8 @@ def _append_bad_rows(text: str, name: str) -> str:
     template = (rows[-1] + [""] * width)[:width]
     first = [MARKERS[0] if i in numeric else value for i, value in enumerate(template)]
     second = [MARKERS[1] if i in numeric else "" for i in range(len(template))]
-    ending = "\r\n" if "\r\n" in text[: len(header) + 2] else "\n"
-    appended = io.StringIO()
-    csv.writer(appended, delimiter=delimiter, lineterminator=ending).writerows([first, second])
     separator = "" if text.endswith(("\n", "\r")) else ending
-    return text + separator + appended.getvalue()
+    return text + separator + csv_text([first, second], delimiter, ending)
 
 
 def source_files(context: Context, source: Any) -> dict[str, bytes]:
@@ -595,16 +608,27 @@ def _unpacked(opened: Callable[[], IO[bytes]], name: str) -> bytes:
     return data
 
 
-def _numeric(values: Iterator[str]) -> bool:
-    present = [value.strip() for value in values if value.strip() not in ("", "NA")]
+def is_numeric(values: Iterable[str]) -> bool:
+    """Whether every value present (not :func:`missing`) reads as a number, and one is."""
+    present = [value for value in values if not missing(value)]
     if not present:
         return False
     try:
         for value in present:
-            float(value.replace(",", "."))
+            number(value)
     except ValueError:
         return False
     return True
+
+
+def missing(value: str) -> bool:
+    """Whether a CSV cell holds no value: empty, or NA as R and pandas write it."""
+    return value.strip() in ("", "NA")
+
+
+def number(value: str) -> float:
+    """A CSV cell as a number, with a decimal point or comma. Raises ValueError."""
+    return float(value.strip().replace(",", "."))
 
 
 def _relative(value: Any, entry: str) -> str:

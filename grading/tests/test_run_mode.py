@@ -520,8 +520,12 @@ def test_a_forged_runner_result_is_a_failure_not_a_grader_error():
 
     assert not _well_formed({"found": True, "runs": [{}], "errors": []})
     assert not _well_formed({"found": "tak", "runs": [], "errors": []})
-    good = {"period": "2013-01", "state": "success", "tasks": {"a": "success"}}
+    good = {"period": "2013-01", "state": "success", "tasks": {"a": "success"}, "assets": []}
     assert _well_formed({"found": True, "runs": [good], "errors": []})
+    event = {"name": "model_alert", "uri": "mlops://monitoring/alerts"}
+    assert _well_formed({"found": True, "runs": [{**good, "assets": [event]}], "errors": []})
+    for assets in (None, [{"name": "model_alert"}], [{"name": 1, "uri": "x"}], ["model_alert"]):
+        assert not _well_formed({"found": True, "runs": [{**good, "assets": assets}], "errors": []})
 
 
 def test_a_declared_earlier_stage_that_did_not_run_skips_the_next(tmp_path):
