@@ -3,10 +3,10 @@
 The grader's run mode checks the ingest against its own web server on 127.0.0.1: it
 serves this folder at ``{source}`` and runs ``commands.ingest`` for the first period of
 ``run.periods`` (checks 03.http, 03.kwarantanna, 04.bramka) and for the period
-``run.monitor`` (06.dryf, on data the grader shifts). The folder holds the five files
+``run.retrain`` (06.dryf, on data the grader shifts). The folder holds the five files
 under the package's names and formats; the monthly tables keep the first week of
-January 2013 and the whole of July 2013 (:data:`KEPT`), so that each of the grader's
-runs takes seconds and the repository stays small. July is kept whole because 06.dryf
+January 2013 and the whole of August 2013 (:data:`KEPT`), so that each of the grader's
+runs takes seconds and the repository stays small. August is kept whole because 06.dryf
 keeps only a quarter of its flights (the highest flight numbers, ``run.drift_column``),
 and that quarter of a whole month is still more than the preprocessing quality gate's
 minimum of a month (``min_rows``: 5000 flights). The lines are copied as text, never
@@ -25,8 +25,8 @@ from pathlib import Path
 from zajecia_02_eda.data import TABLES, package_data_dir
 
 FOLDER = Path(__file__).with_name("zrodlo")
-# Days kept of each month (year, month): the first period of run.periods and run.monitor.
-KEPT = {(2013, 1): 7, (2013, 7): 31}
+# Days kept of each month (year, month): the first period of run.periods and run.retrain.
+KEPT = {(2013, 1): 7, (2013, 8): 31}
 MONTHLY = ("flights", "weather")
 # A fixed time and mode: the archive does not change with the day it is made.
 ZIP_TIME = (2013, 1, 1, 0, 0, 0)

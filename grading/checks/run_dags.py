@@ -44,7 +44,7 @@ DONE = frozenset({"success", "skipped"})
 @run_check("dag_import", required=("dag",), optional=("file_timeout",))
 def dag_import(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
-    dag_id, file = _declared(context, params["dag"])
+    dag_id, file = declared_dag(context, params["dag"])
     work = run.folder(f"import-{dag_id}")
     repo = run.copy(work)
     folder = repo / PurePosixPath(file).parent
@@ -90,7 +90,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     production API first (:func:`send_traffic`), as the live quality DAG expects."""
     run = session(context)
     role = _role(context, params["dag"])
-    dag_id, file = _declared(context, params["dag"])
+    dag_id, file = declared_dag(context, params["dag"])
     periods = params["periods"] if isinstance(params["periods"], list) else [params["periods"]]
     shown_periods = ", ".join(str(p) for p in periods)
     earlier = run.before(role, declared_dags(context))
@@ -130,7 +130,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
 def dag_rerun_identical(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     role = _role(context, params["dag"])
-    dag_id, file = _declared(context, params["dag"])
+    dag_id, file = declared_dag(context, params["dag"])
     first = run.stages.get(role)
     if first is None or first.state is None:
         raise NotRunnable(f"wymaga udanego pierwszego przebiegu DAG-a {dag_id}")
@@ -242,7 +242,7 @@ def _well_formed(state: dict[str, Any]) -> bool:
     )
 
 
-def _declared(context: Context, dag: Any) -> tuple[str, str]:
+def declared_dag(context: Context, dag: Any) -> tuple[str, str]:
     if not isinstance(dag, Mapping) or "id" not in dag or "file" not in dag:
         raise StudentError("wpis DAG-a w projekt.yaml musi mieć id i file")
     if not context.files.is_file(dag["file"]):

@@ -1,6 +1,6 @@
 """Monitoring of a period the grader shifted (``monitor_shifted``, class 06).
 
-The grader makes the period ``run.monitor`` look like a model's bad month, and does it at
+The grader makes the period ``run.retrain`` look like a model's bad month, and does it at
 the source: it rewrites ``run.source.file`` (:func:`shifted`) with
 
 * concept drift — the values of the target's source column (the first name in
@@ -11,13 +11,14 @@ the source: it rewrites ``run.source.file`` (:func:`shifted`) with
 
 Both at once, so that a monitor alerting on quality and one alerting on drift both have
 something to react to. The student's partitions are never edited (a checksummed manifest
-would refuse an edited one for the wrong reason): on a scratch copy of what the
-monitoring stage left (``run.stages["monitor"]``), the grader serves the shifted source
-on its own HTTP server (:func:`grading.checks.run_ingest.serving`), runs
-``commands.ingest`` and ``commands.preprocess`` for ``run.monitor``, then the monitoring
-DAG for that period with ``dag.test()``. The evidence is grader-owned: the assets of the
-events the run emitted, from the runner's result file, and the ``status`` of the JSON
-files the run wrote in the copy (06.raport's contract: ok, warning or alert).
+would refuse an edited one for the wrong reason): on a copy of what the monitoring
+stage left (``run.stages["monitor"]``), the grader serves the shifted source on its own
+HTTP server (:func:`grading.checks.run_ingest.serving`), runs ``commands.ingest`` and
+``commands.preprocess`` for ``run.retrain``, then the monitoring DAG for that period with
+``dag.test()``. The copy stays for the session as the stage :data:`SHIFTED`: retraining
+on that period must not promote (09.promocja). The evidence is grader-owned: the assets
+of the events the run emitted, from the runner's result file, and the ``status`` of the
+JSON files the run wrote in the copy (06.raport's contract: ok, warning or alert).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grading.checks.base import Context, run_check
-from grading.checks.run_dags import _declared, run_dag
+from grading.checks.run_dags import declared_dag, run_dag
 from grading.checks.run_gates import PREPROCESS_TIMEOUT_S
 from grading.checks.run_ingest import (
     SCENARIO_TIMEOUT_S,
@@ -45,13 +46,22 @@ from grading.checks.run_ingest import (
     serving,
     source_files,
 )
-from grading.checks.running import command_argv, digest, failure, session, written
+from grading.checks.running import (
+    command_argv,
+    declared_dags,
+    digest,
+    failure,
+    session,
+    written,
+)
 from grading.model import Evidence, NotRunnable, Outcome, StudentError
 from grading.polish import plural, shown
-from grading.runs import RunSession
+from grading.runs import RunSession, StageResult
 
 # The permutation's seed: the same source gives the same shifted file in every grading.
 SEED = 6
+# The session's stage key of the copy with the shifted period, monitored.
+SHIFTED = "monitor_shifted"
 ALERT = "alert"
 # A status file larger than this is not a summary; it is left unread.
 MAX_STATUS_BYTES = 5 * 2**20
@@ -65,7 +75,7 @@ NAME = re.compile(r"[^\W\d]\w*")
 )
 def monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
-    dag_id, file = _declared(context, params["dag"])
+    dag_id, file = declared_dag(context, params["dag"])
     files = source_files(context, params["source"])
     name = str(params["source"]["file"])
     if name not in files:
@@ -74,20 +84,23 @@ def monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
         )
     drift = params.get("drift_column")
     data, shift = shifted(files[name], name, str(params["target"]), drift)
-    state = run.after("monitor", context.project.get("dags", {}))
+    state = run.after("monitor", declared_dags(context))
     if state is None:  # the rubric's dag is dags.monitor: declared whenever it resolves
         raise NotRunnable("projekt.yaml nie deklaruje dags.monitor")
     period = str(params["period"])
     command = f"dag.test({dag_id}, {period})"
-    with run.scratch(f"dryf-{dag_id}") as work:
-        repo = run.copy(work, state)
-        try:
-            _take_in(run, work, repo, params, {**files, name: data}, period)
-        except StudentError as error:  # say what the data went through
-            raise StudentError(f"{shift}; {error.message}", error.evidence) from None
-        before = digest(repo)
-        outcome, problem, runs = run_dag(run, work, repo, dag_id, file, [period])
-        statuses = _statuses(repo, written(before, digest(repo)))
+    # Kept for the session: retraining on this period must not promote (09.promocja).
+    work = run.folder(f"dryf-{dag_id}")
+    repo = run.copy(work, state)
+    try:
+        _take_in(run, work, repo, params, {**files, name: data}, period)
+    except StudentError as error:  # say what the data went through
+        run.stages[SHIFTED] = StageResult(dag_id, None, error.message)
+        raise StudentError(f"{shift}; {error.message}", error.evidence) from None
+    before = digest(repo)
+    outcome, problem, runs = run_dag(run, work, repo, dag_id, file, [period])
+    statuses = _statuses(repo, written(before, digest(repo)))
+    run.stages[SHIFTED] = StageResult(dag_id, None if problem else repo, problem)
     if problem:
         return Outcome.failed(f"{shift}; przebieg monitoringu: {problem}", *outcome.evidence)
     asset = str(params["asset"])

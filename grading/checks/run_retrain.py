@@ -1,17 +1,18 @@
 """Retraining's decision (class 09): champion and challenger scored on the same data
-(``retrain_comparison``) and the production alias following the decision
-(``retrain_promotion``).
+(``retrain_comparison``) and promotion only of a better model (``retrain_promotion``).
 
-The retraining stage (``dags.retrain`` run for ``run.monitor``, check 09.okno) leaves its
+The retraining stage (``dags.retrain`` run for ``run.retrain``, check 09.okno) leaves its
 copy; the decision is the JSON file that run wrote with ``champion`` and ``challenger``
 objects (the contract in grading/README.md, "Decyzja o dotrenowaniu")::
 
-    {"champion":   {"version": "v0001", "evaluated_on": {"period": "2013-07", "rows": 29425}},
-     "challenger": {"version": "v0003", "evaluated_on": {"period": "2013-07", "rows": 29425}},
+    {"champion":   {"version": "v0001", "evaluated_on": {"period": "2013-08", "rows": 28756}},
+     "challenger": {"version": "v0003", "evaluated_on": {"period": "2013-08", "rows": 28756}},
      "decision":   {"promote": false}}
 
 and the grader compares it with the registry as the student's own commands show it before
-and after the run (:class:`grading.checks.run_registry.StudentRegistry`).
+and after the run (:class:`grading.checks.run_registry.StudentRegistry`). The other path
+of a promotion is forced by the grader: retraining on the copy 06.dryf left, where the
+period's target is permuted, must leave ``production`` as it was.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grading.checks.base import Context, run_check
+from grading.checks.run_dags import declared_dag, run_dag
+from grading.checks.run_monitoring import SHIFTED
 from grading.checks.run_registry import PRODUCTION, Listing, StudentRegistry
 from grading.checks.running import declared_dags, digest, session, written
-from grading.model import Evidence, Outcome, StudentError
+from grading.model import Evidence, NotRunnable, Outcome, StudentError
 from grading.polish import shown
 
 CONTRACT = "format w grading/README.md, „Decyzja o dotrenowaniu”"
@@ -109,6 +112,9 @@ def retrain_comparison(context: Context, params: Mapping[str, Any]) -> Outcome:
 
 @run_check("retrain_promotion", required=("dag", "commands", "period"))
 def retrain_promotion(context: Context, params: Mapping[str, Any]) -> Outcome:
+    """Both paths: the decision of the retraining stage carried out, and no promotion
+    after retraining on the period 06.dryf shifted (its target permuted: neither model
+    can be better there but by chance)."""
     decision = retraining_decision(context, params)
     verdict = decision.record.get("decision")
     promote = verdict.get("promote") if isinstance(verdict, Mapping) else None
@@ -120,15 +126,56 @@ def retrain_promotion(context: Context, params: Mapping[str, Any]) -> Outcome:
     champion, challenger = decision.version("champion"), decision.version("challenger")
     expected = challenger if promote else champion
     actual = decision.after.aliases.get(PRODUCTION)
-    evidence = Evidence(file=decision.file)
     said = f"promocja {challenger}" if promote else f"zostaje {champion}"
-    if actual == expected:
-        return Outcome.passed(
-            f"decyzja ({said}) wykonana: {PRODUCTION} = {actual} po przebiegu", evidence
+    carried_out = actual == expected
+    lines = [
+        f"decyzja ({said}) wykonana: {PRODUCTION} = {actual} po przebiegu"
+        if carried_out
+        else f"decyzja mówi „{said}”, a {PRODUCTION} po przebiegu wskazuje {actual}"
+    ]
+    kept, line = _kept_on_noise(context, params)
+    lines.append(line)
+    evidence = Evidence(file=decision.file)
+    if carried_out and kept:
+        return Outcome.passed("; ".join(lines), evidence)
+    return Outcome.share(int(carried_out) + int(kept), 2, "; ".join(lines), evidence)
+
+
+def _kept_on_noise(context: Context, params: Mapping[str, Any]) -> tuple[bool, str]:
+    """Retraining for ``period`` on the copy 06.dryf left, whose target the grader
+    permuted: whether ``production`` stayed, and the message's part.
+
+    Raises:
+        NotRunnable: 06.dryf did not run in this grading, or its monitoring run failed.
+    """
+    run = session(context)
+    shifted = run.stages.get(SHIFTED)
+    if shifted is None or shifted.state is None:
+        raise NotRunnable(
+            "wymaga kopii z okresem przesuniętym przez narzędzie z 06.dryf, "
+            + (
+                f"którego przebieg się nie powiódł: {shifted.problem}"
+                if shifted
+                else "który nie był uruchomiony (pominięty albo wyłączony przez --classes)"
+            )
         )
-    return Outcome.failed(
-        f"decyzja mówi „{said}”, a {PRODUCTION} po przebiegu wskazuje {actual}", evidence
-    )
+    dag_id, file = declared_dag(context, params["dag"])
+    period = str(params["period"])
+    noise = f"na {period} z wymieszanym celem (06.dryf)"
+    with run.scratch("promotion-noise") as work:
+        registry = StudentRegistry(run, work, run.copy(work, shifted.state), params["commands"])
+        production = registry.listing().aliases.get(PRODUCTION)
+        _, problem, _ = run_dag(run, work, registry.repo, dag_id, file, [period])
+        after = registry.listing().aliases.get(PRODUCTION)
+    if problem:
+        return False, f"dotrenowanie {noise} nie powiodło się: {problem}"
+    if after != production:
+        return False, (
+            f"dotrenowanie {noise}: {PRODUCTION} zmienione z {production} na {after}, choć "
+            "cechy nic tam nie mówią o celu (ROC AUC obu modeli ≈ 0,5) — promuj tylko, gdy "
+            "challenger jest lepszy ponad szum (przedział ufności różnicy, margines)"
+        )
+    return True, f"dotrenowanie {noise}: {PRODUCTION} zostaje {production}"
 
 
 def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision:

@@ -113,7 +113,7 @@ def test_an_optional_entry_for_a_required_parameter_is_a_rubric_error():
     dryf = next(
         check for spec in raw["classes"] for check in spec["checks"] if check["id"] == "06.dryf"
     )
-    dryf["params"]["period"] = "projekt?:run.monitor"
+    dryf["params"]["period"] = "projekt?:run.retrain"
     with pytest.raises(RubricError) as caught:
         parse_rubric(raw)
     assert any("parametr `period` jest wymagany" in p for p in caught.value.problems)

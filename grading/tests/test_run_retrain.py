@@ -9,6 +9,7 @@ import json
 import pytest
 
 from grading.checks.base import Context
+from grading.checks.run_monitoring import SHIFTED
 from grading.checks.run_retrain import retrain_comparison, retrain_promotion
 from grading.model import NotRunnable, StudentError
 from grading.runs import StageResult
@@ -17,7 +18,30 @@ from grading.tests.repos import write_files
 pytestmark = pytest.mark.slow  # the student's registry commands run in the sandbox
 
 PERIOD = "2013-02"
-DAGS = {"train": {"id": "train_dag"}, "retrain": {"id": "retrain_dag"}}
+RETRAIN = {"id": "retrain_dag", "file": "dags/retrain.py"}
+DAGS = {"train": {"id": "train_dag"}, "retrain": RETRAIN}
+# The retraining DAG run on the copy 06.dryf left (09.promocja's forced path): it
+# promotes the challenger whatever the data, or leaves production alone.
+RETRAIN_DAG = """import subprocess, sys
+
+import pendulum
+from airflow.sdk import dag, task
+
+PROMOTES = {promotes}
+
+
+@dag(dag_id="retrain_dag", schedule=None, start_date=pendulum.datetime(2013, 1, 1))
+def retrain_dag():
+    @task
+    def retrain():
+        if PROMOTES:
+            subprocess.run([sys.executable, "registry.py", "promote", "v2"], check=True)
+
+    retrain()
+
+
+retrain_dag()
+"""
 
 
 def decision(promote=False, champion="v1", challenger="v2", rows=(500, 500), period=PERIOD):
@@ -31,41 +55,62 @@ def decision(promote=False, champion="v1", challenger="v2", rows=(500, 500), per
 @pytest.fixture
 def retrained(trained):
     """A session whose retraining stage registered v2 (trained up to ``window_end``)
-    next to the production v1 (up to 2013-02), wrote
-    ``record`` (none when None) and, with ``promote``, moved production to v2."""
+    next to the production v1 (up to 2013-02), wrote ``record`` (none when None) and,
+    with ``promote``, moved production to v2; with ``noise``, 06.dryf's copy is there
+    too (v2 registered, production v1) and the retraining DAG promotes on it when
+    ``noise`` is "promotes"."""
 
-    def start(record, promote=False, window_end="2013-03"):
-        context, params = trained()
+    def start(record, promote=False, window_end="2013-03", noise=None):
+        dag = {RETRAIN["file"]: RETRAIN_DAG.format(promotes=noise == "promotes")}
+        context, params = trained(files=dag)
         run = context.run
-        work = run.folder("retrain")
-        state = run.copy(work, run.stages["train"].state)
-        for command in [f"train {window_end}", *(["promote v2"] if promote else [])]:
-            argv = [".venv/bin/python", "registry.py", *command.split()]
-            assert run.sandbox(work).run(argv, state, 60).ok
+        stages = {"retrain": [f"train {window_end}", *(["promote v2"] if promote else [])]}
+        if noise:
+            stages[SHIFTED] = ["train 2013-03"]
+        for stage, commands in stages.items():
+            work = run.folder(stage)
+            state = run.copy(work, run.stages["train"].state)
+            for command in commands:
+                argv = [".venv/bin/python", "registry.py", *command.split()]
+                assert run.sandbox(work).run(argv, state, 60).ok
+            run.stages[stage] = StageResult(stage, state)
         if record is not None:
             files = {f"data/retraining/{PERIOD}/decision.json": json.dumps(record)}
-            write_files(state, files)
-        run.stages["retrain"] = StageResult("retrain_dag", state)
-        checks = {"dag": DAGS["retrain"], "commands": params["commands"], "period": PERIOD}
+            write_files(run.stages["retrain"].state, files)
+        checks = {"dag": RETRAIN, "commands": params["commands"], "period": PERIOD}
         return Context(context.files, {"dags": DAGS}, run), checks
 
     return start
 
 
-def test_a_decision_carried_out_on_the_same_rows_gets_both_points(retrained):
-    kept = retrained(decision())
+def test_a_decision_carried_out_and_no_promotion_on_noise_get_full_points(retrained):
+    kept = retrained(decision(), noise="keeps")
     assert retrain_comparison(*kept).score == 1
-    assert retrain_promotion(*kept).message.startswith("decyzja (zostaje v1) wykonana")
-    promoted = retrained(decision(promote=True), promote=True)
-    assert retrain_promotion(*promoted).score == 1
+    outcome = retrain_promotion(*kept)
+    assert outcome.score == 1, outcome.message
+    assert outcome.message == (
+        "decyzja (zostaje v1) wykonana: production = v1 po przebiegu; dotrenowanie na "
+        "2013-02 z wymieszanym celem (06.dryf): production zostaje v1"
+    )
 
 
-def test_a_decision_not_carried_out_loses_the_promotion_point(retrained):
-    said_promote = retrain_promotion(*retrained(decision(promote=True)))
-    assert said_promote.score == 0
-    assert "„promocja v2”, a production po przebiegu wskazuje v1" in said_promote.message
-    said_keep = retrain_promotion(*retrained(decision(promote=False), promote=True))
-    assert said_keep.score == 0 and "wskazuje v2" in said_keep.message
+def test_a_decision_not_carried_out_loses_half(retrained):
+    outcome = retrain_promotion(*retrained(decision(promote=True), noise="keeps"))
+    assert outcome.score == pytest.approx(1 / 2)
+    assert "„promocja v2”, a production po przebiegu wskazuje v1" in outcome.message
+
+
+def test_a_promotion_on_a_period_whose_target_is_noise_loses_half(retrained):
+    promoted = retrained(decision(promote=True), promote=True, noise="promotes")
+    outcome = retrain_promotion(*promoted)
+    assert outcome.score == pytest.approx(1 / 2)
+    assert "decyzja (promocja v2) wykonana" in outcome.message
+    assert "production zmienione z v1 na v2" in outcome.message
+
+
+def test_without_the_shifted_copy_of_06_dryf_the_promotion_is_skipped(retrained):
+    with pytest.raises(NotRunnable, match=r"06\.dryf"):
+        retrain_promotion(*retrained(decision()))
 
 
 @pytest.mark.parametrize(
