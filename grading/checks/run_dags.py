@@ -109,7 +109,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     if problem:
         run.stages[role] = StageResult(dag_id, None, problem)
         return outcome
-    run.stages[role] = StageResult(dag_id, repo)
+    run.stages[role] = StageResult(dag_id, repo, written=tuple(files))
     if not files:
         return Outcome.share(
             1,

@@ -10,5 +10,3 @@ from grading.checks.base import declare_run_check
 declare_run_check("training_gate_fails", required=("command",))
 # Monitoring of a shifted period.
 declare_run_check("monitor_shifted", required=("dag", "asset"))
-# The final report's numbers against the artifacts of the runs.
-declare_run_check("report_numbers", required=("report",))

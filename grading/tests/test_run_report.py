@@ -1,0 +1,177 @@
+"""The final report's numbers against the runs (``report_numbers``): how a number, a status
+and a version are found in the report, and the check on small student repositories whose
+report matches the registry and the monitoring run, or is stale."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from grading.checks.run_report import (
+    metric_line,
+    metric_values,
+    monitoring_summaries,
+    report_numbers,
+    status_line,
+    version_line,
+)
+from grading.checks.running import digest, written
+from grading.model import NotRunnable, StudentError
+from grading.runs import StageResult
+
+# Rows of the reference's final report (zajecia_10_prezentacja/raport_koncowy.md).
+REFERENCE = """\
+| 2013-07 | 29 425 | 0 | 29 425 | 34,8% | ok |
+Model produkcyjny **v0001** (hist_gradient_boosting), uczony na
+| 2013-07 | v0001 | ok | 0,780 | 0,782 | 7 z 34 | 0,07 |
+| 2013-08 | v0001 | warning | 0,748 | 0,782 | 6 z 34 | 0,04 |
+""".splitlines()
+AUC = 0.7796575888653643
+
+
+def test_the_reference_report_shows_its_version_auc_and_status():
+    assert version_line(REFERENCE, "v0001") == 2
+    assert metric_line(REFERENCE, "2013-07", [AUC]) == 3
+    assert status_line(REFERENCE, "2013-07", "ok") == 1  # the quality gate's row says ok too
+    assert metric_line(REFERENCE, "2013-08", [AUC]) is None
+    assert status_line(REFERENCE, "2013-08", "ok") is None
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0,780", "0.780", "0,78", "0.78", "0,7797", "0,77966", "**0,780**", "(0,78)", "0,780."],
+)
+def test_a_metric_rounded_to_2_or_more_decimals_with_comma_or_dot_is_found(written):
+    assert metric_line([f"| 2013-07 | {written} |"], "2013-07", [AUC]) == 1
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0,781", "0,779", "0,79", "0,8", "1", "78,0%", "0,7801", "10,780", "0,7807"],
+)
+def test_another_number_or_too_few_decimals_is_not_the_metric(written):
+    assert metric_line([f"2013-07: ROC AUC {written}"], "2013-07", [AUC]) is None
+
+
+def test_a_shorter_number_is_not_a_prefix_of_a_longer_one():
+    assert metric_line(["2013-07: 0,781"], "2013-07", [0.78]) is None
+    assert metric_line(["2013-07: 0,78"], "2013-07", [0.781]) == 1  # 0,781 rounded
+
+
+def test_the_metric_counts_only_on_a_line_naming_the_period():
+    lines = ["Monitoring 2013-07:", "ROC AUC 0,780", "| 2013-071 | 0,780 |", "| 2013-06 | 0,780 |"]
+    assert metric_line(lines, "2013-07", [AUC]) is None
+    assert metric_line(["| 2013-07-01 | 0,780 |"], "2013-07-01", [AUC]) == 1
+
+
+def test_a_line_listing_every_number_does_not_count():
+    every = " ".join(f"0,{n:02d}" for n in range(100))
+    assert metric_line([f"2013-07: {every}"], "2013-07", [AUC]) is None
+    assert status_line(["2013-07 ok warning alert"], "2013-07", "ok") is None
+    assert status_line(["2013-07: status ok / alert"], "2013-07", "alert") is None
+
+
+def test_a_status_is_a_whole_word_of_the_period_line_in_any_case():
+    assert status_line(["| 2013-07 | **OK** |"], "2013-07", "ok") == 1
+    assert status_line(["| 2013-07 | book | broken |"], "2013-07", "ok") is None
+    assert status_line(["Status: alert", "2013-07: ok"], "2013-07", "alert") is None
+
+
+def test_a_version_is_a_whole_name_and_a_bare_number_needs_v_or_wersja():
+    assert version_line(["wersje v10 i v11"], "v1") is None
+    assert version_line(["model `v1`."], "v1") == 1
+    assert version_line(["próg 3, 30 lotów, model 3"], "3") is None
+    assert version_line(["Wersja 3 w produkcji"], "3") == 1
+    assert version_line(["model v3"], "3") == 1
+
+
+def test_roc_auc_is_the_metric_else_every_non_integer_number():
+    entry = {"model": {"ROC-AUC": 0.78, "brier": 0.17}, "rows": 29425}
+    assert metric_values([entry]) == [0.78]
+    assert metric_values([{"mae": 12.5, "rmse": 20.25, "rows": 310}]) == [12.5, 20.25]
+    assert metric_values([0.5]) == [0.5]
+
+
+def test_the_monitoring_json_is_one_the_stage_wrote_naming_the_period(tmp_path):
+    files = {
+        "data/monitoring/2013-07.json": {"status": "ok", "performance": {"roc_auc": 0.78}},
+        "data/monitoring/index.json": {"status": "alert", "performance": {}},
+        "data/monitoring/manifest.json": {"rows": 3},
+        "data/monitoring/broken.json": "{",
+    }
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(data if isinstance(data, str) else json.dumps(data))
+    found = monitoring_summaries(tmp_path, sorted(files), "2013-07")
+    assert [name for name, _ in found] == ["data/monitoring/2013-07.json"]
+    assert [n for n, _ in monitoring_summaries(tmp_path, sorted(files), "2013-08")] == [
+        "data/monitoring/2013-07.json",
+        "data/monitoring/index.json",
+    ]
+
+
+# The check on a student repository: a registry (grading/tests/student_registry.py) whose
+# production version v1 has metrics for 2013-02, and a monitoring stage that wrote a JSON.
+METRICS = {"validation": {"roc_auc": 0.7}, "per_period": {"2013-02": {"roc_auc": 0.78012}}}
+REPORT = """\
+# Raport końcowy
+
+Model produkcyjny v1.
+
+| Okres | Status | ROC AUC |
+|---|---|---:|
+| 2013-02 | {status} | {auc} |
+"""
+
+
+def monitored(trained, report: str, status: str = "ok", metrics=METRICS):
+    """A session after the training stage and a monitoring stage that wrote its
+    summary, stored as the monitoring DAG's run stores it; the check's context and
+    parameters."""
+    context, params = trained(metrics=metrics, files={"raport.md": report})
+    run = context.run
+    work = run.folder("run-monitor_dag")
+    repo = run.copy(work, run.stages["train"].state)
+    before = digest(repo)
+    summary = repo / "data" / "monitoring" / "month=2013-02" / "summary.json"
+    summary.parent.mkdir(parents=True)
+    summary.write_text(json.dumps({"status": status, "performance": {"roc_auc": 0.7}}))
+    files = tuple(written(before, digest(repo)))
+    run.stages["monitor"] = StageResult("monitor_dag", repo, written=files)
+    dags = {"train": {"id": "train_dag"}, "monitor": {"id": "monitor_dag"}}
+    return replace(context, project={"dags": dags}), {**params, "report": "raport.md"}
+
+
+@pytest.mark.slow
+def test_a_report_made_from_the_artifacts_gets_every_point(trained):
+    context, params = monitored(trained, REPORT.format(status="ok", auc="0,780"))
+    outcome = report_numbers(context, params)
+    assert outcome.score == 1, outcome.message
+    assert "wersja produkcyjna v1 (wiersz 3)" in outcome.message
+    assert "status monitoringu 2013-02 ok (wiersz 7)" in outcome.message
+
+
+@pytest.mark.slow
+def test_a_stale_report_loses_the_parts_that_changed(trained):
+    context, params = monitored(trained, REPORT.format(status="ok", auc="0,74"), status="alert")
+    outcome = report_numbers(context, params)
+    assert outcome.score == pytest.approx(1 / 3)
+    assert "nie ma metryki z rejestru (metrics wersji v1 dla 2013-02): 0,7801" in outcome.message
+    assert "nie ma statusu monitoringu alert (z data/monitoring/month=2013-02/" in outcome.message
+    # Without the period in the registry, the monitoring run's performance is the metric.
+    context, params = monitored(trained, REPORT.format(status="ok", auc="0,70"), metrics={})
+    outcome = report_numbers(context, params)
+    assert outcome.score == 1, outcome.message
+    assert "(performance; rejestr nie ma metryk okresu 2013-02)" in outcome.message
+
+
+@pytest.mark.slow
+def test_no_monitoring_run_skips_and_no_report_fails(trained):
+    context, params = monitored(trained, REPORT)
+    del context.run.stages["monitor"]
+    with pytest.raises(NotRunnable, match=r"dags\.monitor"):
+        report_numbers(context, params)
+    with pytest.raises(StudentError, match=r"artifacts\.final_report: brak pliku brak\.md"):
+        report_numbers(context, {**params, "report": "brak.md"})
