@@ -21,9 +21,11 @@ from grading.checks.running import (
     declared_dags,
     digest,
     failure,
+    file_clock,
     read_result,
     script,
     session,
+    touched,
     written,
 )
 from grading.model import Evidence, NotRunnable, Outcome, StudentError
@@ -103,13 +105,14 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
         except StudentError as error:  # the next stages say why they cannot run
             run.stages[role] = StageResult(dag_id, None, error.message)
             raise
-    before = digest(repo)
+    started, before = file_clock(work), digest(repo)
     outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))
     if problem:
         run.stages[role] = StageResult(dag_id, None, problem)
         return outcome
-    run.stages[role] = StageResult(dag_id, repo, written=tuple(files))
+    rewritten = sorted({*files, *touched(repo, started)})
+    run.stages[role] = StageResult(dag_id, repo, written=tuple(rewritten))
     if not files:
         return Outcome.share(
             1,

@@ -5,6 +5,8 @@ report matches the registry and the monitoring run, or is stale."""
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from dataclasses import replace
 
 import pytest
@@ -17,7 +19,7 @@ from grading.checks.run_report import (
     status_line,
     version_line,
 )
-from grading.checks.running import digest, written
+from grading.checks.running import digest, file_clock, touched, written
 from grading.model import NotRunnable, StudentError
 from grading.runs import StageResult
 
@@ -112,9 +114,26 @@ def test_the_monitoring_json_is_one_the_stage_wrote_naming_the_period(tmp_path):
     ]
 
 
+def test_a_file_written_again_with_the_same_bytes_is_touched_and_a_copied_one_is_not(tmp_path):
+    source = tmp_path / "source"
+    (source / "raporty").mkdir(parents=True)
+    for name in ("a.json", "b.json"):
+        (source / "raporty" / name).write_text("{}")
+    time.sleep(0.05)  # the copy keeps the originals' times, older than the run's start
+    repo = tmp_path / "copy"
+    shutil.copytree(source, repo)
+    started, before = file_clock(tmp_path), digest(repo)
+    (repo / "raporty" / "a.json").write_text("{}")
+    (repo / "nowy.json").write_text("[]")
+    assert written(before, digest(repo)) == ["nowy.json"]
+    assert touched(repo, started) == ["nowy.json", "raporty/a.json"]
+
+
 # The check on a student repository: a registry (grading/tests/student_registry.py) whose
 # production version v1 has metrics for 2013-02, and a monitoring stage that wrote a JSON.
 METRICS = {"validation": {"roc_auc": 0.7}, "per_period": {"2013-02": {"roc_auc": 0.78012}}}
+SUMMARY = "data/monitoring/month=2013-02/summary.json"
+RAPORT = "raporty/2013-02.json"
 REPORT = """\
 # Raport końcowy
 
@@ -126,20 +145,22 @@ Model produkcyjny v1.
 """
 
 
-def monitored(trained, report: str, status: str = "ok", metrics=METRICS):
-    """A session after the training stage and a monitoring stage that wrote its
-    summary, stored as the monitoring DAG's run stores it; the check's context and
-    parameters."""
-    context, params = trained(metrics=metrics, files={"raport.md": report})
+def monitored(trained, report: str, status: str = "ok", metrics=METRICS, summary=SUMMARY):
+    """A session after the training stage and a monitoring stage that wrote its summary
+    to ``summary`` — its files recorded as the monitoring DAG's run (``dag_run``) records
+    them; the check's context and parameters. The repository commits
+    ``raporty/2013-02.json`` with status ok."""
+    committed = json.dumps({"status": "ok", "performance": {"roc_auc": 0.7}})
+    files = {"raport.md": report, "raporty/2013-02.json": committed}
+    context, params = trained(metrics=metrics, files=files)
     run = context.run
     work = run.folder("run-monitor_dag")
     repo = run.copy(work, run.stages["train"].state)
-    before = digest(repo)
-    summary = repo / "data" / "monitoring" / "month=2013-02" / "summary.json"
-    summary.parent.mkdir(parents=True)
-    summary.write_text(json.dumps({"status": status, "performance": {"roc_auc": 0.7}}))
-    files = tuple(written(before, digest(repo)))
-    run.stages["monitor"] = StageResult("monitor_dag", repo, written=files)
+    started, before = file_clock(work), digest(repo)
+    (repo / summary).parent.mkdir(parents=True, exist_ok=True)
+    (repo / summary).write_text(json.dumps({"status": status, "performance": {"roc_auc": 0.7}}))
+    files = sorted({*written(before, digest(repo)), *touched(repo, started)})
+    run.stages["monitor"] = StageResult("monitor_dag", repo, written=tuple(files))
     dags = {"train": {"id": "train_dag"}, "monitor": {"id": "monitor_dag"}}
     return replace(context, project={"dags": dags}), {**params, "report": "raport.md"}
 
@@ -151,6 +172,10 @@ def test_a_report_made_from_the_artifacts_gets_every_point(trained):
     assert outcome.score == 1, outcome.message
     assert "wersja produkcyjna v1 (wiersz 3)" in outcome.message
     assert "status monitoringu 2013-02 ok (wiersz 7)" in outcome.message
+    # A monitoring run that writes the committed summary again, with the same bytes.
+    context, params = monitored(trained, REPORT.format(status="ok", auc="0,780"), summary=RAPORT)
+    outcome = report_numbers(context, params)
+    assert outcome.score == 1, outcome.message
 
 
 @pytest.mark.slow
