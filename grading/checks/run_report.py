@@ -131,9 +131,9 @@ def _production(registry: StudentRegistry, period: str) -> tuple[str | None, lis
     try:
         listing = registry.listing()
         version = listing.aliases.get(PRODUCTION)
-        if version is None:
+        if not version or not version.strip():
             raise StudentError(
-                f"rejestr po treningu nie ma aliasu {PRODUCTION} (aliasy: "
+                f"rejestr po treningu nie ma aliasu {PRODUCTION} z nazwą wersji (aliasy: "
                 f"{', '.join(listing.aliases) or 'brak'})"
             )
         metrics = registry.show(version).get("metrics")
@@ -166,6 +166,8 @@ def _metric_part(
     summaries: list[tuple[str, dict]],
     problem: str,
 ) -> tuple[bool, str, int | None]:
+    if problem:
+        return False, f"nie da się odczytać metryk z rejestru: {problem}", None
     if entries:
         source = f"z rejestru (metrics wersji {version} dla {period})"
         values = metric_values(entries)
@@ -173,8 +175,6 @@ def _metric_part(
         # No registry numbers for the period: the monitoring run measured the same model.
         source = f"z {summaries[0][0]} (performance; rejestr nie ma metryk okresu {period})"
         values = metric_values([summaries[0][1]["performance"]])
-    elif problem:
-        return False, f"nie da się odczytać metryk z rejestru: {problem}", None
     else:
         return (
             False,

@@ -22,6 +22,7 @@ from grading.checks.run_report import (
 from grading.checks.running import digest, file_clock, touched, written
 from grading.model import NotRunnable, StudentError
 from grading.runs import StageResult
+from grading.tests.student_registry import COMMANDS
 
 # Rows of the reference's final report (zajecia_10_prezentacja/raport_koncowy.md).
 REFERENCE = """\
@@ -145,14 +146,16 @@ Model produkcyjny v1.
 """
 
 
-def monitored(trained, report: str, status: str = "ok", metrics=METRICS, summary=SUMMARY):
+def monitored(
+    trained, report: str, status: str = "ok", metrics=METRICS, summary=SUMMARY, **options
+):
     """A session after the training stage and a monitoring stage that wrote its summary
     to ``summary`` — its files recorded as the monitoring DAG's run (``dag_run``) records
     them; the check's context and parameters. The repository commits
     ``raporty/2013-02.json`` with status ok."""
     committed = json.dumps({"status": "ok", "performance": {"roc_auc": 0.7}})
     files = {"raport.md": report, "raporty/2013-02.json": committed}
-    context, params = trained(metrics=metrics, files=files)
+    context, params = trained(metrics=metrics, files=files, **options)
     run = context.run
     work = run.folder("run-monitor_dag")
     repo = run.copy(work, run.stages["train"].state)
@@ -190,6 +193,18 @@ def test_a_stale_report_loses_the_parts_that_changed(trained):
     outcome = report_numbers(context, params)
     assert outcome.score == 1, outcome.message
     assert "(performance; rejestr nie ma metryk okresu 2013-02)" in outcome.message
+
+
+@pytest.mark.slow
+def test_a_registry_that_cannot_be_read_leaves_only_the_status(trained):
+    table = {**COMMANDS, "registry_list": "echo wersja aliasy"}
+    report = REPORT.format(status="ok", auc="0,780")
+    context, params = monitored(trained, report, commands=table)
+    outcome = report_numbers(context, params)
+    assert outcome.score == pytest.approx(1 / 3)
+    assert "nie da się odczytać metryk z rejestru: commands.registry_list nie wypisał JSON-a" in (
+        outcome.message
+    )
 
 
 @pytest.mark.slow
