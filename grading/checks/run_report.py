@@ -67,10 +67,11 @@ def report_numbers(context: Context, params: Mapping[str, Any]) -> Outcome:
     summaries = monitoring_summaries(monitored, run.stages["monitor"].written, period)
     with registry_copy(context, params, history=False) as registry:
         version, entries, registry_problem = _production(registry, period)
+    metric = _metric_part(lines, period, version, entries, summaries, registry_problem)
     parts = [
         _version_part(lines, version, registry_problem),
-        _metric_part(lines, period, version, entries, summaries, registry_problem),
-        _status_part(lines, period, summaries),
+        metric,
+        _status_part(lines, period, summaries, metric[2]),
     ]
     # The monitoring JSON is in the grader's copy, not in the repository: the messages
     # name it, the evidence does not.
@@ -198,7 +199,7 @@ def _metric_part(
 
 
 def _status_part(
-    lines: list[str], period: str, summaries: list[tuple[str, dict]]
+    lines: list[str], period: str, summaries: list[tuple[str, dict]], metric: int | None
 ) -> tuple[bool, str, int | None]:
     if not summaries:
         return (
@@ -217,13 +218,14 @@ def _status_part(
             None,
         )
     status, source = statuses[0], summaries[0][0]
-    line = status_line(lines, period, status)
+    line = status_line(lines, period, status, metric)
     if line is None:
         return (
             False,
             f"w żadnym wierszu raportu z okresem {period} nie ma statusu monitoringu "
             f"{status} (z {source} przebiegu w piaskownicy) jako jedynego z: "
-            f"{', '.join(STATUSES)}",
+            f"{', '.join(STATUSES)}"
+            + (f" — wiersz {metric} z metryką okresu ma inny status" if metric else ""),
             None,
         )
     return True, f"status monitoringu {period} {status} (wiersz {line})", line
@@ -289,10 +291,18 @@ def metric_line(lines: list[str], period: str, values: list[float]) -> int | Non
     return None
 
 
-def status_line(lines: list[str], period: str, status: str) -> int | None:
-    """The first line naming ``period`` whose only status word is ``status`` (a line
-    listing ok, warning and alert says nothing)."""
-    for number, line in period_lines(lines, period):
+def status_line(
+    lines: list[str], period: str, status: str, metric: int | None = None
+) -> int | None:
+    """The line naming ``period`` whose only status word is ``status`` (a line listing
+    ok, warning and alert says nothing). A status on line ``metric`` — where the period's
+    metric is — decides alone: another column of the period, a quality gate's ``ok``,
+    is not the monitoring status."""
+    if metric is not None and STATUS_WORD.search(lines[metric - 1]):
+        candidates: Iterator[tuple[int, str]] = iter([(metric, lines[metric - 1])])
+    else:
+        candidates = period_lines(lines, period)
+    for number, line in candidates:
         if {word.lower() for word in STATUS_WORD.findall(line)} == {status}:
             return number
     return None

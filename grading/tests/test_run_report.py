@@ -37,7 +37,10 @@ AUC = 0.7796575888653643
 def test_the_reference_report_shows_its_version_auc_and_status():
     assert version_line(REFERENCE, "v0001") == 2
     assert metric_line(REFERENCE, "2013-07", [AUC]) == 3
-    assert status_line(REFERENCE, "2013-07", "ok") == 1  # the quality gate's row says ok too
+    assert status_line(REFERENCE, "2013-07", "ok", 3) == 3
+    # Without the metric's line the quality gate's ok of the data table counts.
+    assert status_line(REFERENCE, "2013-07", "ok") == 1
+    assert status_line(REFERENCE, "2013-07", "alert", 3) is None
     assert metric_line(REFERENCE, "2013-08", [AUC]) is None
     assert status_line(REFERENCE, "2013-08", "ok") is None
 
@@ -74,6 +77,13 @@ def test_a_line_listing_every_number_does_not_count():
     assert metric_line([f"2013-07: {every}"], "2013-07", [AUC]) is None
     assert status_line(["2013-07 ok warning alert"], "2013-07", "ok") is None
     assert status_line(["2013-07: status ok / alert"], "2013-07", "alert") is None
+
+
+def test_the_status_on_the_metric_line_decides_when_it_has_one():
+    lines = ["| 2013-07 | jakość danych: ok |", "| 2013-07 | alert | 0,780 |", "2013-07: ok"]
+    assert status_line(lines, "2013-07", "ok", 2) is None
+    assert status_line(lines, "2013-07", "alert", 2) == 2
+    assert status_line(["| 2013-07 | 0,780 |", "Status 2013-07: ok"], "2013-07", "ok", 1) == 2
 
 
 def test_a_status_is_a_whole_word_of_the_period_line_in_any_case():
