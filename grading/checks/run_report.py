@@ -122,7 +122,7 @@ def monitoring_summaries(
             and isinstance(data.get("performance"), Mapping)
         ):
             found.append((name, data))
-    named = [(n, d) for n, d in found if period in n or period in map(str, d.values())]
+    named = [(n, d) for n, d in found if period in n or period in d.values()]
     return named or found
 
 
