@@ -98,6 +98,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     earlier = run.before(role, declared_dags(context))
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
+    started = file_clock(work)  # the copy keeps its files' times: newer ones are the stage's
     if "traffic" in params:
         try:
             for period in periods:
@@ -105,7 +106,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
         except StudentError as error:  # the next stages say why they cannot run
             run.stages[role] = StageResult(dag_id, None, error.message)
             raise
-    started, before = file_clock(work), digest(repo)
+    before = digest(repo)
     outcome, problem = _run(run, work, repo, dag_id, file, [str(p) for p in periods])
     files = written(before, digest(repo))
     if problem:
