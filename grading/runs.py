@@ -55,11 +55,14 @@ class RunSettings:
 @dataclass
 class StageResult:
     """What a pipeline check left: the copy after a successful run of ``dag_id``, or why
-    it failed."""
+    it failed; ``written`` — the files (relative POSIX paths) its runs added or changed
+    in the copy, so that a later check reads what this stage produced, not what was
+    committed."""
 
     dag_id: str
     state: Path | None
     problem: str = ""
+    written: tuple[str, ...] = ()
 
 
 class RunSession:

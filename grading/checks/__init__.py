@@ -22,6 +22,7 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     run_notebooks,
     run_production_api,
     run_registry,
+    run_report,
     run_retrain,
     run_tests,
 )

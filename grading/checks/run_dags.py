@@ -21,9 +21,11 @@ from grading.checks.running import (
     declared_dags,
     digest,
     failure,
+    file_clock,
     read_result,
     script,
     session,
+    touched,
     written,
 )
 from grading.model import Evidence, NotRunnable, Outcome, StudentError
@@ -96,6 +98,7 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     earlier = run.before(role, declared_dags(context))
     work = run.folder(f"run-{dag_id}")
     repo = run.copy(work, earlier)
+    started = file_clock(work)  # the copy keeps its files' times: newer ones are the stage's
     if "traffic" in params:
         try:
             for period in periods:
@@ -109,7 +112,8 @@ def dag_run(context: Context, params: Mapping[str, Any]) -> Outcome:
     if problem:
         run.stages[role] = StageResult(dag_id, None, problem)
         return outcome
-    run.stages[role] = StageResult(dag_id, repo)
+    rewritten = sorted({*files, *touched(repo, started)})
+    run.stages[role] = StageResult(dag_id, repo, written=tuple(rewritten))
     if not files:
         return Outcome.share(
             1,

@@ -140,7 +140,7 @@ def registry_metadata(context: Context, params: Mapping[str, Any]) -> Outcome:
         model = _model_path(registry, record)
         actual = file_sha256(model) if model is not None and model.is_file() else None
     parts = {
-        "metryki (liczby w metrics)": any(_numbers(record.get("metrics"))),
+        "metryki (liczby w metrics)": any(json_numbers(record.get("metrics"))),
         "metryki per okres (metrics z kluczami RRRR-MM)": _per_period(record.get("metrics")),
         "okno danych (train_months)": _window(record.get("train_months")),
         "sumy kontrolne danych (data_checksums)": _checksums(record.get("data_checksums")),
@@ -302,7 +302,7 @@ def _flip_a_byte(path: Path) -> None:
         handle.write(bytes([byte[0] ^ 0xFF]))
 
 
-def _numbers(value: Any) -> Iterator[float]:
+def json_numbers(value: Any) -> Iterator[float]:
     """Every number in a nested JSON value (booleans are not numbers)."""
     if isinstance(value, bool):
         return
@@ -310,19 +310,27 @@ def _numbers(value: Any) -> Iterator[float]:
         yield value
     elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _numbers(item)
+            yield from json_numbers(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _numbers(item)
+            yield from json_numbers(item)
+
+
+def period_tables(metrics: Any) -> Iterator[Mapping[str, Any]]:
+    """Every mapping in ``metrics`` keyed by periods (``{"2013-07": {…}}``): the
+    metrics per period, wherever the registry nests them."""
+    if not isinstance(metrics, Mapping):
+        return
+    if metrics and all(isinstance(k, str) and PERIOD.match(k) for k in metrics):
+        yield metrics
+        return
+    for value in metrics.values():
+        yield from period_tables(value)
 
 
 def _per_period(metrics: Any) -> bool:
     """Somewhere in ``metrics`` a mapping keyed by periods (``2013-07``) holding numbers."""
-    if not isinstance(metrics, Mapping):
-        return False
-    if metrics and all(isinstance(k, str) and PERIOD.match(k) for k in metrics):
-        return any(_numbers(metrics))
-    return any(_per_period(value) for value in metrics.values())
+    return any(any(json_numbers(table)) for table in period_tables(metrics))
 
 
 def _window(months: Any) -> bool:

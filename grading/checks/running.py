@@ -15,7 +15,7 @@ import os
 import shlex
 import stat
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -107,18 +107,43 @@ def digest(root: Path) -> dict[str, str]:
     git's files, the environment and caches; symbolic links by their target, never
     followed; FIFOs, sockets and devices left out (reading a FIFO would block)."""
     found = {}
+    for relative, path, status in _work_files(root):
+        if stat.S_ISLNK(status.st_mode):
+            found[relative] = f"link:{path.readlink()}"
+        elif stat.S_ISREG(status.st_mode):
+            found[relative] = file_sha256(path)
+    return found
+
+
+def file_clock(folder: Path) -> float:
+    """Now, as the kernel stamps the modification time of a file in ``folder``: its
+    coarse clock runs a few milliseconds behind ``time.time()``, so a file written right
+    after ``time.time()`` may look older; ``folder``'s own time, set to now, does not."""
+    os.utime(folder)
+    return folder.stat().st_mtime
+
+
+def touched(root: Path, since: float) -> list[str]:
+    """The regular files under ``root`` modified at ``since`` (:func:`file_clock`) or
+    later, as :func:`digest` names them: what a run wrote even when the bytes stayed the
+    same (a committed report written again) — a copy keeps its files' modification
+    times."""
+    return sorted(
+        relative
+        for relative, _, status in _work_files(root)
+        if stat.S_ISREG(status.st_mode) and status.st_mtime >= since
+    )
+
+
+def _work_files(root: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
+    """(relative POSIX path, path, lstat) of everything under ``root`` but git's files,
+    the environment and caches; links to folders are not followed."""
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in NOT_WORK]
         base = Path(folder)
         for name in names + [n for n in subfolders if (base / n).is_symlink()]:
             path = base / name
-            relative = path.relative_to(root).as_posix()
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
-                found[relative] = f"link:{path.readlink()}"
-            elif stat.S_ISREG(mode):
-                found[relative] = file_sha256(path)
-    return found
+            yield path.relative_to(root).as_posix(), path, path.lstat()
 
 
 def file_sha256(path: Path) -> str:

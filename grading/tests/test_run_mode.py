@@ -432,6 +432,8 @@ def test_dag_runs_are_real_and_a_rerun_that_duplicates_data_fails(session, own_m
     # The preprocessing run works on the copy the ingest runs left, data included.
     features = dag_run(context, {"dag": dags["preprocess"], "periods": periods})
     assert features.score == 1 and "data/features.csv" in features.message
+    # The stage records what its runs wrote, for the checks that read it (10.liczby).
+    assert "data/features.csv" in context.run.stages["preprocess"].written
     train = dag_run(context, {"dag": dags["train"], "periods": "2013-02"})
     assert train.score == 0
     assert "dla 2013-02: stan failed, zadania nieudane: fail" in train.message
