@@ -23,11 +23,10 @@ JSON files the run wrote in the copy (06.raport's contract: ok, warning or alert
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
@@ -53,6 +52,7 @@ from grading.checks.running import (
     failure,
     session,
     written,
+    written_json,
 )
 from grading.model import Evidence, NotRunnable, Outcome, StudentError
 from grading.polish import plural, shown
@@ -63,8 +63,6 @@ SEED = 6
 # The session's stage key of the copy with the shifted period, monitored.
 SHIFTED = "monitor_shifted"
 ALERT = "alert"
-# A status file larger than this is not a summary; it is left unread.
-MAX_STATUS_BYTES = 5 * 2**20
 NAME = re.compile(r"[^\W\d]\w*")
 
 
@@ -242,20 +240,11 @@ def _take_in(
 def _statuses(repo: Path, names: list[str]) -> list[tuple[str, Any]]:
     """(file, status) of each JSON file among ``names`` (written by the run) whose
     top level has a ``status`` field."""
-    found = []
-    for name in names:
-        path = repo / name
-        if PurePosixPath(name).suffix != ".json" or housekeeping(name) or path.is_symlink():
-            continue
-        try:
-            if path.stat().st_size > MAX_STATUS_BYTES:
-                continue
-            content = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            continue
-        if isinstance(content, dict) and "status" in content:
-            found.append((name, content["status"]))
-    return found
+    return [
+        (name, content["status"])
+        for name, content in written_json(repo, names)
+        if not housekeeping(name) and isinstance(content, dict) and "status" in content
+    ]
 
 
 def _status_line(statuses: list[tuple[str, Any]]) -> tuple[bool, str]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
@@ -36,10 +36,9 @@ from grading.checks.run_registry import (
     period_tables,
     registry_copy,
 )
-from grading.checks.running import declared_dags, session
+from grading.checks.running import declared_dags, session, written_json
 from grading.checks.text import numbers
 from grading.model import Evidence, Outcome, StudentError
-from grading.repo_files import RepoFiles
 
 STATUSES = ("ok", "warning", "alert")
 MIN_DECIMALS = 2
@@ -107,21 +106,13 @@ def monitoring_summaries(
     """The monitoring JSONs (``status`` and ``performance``) the monitoring stage wrote
     in its copy; those naming ``period`` in their path or a top-level value when some
     do (a stage may also rewrite an index of all periods)."""
-    files = RepoFiles(state)
-    found = []
-    for name in written:
-        if PurePosixPath(name).suffix != ".json":
-            continue
-        try:
-            data = files.read_json(name)
-        except StudentError:
-            continue  # not a summary; what a summary must be is 06.raport's business
-        if (
-            isinstance(data, dict)
-            and data.get("status") in STATUSES
-            and isinstance(data.get("performance"), Mapping)
-        ):
-            found.append((name, data))
+    found = [
+        (name, data)
+        for name, data in written_json(state, written)
+        if isinstance(data, dict)
+        and data.get("status") in STATUSES
+        and isinstance(data.get("performance"), Mapping)
+    ]
     named = [(n, d) for n, d in found if period in n or period in d.values()]
     return named or found
 

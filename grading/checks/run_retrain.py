@@ -17,17 +17,16 @@ period's target is permuted, must leave ``production`` as it was.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from grading.checks.base import Context, run_check
 from grading.checks.run_dags import declared_dag, run_dag
 from grading.checks.run_monitoring import SHIFTED
 from grading.checks.run_registry import PRODUCTION, Listing, StudentRegistry
-from grading.checks.running import declared_dags, digest, session, written
+from grading.checks.running import declared_dags, session, written_json
 from grading.model import Evidence, NotRunnable, Outcome, StudentError
 from grading.polish import shown
 
@@ -198,7 +197,7 @@ def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision
 
     def read() -> Decision | StudentError:
         try:
-            file, record = _record(after, before)
+            file, record = _record(after, run.stages["retrain"].written)
             with run.scratch("decision-before") as work:
                 earlier = StudentRegistry(run, work, run.copy(work, before), commands).listing()
             with run.scratch("decision-after") as work:
@@ -219,23 +218,18 @@ def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision
     return decision
 
 
-def _record(after: Path, before: Path | None) -> tuple[str, dict[str, Any]]:
-    """The JSON file the retraining run wrote (new or changed against the copy it started
-    from) that holds ``champion`` and ``challenger`` objects with a ``version``."""
-    earlier = digest(before) if before is not None else {}
-    found = []
-    for name in written(earlier, digest(after)):
-        if PurePosixPath(name).suffix != ".json":
-            continue
-        try:
-            record = json.loads((after / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and all(
+def _record(after: Path, written: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The JSON file among those the retraining run ``written`` (added or changed) in its
+    copy ``after`` that holds ``champion`` and ``challenger`` objects with a ``version``."""
+    found = [
+        (name, record)
+        for name, record in written_json(after, written)
+        if isinstance(record, dict)
+        and all(
             isinstance(record.get(role), dict) and isinstance(record[role].get("version"), str)
             for role in ROLES
-        ):
-            found.append((name, record))
+        )
+    ]
     if not found:
         raise StudentError(
             "przebieg dotrenowania nie zapisał decyzji: pliku JSON z obiektami champion i "

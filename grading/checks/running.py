@@ -15,13 +15,14 @@ import os
 import shlex
 import stat
 import string
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grading.checks.base import Context
 from grading.model import Evidence, StudentError
 from grading.polish import shown
+from grading.repo_files import RepoFiles
 from grading.runs import SCRIPTS, RunSession
 from grading.sandbox import Completed
 
@@ -158,6 +159,21 @@ def file_sha256(path: Path) -> str:
 def written(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
     """The files new or changed between two digests."""
     return sorted(name for name, sha in after.items() if before.get(name) != sha)
+
+
+def written_json(state: Path, names: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """(name, parsed content) of each ``.json`` file among ``names`` (what a stage wrote,
+    relative POSIX paths) in the copy ``state``, read with :class:`RepoFiles`' limits
+    (size, symbolic links out of the copy); files that do not read as JSON are left out:
+    what a file must hold is the asking check's business."""
+    files = RepoFiles(state)
+    for name in names:
+        if PurePosixPath(name).suffix != ".json":
+            continue
+        try:
+            yield name, files.read_json(name)
+        except StudentError:
+            continue
 
 
 def failure(what: str, completed: Completed, evidence_command: str) -> tuple[str, Evidence]:

@@ -76,7 +76,9 @@ def retrained(trained):
             run.stages[stage] = StageResult(stage, state)
         if record is not None:
             files = {f"data/retraining/{PERIOD}/decision.json": json.dumps(record)}
-            write_files(run.stages["retrain"].state, files)
+            state = run.stages["retrain"].state
+            write_files(state, files)
+            run.stages["retrain"] = StageResult("retrain", state, written=tuple(files))
         checks = {"dag": RETRAIN, "commands": params["commands"], "period": PERIOD}
         return Context(context.files, {"dags": DAGS}, run), checks
 
