@@ -72,6 +72,16 @@ NAME = re.compile(r"[^\W\d]\w*")
     optional=("drift_column", "timeout"),
 )
 def monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
+    """The copy it leaves, or why there is none, is the session's stage :data:`SHIFTED`."""
+    try:
+        return _monitor_shifted(context, params)
+    except (StudentError, NotRunnable) as error:
+        reason = error.message if isinstance(error, StudentError) else str(error)
+        session(context).stages[SHIFTED] = StageResult("", None, reason)
+        raise
+
+
+def _monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     dag_id, file = declared_dag(context, params["dag"])
     files = source_files(context, params["source"])
@@ -93,7 +103,6 @@ def monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
     try:
         _take_in(run, work, repo, params, {**files, name: data}, period)
     except StudentError as error:  # say what the data went through
-        run.stages[SHIFTED] = StageResult(dag_id, None, error.message)
         raise StudentError(f"{shift}; {error.message}", error.evidence) from None
     before = digest(repo)
     outcome, problem, runs = run_dag(run, work, repo, dag_id, file, [period])
@@ -219,7 +228,8 @@ def _take_in(
     if name not in hits:
         raise StudentError(
             f"pobieranie dla {period} udane, ale serwer narzędzia nie dostał żądania {name} — "
-            "polecenie ma pobierać pliki spod adresu {source}",
+            "polecenie ma pobierać pliki spod adresu {source} i zastąpić partycję okresu, "
+            "także gdy już jest (pobieranie, które pomija gotowy okres, go nie pobierze)",
             Evidence(command=str(params["ingest"])),
         )
     argv = command_argv(str(params["preprocess"]), "commands.preprocess", month=period)

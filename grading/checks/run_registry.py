@@ -142,7 +142,7 @@ def registry_metadata(context: Context, params: Mapping[str, Any]) -> Outcome:
     parts = {
         "metryki (liczby w metrics)": any(json_numbers(record.get("metrics"))),
         "metryki per okres (metrics z kluczami RRRR-MM)": _per_period(record.get("metrics")),
-        "okno danych (train_months)": _window(record.get("train_months")),
+        "okno danych (train_months)": is_window(record.get("train_months")),
         "sumy kontrolne danych (data_checksums)": _checksums(record.get("data_checksums")),
         "suma pliku modelu (model_sha256 = SHA-256 pliku model_path)": actual is not None
         and _bare(record.get("model_sha256")) == actual,
@@ -245,12 +245,18 @@ def registry_copy(
     """The check's own copy of the registry: the one the training stage left, or with
     ``history`` the one with a second training run (made once per grading)."""
     run = session(context)
-    commands = params["commands"]
-    if not isinstance(commands, Mapping):
-        raise StudentError("projekt.yaml: commands musi być słownikiem poleceń")
+    commands = declared_commands(params)
     state = _history(context, params) if history else run.after("train", declared_dags(context))
     with run.scratch("registry") as work:
         yield StudentRegistry(run, work, run.copy(work, state), commands)
+
+
+def declared_commands(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The check's ``commands`` parameter (``projekt:commands``), which must be a mapping."""
+    commands = params["commands"]
+    if not isinstance(commands, Mapping):
+        raise StudentError("projekt.yaml: commands musi być słownikiem poleceń")
+    return commands
 
 
 def _history(context: Context, params: Mapping[str, Any]) -> Path | None:
@@ -303,29 +309,35 @@ def _flip_a_byte(path: Path) -> None:
 
 
 def json_numbers(value: Any) -> Iterator[float]:
-    """Every number in a nested JSON value (booleans are not numbers)."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int | float):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from json_numbers(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from json_numbers(item)
+    """Every number in a nested JSON value, in document order (booleans are not
+    numbers). Walked with a stack, not recursion: a student's JSON may nest deeper
+    than Python's recursion limit."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int | float):
+            yield item
+        elif isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def period_tables(metrics: Any) -> Iterator[Mapping[str, Any]]:
     """Every mapping in ``metrics`` keyed by periods (``{"2013-07": {…}}``): the
-    metrics per period, wherever the registry nests them."""
-    if not isinstance(metrics, Mapping):
-        return
-    if metrics and all(isinstance(k, str) and PERIOD.match(k) for k in metrics):
-        yield metrics
-        return
-    for value in metrics.values():
-        yield from period_tables(value)
+    metrics per period, wherever the registry nests them (walked with a stack, as
+    :func:`json_numbers`)."""
+    stack = [metrics]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, Mapping):
+            continue
+        if item and all(isinstance(k, str) and PERIOD.match(k) for k in item):
+            yield item
+        else:
+            stack.extend(reversed(list(item.values())))
 
 
 def _per_period(metrics: Any) -> bool:
@@ -333,7 +345,8 @@ def _per_period(metrics: Any) -> bool:
     return any(any(json_numbers(table)) for table in period_tables(metrics))
 
 
-def _window(months: Any) -> bool:
+def is_window(months: Any) -> bool:
+    """A training window: a non-empty list of periods (``2013-01``, ``2013-01-07``)."""
     return (
         isinstance(months, list)
         and bool(months)

@@ -17,8 +17,9 @@ and looks for them in the report, a third of the points each: the version's name
 anywhere; the metric, rounded to 2 decimals or more (decimal comma or dot), and the
 status, as the only status word, each on a line (a table row, a sentence) that names
 the period. The period's line is what keeps a list of every number from 0,00 to 0,99
-from passing; a line with more than :data:`MAX_DECIMALS_ON_LINE` decimals does not
-count either.
+from passing: a line with more than :data:`MAX_DECIMALS_ON_LINE` decimals does not count,
+nor do the period's lines when together they show more than
+:data:`MAX_DECIMALS_FOR_PERIOD`, or more than one status.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ MIN_DECIMALS = 2
 # A table row of a period holds a few metrics; a line with more decimals than this is a
 # list of numbers, not a report of one.
 MAX_DECIMALS_ON_LINE = 12
+# A report names a period on a few lines (a data table, monitoring, a decision).
+MAX_DECIMALS_FOR_PERIOD = 24
 # A float printed with many decimals is off by its binary representation.
 SLACK = 1e-9
 STATUS_WORD = re.compile(r"(?<!\w)(" + "|".join(STATUSES) + r")(?!\w)", re.IGNORECASE)
@@ -232,16 +235,25 @@ def metric_values(entries: list[Any]) -> list[float]:
 
 
 def _roc_auc(value: Any) -> Iterator[float]:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if re.sub(r"[\W_]", "", str(key)).lower() == "rocauc":
-                if isinstance(item, int | float) and not isinstance(item, bool):
-                    yield float(item)
-            else:
-                yield from _roc_auc(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _roc_auc(item)
+    """The numbers under a ``roc_auc`` key (any case, ``-``, ``_`` or spaces) anywhere in
+    ``value`` (walked with a stack: a student's JSON may nest very deep)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, Mapping):
+            for key, inner in reversed(list(item.items())):
+                if re.sub(r"[\W_]", "", str(key)).lower() != "rocauc":
+                    stack.append(inner)
+                elif isinstance(inner, int | float) and not isinstance(inner, bool):
+                    stack.append(AUC(float(inner)))
+        elif isinstance(item, AUC):
+            yield float(item)
+
+
+class AUC(float):
+    """A number found under a ``roc_auc`` key (told apart on :func:`_roc_auc`'s stack)."""
 
 
 def written_decimals(line: str) -> list[tuple[float, int]]:
@@ -272,9 +284,13 @@ def period_lines(lines: list[str], period: str) -> Iterator[tuple[int, str]]:
 
 
 def metric_line(lines: list[str], period: str, values: list[float]) -> int | None:
-    """The first line naming ``period`` that shows one of ``values``."""
-    for number, line in period_lines(lines, period):
-        written = written_decimals(line)
+    """The first line naming ``period`` that shows one of ``values``; none when the
+    period's lines together show more than :data:`MAX_DECIMALS_FOR_PERIOD` decimals (a
+    list of every number, spread over lines, is no result)."""
+    found = [(number, written_decimals(line)) for number, line in period_lines(lines, period)]
+    if sum(1 for _, written in found for _, d in written if d) > MAX_DECIMALS_FOR_PERIOD:
+        return None
+    for number, written in found:
         if sum(1 for _, decimals in written if decimals) > MAX_DECIMALS_ON_LINE:
             continue
         if any(shows(v, w, d) for v in values for w, d in written):
@@ -288,15 +304,16 @@ def status_line(
     """The line naming ``period`` whose only status word is ``status`` (a line listing
     ok, warning and alert says nothing). A status on line ``metric`` — where the period's
     metric is — decides alone: another column of the period, a quality gate's ``ok``,
-    is not the monitoring status."""
+    is not the monitoring status. Otherwise every status the period's lines show must be
+    ``status``: lines giving the period each status in turn say nothing either."""
     if metric is not None and STATUS_WORD.search(lines[metric - 1]):
-        candidates: Iterator[tuple[int, str]] = iter([(metric, lines[metric - 1])])
+        candidates = [(metric, lines[metric - 1])]
     else:
-        candidates = period_lines(lines, period)
-    for number, line in candidates:
-        if {word.lower() for word in STATUS_WORD.findall(line)} == {status}:
-            return number
-    return None
+        candidates = list(period_lines(lines, period))
+    shown = {n: {w.lower() for w in STATUS_WORD.findall(line)} for n, line in candidates}
+    if set().union(*shown.values()) != {status}:
+        return None
+    return next(number for number, words in shown.items() if words == {status})
 
 
 def version_line(lines: list[str], version: str) -> int | None:

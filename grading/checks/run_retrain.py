@@ -25,9 +25,15 @@ from typing import Any
 from grading.checks.base import Context, run_check
 from grading.checks.run_dags import declared_dag, run_dag
 from grading.checks.run_monitoring import SHIFTED
-from grading.checks.run_registry import PRODUCTION, Listing, StudentRegistry
+from grading.checks.run_registry import (
+    PRODUCTION,
+    Listing,
+    StudentRegistry,
+    declared_commands,
+    is_window,
+)
 from grading.checks.running import declared_dags, session, written_json
-from grading.model import Evidence, NotRunnable, Outcome, StudentError
+from grading.model import Evidence, Outcome, StudentError
 from grading.polish import shown
 
 CONTRACT = "format w grading/README.md, „Decyzja o dotrenowaniu”"
@@ -141,31 +147,24 @@ def retrain_promotion(context: Context, params: Mapping[str, Any]) -> Outcome:
 
 
 def _kept_on_noise(context: Context, params: Mapping[str, Any]) -> tuple[bool, str]:
-    """Retraining for ``period`` on the copy 06.dryf left, whose target the grader
-    permuted: whether ``production`` stayed, and the message's part.
-
-    Raises:
-        NotRunnable: 06.dryf did not run in this grading, or its monitoring run failed.
-    """
+    """Retraining for ``period`` on the copy 06.dryf left (after monitoring, with the
+    period's target permuted; no live-quality output): whether the run succeeded and
+    left ``production`` as it was, and the message's part."""
     run = session(context)
-    shifted = run.stages.get(SHIFTED)
-    if shifted is None or shifted.state is None:
-        raise NotRunnable(
-            "wymaga kopii z okresem przesuniętym przez narzędzie z 06.dryf, "
-            + (
-                f"którego przebieg się nie powiódł: {shifted.problem}"
-                if shifted
-                else "który nie był uruchomiony (pominięty albo wyłączony przez --classes)"
-            )
-        )
-    dag_id, file = declared_dag(context, params["dag"])
     period = str(params["period"])
     noise = f"na {period} z wymieszanym celem (06.dryf)"
+    shifted = run.stages.get(SHIFTED)
+    if shifted is None or shifted.state is None:
+        why = shifted.problem if shifted else "nie był uruchomiony (np. --classes bez 06)"
+        return False, f"dotrenowania {noise} nie dało się sprawdzić: 06.dryf {why}"
+    dag_id, file = declared_dag(context, params["dag"])
     with run.scratch("promotion-noise") as work:
         registry = StudentRegistry(run, work, run.copy(work, shifted.state), params["commands"])
         production = registry.listing().aliases.get(PRODUCTION)
         _, problem, _ = run_dag(run, work, registry.repo, dag_id, file, [period])
         after = registry.listing().aliases.get(PRODUCTION)
+    if production is None:
+        return False, f"dotrenowanie {noise}: rejestr nie ma aliasu {PRODUCTION}"
     if problem:
         return False, f"dotrenowanie {noise} nie powiodło się: {problem}"
     if after != production:
@@ -191,9 +190,7 @@ def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision
     if after is None:
         raise StudentError("projekt.yaml nie deklaruje DAG-a dags.retrain")
     before = run.before("retrain", dags)
-    commands = params["commands"]
-    if not isinstance(commands, Mapping):
-        raise StudentError("projekt.yaml: commands musi być słownikiem poleceń")
+    commands = declared_commands(params)
 
     def read() -> Decision | StudentError:
         try:
@@ -246,9 +243,7 @@ def _record(after: Path, written: tuple[str, ...]) -> tuple[str, dict[str, Any]]
 
 def _window(registry: StudentRegistry, version: str) -> list[str] | None:
     months = registry.show(version).get("train_months")
-    if isinstance(months, list) and months and all(isinstance(m, str) for m in months):
-        return months
-    return None
+    return months if is_window(months) else None
 
 
 def _shown(window: list[str] | None) -> str:

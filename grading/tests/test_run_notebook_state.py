@@ -9,6 +9,7 @@ import pytest
 
 from grading.checks.base import Context
 from grading.checks.run_notebooks import notebook_fresh_run
+from grading.model import NotRunnable
 from grading.repo_files import RepoFiles
 from grading.runs import RunSession, RunSettings
 from grading.tests.repos import write_files
@@ -55,3 +56,14 @@ def test_the_notebook_runs_after_the_pipeline_command(tmp_path):
         bare = notebook_fresh_run(context, params)
         assert bare.score == 0 and "FileNotFoundError" in bare.message
     assert not (repo / "data").exists()
+
+
+def test_a_pipeline_cut_short_by_the_budget_is_skipped_not_failed(tmp_path):
+    repo = tmp_path / "r"
+    write_files(repo, {"projekt.yaml": "schema_version: 1\n", "raport/nb.ipynb": "{}"})
+    params = {"notebook": "raport/nb.ipynb", "timeout": 60}
+    slow = ".venv/bin/python -c 'import time; time.sleep(120)'"
+    with RunSession(repo, RunSettings(budget_s=15)) as run:
+        context = Context(RepoFiles(repo), {}, run)
+        with pytest.raises(NotRunnable, match="budżet czasu repozytorium wyczerpany"):
+            notebook_fresh_run(context, {**params, "prepare": slow})

@@ -79,6 +79,20 @@ def test_a_line_listing_every_number_does_not_count():
     assert status_line(["2013-07: status ok / alert"], "2013-07", "alert") is None
 
 
+def test_every_number_or_status_spread_over_the_periods_lines_does_not_count():
+    rows = [" ".join(f"0,{n:02d}" for n in range(start, start + 12)) for start in range(0, 96, 12)]
+    assert metric_line([f"2013-07: {row}" for row in rows], "2013-07", [AUC]) is None
+    each = ["| 2013-07 | ok |", "| 2013-07 | warning |", "| 2013-07 | alert |"]
+    assert [status_line(each, "2013-07", status) for status in ("ok", "alert")] == [None, None]
+
+
+def test_numbers_nested_deeper_than_the_recursion_limit_are_found():
+    deep: dict = {"roc_auc": AUC}
+    for _ in range(5000):
+        deep = {"x": [deep]}
+    assert metric_values([deep]) == [AUC]
+
+
 def test_the_status_on_the_metric_line_decides_when_it_has_one():
     lines = ["| 2013-07 | jakość danych: ok |", "| 2013-07 | alert | 0,780 |", "2013-07: ok"]
     assert status_line(lines, "2013-07", "ok", 2) is None
