@@ -155,7 +155,11 @@ def _kept_on_noise(context: Context, params: Mapping[str, Any]) -> tuple[bool, s
     noise = f"na {period} z wymieszanym celem (06.dryf)"
     shifted = run.stages.get(SHIFTED)
     if shifted is None or shifted.state is None:
-        why = shifted.problem if shifted else "nie był uruchomiony (np. --classes bez 06)"
+        why = (
+            f"się nie powiódł ({shifted.problem})"
+            if shifted
+            else "nie był uruchomiony (np. --classes bez 06)"
+        )
         return False, f"dotrenowania {noise} nie dało się sprawdzić: 06.dryf {why}"
     dag_id, file = declared_dag(context, params["dag"])
     with run.scratch("promotion-noise") as work:
