@@ -188,6 +188,15 @@ def validate(
             _period,
             'oczekiwany okres RRRR-MM albo RRRR-MM-DD (w cudzysłowie: "2013-06")',
         )
+    # Retraining scores both models on the period's features and outcomes, which only the
+    # pipeline's ingest and preprocessing of run.periods make.
+    _, periods = check.get("run.periods")
+    if not check.failed("run.periods") and not check.failed("run.retrain"):
+        check.rule(
+            "run.retrain",
+            lambda v: v in periods,
+            "okres dotrenowania ma być jednym z `run.periods` (potok przygotowuje jego dane)",
+        )
     check.keys("run.source", ("folder", "file"))
     check.path("run.source.folder")
     check.rule(

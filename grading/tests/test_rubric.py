@@ -134,8 +134,16 @@ def test_a_rubric_that_is_not_a_mapping_is_refused():
         ({"periods": ["2013-01"], "train": "2013-01", "monitr": "2013-03"}, "run.monitr"),
         ({"periods": ["2013-02-31"], "train": "2013-02", "monitor": "2013-03"}, "run.periods"),
         ({"periods": ["2013-01"], "train": "2013-01", "retrain": "sierpień"}, "run.retrain"),
+        ({"periods": ["2013-01"], "train": "2013-01", "retrain": "2013-02"}, "run.retrain"),
     ],
-    ids=["not-ascending", "no-such-month", "typo", "no-such-day", "retrain-not-a-period"],
+    ids=[
+        "not-ascending",
+        "no-such-month",
+        "typo",
+        "no-such-day",
+        "retrain-not-a-period",
+        "retrain-not-in-periods",
+    ],
 )
 def test_the_run_periods_are_validated(run, entry):
     from grading.project import validate
