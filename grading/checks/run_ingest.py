@@ -622,8 +622,9 @@ def is_numeric(values: Iterable[str]) -> bool:
 
 
 def missing(value: str) -> bool:
-    """Whether a CSV cell holds no value: empty, or NA as R and pandas write it."""
-    return value.strip() in ("", "NA")
+    """Whether a CSV cell holds no value: empty, NA as R writes it, or NaN as NumPy does
+    (a NaN is no number to rank or to shift)."""
+    return value.strip().lower() in ("", "na", "nan")
 
 
 def number(value: str) -> float:

@@ -64,6 +64,12 @@ def test_only_the_top_quarter_of_the_drift_column_is_kept():
     assert "tylko górna ćwiartka kolumny x (2 z 8 wierszy)" in line
 
 
+def test_a_nan_in_the_drift_column_is_missing_not_the_largest_number():
+    text = "x,cel\n" + "".join(f"{v},{i}\n" for i, v in enumerate(["nan", 5, 1, 8, 3, 7, 2, 6, 4]))
+    after = table(shifted(text.encode(), "d.csv", "cel > 4", "x")[0].decode())
+    assert column(after, "x") == ["8", "7"]
+
+
 def test_missing_target_values_stay_where_they_were():
     text = "cel,a\n1,x\nNA,y\n3,z\n,w\n5,v\n6,u\n"
     after = table(shifted(text.encode(), "d.csv", "cel >= 3", None)[0].decode())
