@@ -247,7 +247,17 @@ def registry_copy(
     run = session(context)
     commands = declared_commands(params)
     state = _history(context, params) if history else run.after("train", declared_dags(context))
-    with run.scratch("registry") as work:
+    with registry_at(run, state, commands) as registry:
+        yield registry
+
+
+@contextmanager
+def registry_at(
+    run: RunSession, state: Path | None, commands: Mapping[str, Any], name: str = "registry"
+) -> Iterator[StudentRegistry]:
+    """The registry of a scratch copy of ``state`` (a stage's copy; None: the bare
+    repository), reached through ``commands``; the copy is removed after the block."""
+    with run.scratch(name) as work:
         yield StudentRegistry(run, work, run.copy(work, state), commands)
 
 

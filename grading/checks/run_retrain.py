@@ -31,6 +31,7 @@ from grading.checks.run_registry import (
     StudentRegistry,
     declared_commands,
     is_window,
+    registry_at,
 )
 from grading.checks.running import declared_dags, session, written_json
 from grading.model import Evidence, Outcome, StudentError
@@ -162,10 +163,10 @@ def _kept_on_noise(context: Context, params: Mapping[str, Any]) -> tuple[bool, s
         )
         return False, f"dotrenowania {noise} nie dało się sprawdzić: 06.dryf {why}"
     dag_id, file = declared_dag(context, params["dag"])
-    with run.scratch("promotion-noise") as work:
-        registry = StudentRegistry(run, work, run.copy(work, shifted.state), params["commands"])
+    commands = declared_commands(params)
+    with registry_at(run, shifted.state, commands, "promotion-noise") as registry:
         production = registry.listing().aliases.get(PRODUCTION)
-        _, problem, _ = run_dag(run, work, registry.repo, dag_id, file, [period])
+        _, problem, _ = run_dag(run, registry.work, registry.repo, dag_id, file, [period])
         after = registry.listing().aliases.get(PRODUCTION)
     if production is None:
         return False, f"dotrenowanie {noise}: rejestr nie ma aliasu {PRODUCTION}"
@@ -199,10 +200,9 @@ def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision
     def read() -> Decision | StudentError:
         try:
             file, record = _record(after, run.stages["retrain"].written)
-            with run.scratch("decision-before") as work:
-                earlier = StudentRegistry(run, work, run.copy(work, before), commands).listing()
-            with run.scratch("decision-after") as work:
-                registry = StudentRegistry(run, work, run.copy(work, after), commands)
+            with registry_at(run, before, commands, "decision-before") as registry:
+                earlier = registry.listing()
+            with registry_at(run, after, commands, "decision-after") as registry:
                 listing = registry.listing()
                 versions = {role: str(record[role]["version"]) for role in ROLES}
                 windows = {
