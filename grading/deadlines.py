@@ -47,7 +47,6 @@ from typing import Any
 import yaml
 
 from grading import git
-from grading.checks import KINDS
 from grading.checks.base import Context
 from grading.engine import DIRTY, NOT_EVALUATED, RepoResult, grade_class, grade_repository
 from grading.engine import NO_GIT as UNDATED_NOTE
@@ -376,18 +375,13 @@ def _nothing_on_time(plan: _Plan, deadlines: Deadlines) -> ClassResult:
     message = f"brak commitów w {spec.folder} przed terminem {_when(deadlines.deadlines[spec.id])}"
     checks = [
         CheckResult(c.id, Decimal(0), c.points, "skipped", NOT_EVALUATED, (), c.mode)
-        if _run_mode(c.kind, c.mode)
+        if c.mode == "run"
         else CheckResult(
             c.id, Decimal(0), c.points, "fail", message, (Evidence(file=spec.folder),), c.mode
         )
         for c in spec.checks
     ]
     return ClassResult(spec.id, spec.title, Decimal(0), spec.points, checks, None, plan.late)
-
-
-def _run_mode(kind: str, mode: str) -> bool:
-    """Whether a check is one the static grader does not evaluate (as in the engine)."""
-    return mode == "run" or KINDS[kind].function is None
 
 
 def evaluated_max(checks: Iterable[CheckResult]) -> Decimal:

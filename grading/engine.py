@@ -51,10 +51,6 @@ NOT_EVALUATED = (
     "nie oceniono: to sprawdzenie uruchamia Twój kod (tryb --run); ocena statyczna go "
     "nie liczy — ani na plus, ani na minus"
 )
-NOT_IMPLEMENTED = (
-    "nie oceniono: ta wersja narzędzia oceniania jeszcze nie sprawdza tego zachowania — "
-    "punkty poza oceną, ani na plus, ani na minus"
-)
 REVIEW = "do ręcznego sprawdzenia"
 
 
@@ -252,8 +248,6 @@ def grade_check(check: Check, context: Context, project: Project) -> CheckResult
     kind = KINDS[check.kind]
     if kind.mode == "run" and context.run is None:
         return _record(check, Decimal(0), "skipped", NOT_EVALUATED)
-    if kind.function is None:
-        return _record(check, Decimal(0), "skipped", NOT_IMPLEMENTED)
     try:
         params = resolve_params(check.params, project)
         with _time_limit(CHECK_TIMEOUT_S if kind.mode == "static" else None):

@@ -2,15 +2,16 @@
 
 The grader's run mode checks the ingest against its own web server on 127.0.0.1: it
 serves this folder at ``{source}`` and runs ``commands.ingest`` for the first period of
-``run.periods`` (checks 03.http, 03.kwarantanna, 04.bramka) and for the period
+``run.periods`` (checks 03.http, 03.kwarantanna, 04.bramka), for each month of the
+training window (05.bramka, with the target permuted by the grader) and for the period
 ``run.retrain`` (06.dryf, on data the grader shifts). The folder holds the five files
-under the package's names and formats; the monthly tables keep the first week of
-January 2013 and the whole of August 2013 (:data:`KEPT`), so that each of the grader's
-runs takes seconds and the repository stays small. August is kept whole because 06.dryf
-keeps only a quarter of its flights (the highest flight numbers, ``run.drift_column``),
-and that quarter of a whole month is still more than the preprocessing quality gate's
-minimum of a month (``min_rows``: 5000 flights). The lines are copied as text, never
-re-written, so every value is exactly the package's.
+under the package's names and formats; the monthly tables keep the first week of each
+month of the training window, January to June 2013, and the whole of August 2013
+(:data:`KEPT`), so that each of the grader's runs takes seconds and the repository stays
+small. A week is over 6000 flights, above the preprocessing quality gate's minimum of a
+month (``min_rows``: 5000). August is kept whole because 06.dryf keeps only a quarter of
+its flights (the highest flight numbers, ``run.drift_column``). The lines are copied as
+text, never re-written, so every value is exactly the package's.
 
     python -m zajecia_03_airflow_ingest.source_sample
 """
@@ -25,8 +26,9 @@ from pathlib import Path
 from zajecia_02_eda.data import TABLES, package_data_dir
 
 FOLDER = Path(__file__).with_name("zrodlo")
-# Days kept of each month (year, month): the first period of run.periods and run.retrain.
-KEPT = {(2013, 1): 7, (2013, 8): 31}
+# Days kept of each month (year, month): the training window (its first month is the first
+# period of run.periods) and run.retrain.
+KEPT = {**{(2013, month): 7 for month in range(1, 7)}, (2013, 8): 31}
 MONTHLY = ("flights", "weather")
 # A fixed time and mode: the archive does not change with the day it is made.
 ZIP_TIME = (2013, 1, 1, 0, 0, 0)

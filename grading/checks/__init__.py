@@ -17,7 +17,6 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     run_dags,
     run_gates,
     run_ingest,
-    run_kinds,
     run_monitoring,
     run_notebooks,
     run_production_api,
@@ -25,6 +24,7 @@ from grading.checks import (  # noqa: F401 - imported to register their kinds
     run_report,
     run_retrain,
     run_tests,
+    run_training_gate,
 )
 
 KINDS = base.REGISTRY

@@ -40,14 +40,13 @@ CheckFunction = Callable[[Context, Mapping[str, Any]], Outcome]
 @dataclass(frozen=True)
 class Kind:
     """A check kind: its name in the rubric, its mode, its required and optional
-    parameters; ``function`` is None for a run-mode kind declared for the rubric but not
-    yet implemented by this version of the grader."""
+    parameters and the function that checks it."""
 
     name: str
     mode: Mode
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    function: CheckFunction | None = None
+    optional: tuple[str, ...]
+    function: CheckFunction
 
 
 REGISTRY: dict[str, Kind] = {}
@@ -66,14 +65,6 @@ def run_check(
     """Register a run-mode check kind under ``name``: it executes the student's code
     through ``context.run``, so only ``--run`` evaluates it."""
     return _registered(name, "run", required, optional)
-
-
-def declare_run_check(
-    name: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> None:
-    """Declare a run-mode kind whose behaviour this version does not check yet: its
-    parameters are validated with the rubric and it is reported as not evaluated."""
-    _add(Kind(name, "run", required, optional))
 
 
 def _registered(

@@ -23,6 +23,7 @@ import hashlib
 import http.server
 import io
 import json
+import re
 import threading
 import urllib.parse
 import zipfile
@@ -378,10 +379,13 @@ def with_bad_rows(data: bytes, name: str) -> bytes:
 
 def truncated(data: bytes, name: str, rows: int) -> bytes:
     """``data`` (as for :func:`with_bad_rows`) cut to its header and first ``rows``
-    lines: a source that delivered a fraction of a period."""
-    return rewritten_csv(
-        data, name, lambda text, _: "".join(text.splitlines(keepends=True)[: rows + 1])
-    )
+    records: a source that delivered a fraction of a period."""
+
+    def cut(text: str, _: str) -> str:
+        parsed, delimiter, ending = parsed_csv(text, name)
+        return csv_text(parsed[: rows + 1], delimiter, ending)
+
+    return rewritten_csv(data, name, cut)
 
 
 def rewritten_csv(data: bytes, name: str, change: Callable[[str, str], str]) -> bytes:
@@ -413,12 +417,13 @@ def parsed_csv(text: str, name: str) -> tuple[list[list[str]], str, str]:
     """The rows of the CSV ``text`` of file ``name`` (the header first), its delimiter
     (comma, semicolon or tab: the one its header has most of) and its line ending.
     Raises StudentError when it is not a CSV with a header of two columns or more and
-    at least one data row."""
-    lines = text.splitlines()
-    header = lines[0] if lines else ""
+    at least one data row. A record may span lines inside quotes; only ``\n``, ``\r``
+    and ``\r\n`` end lines (not the other separators ``str.splitlines`` knows, such as
+    U+2028, which are text inside a cell)."""
+    header = re.split(r"\r|\n", text, maxsplit=1)[0]
     delimiter = max(",;\t", key=header.count)
     try:
-        rows = list(csv.reader(lines, delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise StudentError(f"run.source.file: {name} nie jest poprawnym CSV ({error})") from None
     if len(rows) < 2 or len(rows[0]) < 2:

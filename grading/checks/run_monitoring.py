@@ -65,6 +65,11 @@ SEED = 6
 # The session's stage key of the copy with the shifted period, monitored.
 SHIFTED = "monitor_shifted"
 ALERT = "alert"
+DRIFT_HINT = (
+    "monitoring ma zobaczyć przesunięte dane; bramka jakości może zatrzymać dane zepsute, "
+    "ale nie każde przesunięcie rozkładu (gdy zatrzymuje je samo cięcie po "
+    "run.drift_column, wybierz inną kolumnę)"
+)
 NAME = re.compile(r"[^\W\d]\w*")
 
 
@@ -103,7 +108,7 @@ def _monitor_shifted(context: Context, params: Mapping[str, Any]) -> Outcome:
     work = run.folder(f"dryf-{dag_id}")
     repo = run.copy(work, state)
     try:
-        _take_in(run, work, repo, params, {**files, name: data}, period)
+        take_in(run, work, repo, params, {**files, name: data}, period, DRIFT_HINT)
     except StudentError as error:  # say what the data went through
         raise StudentError(f"{shift}; {error.message}", error.evidence) from None
     started, before = file_clock(work), digest(repo)
@@ -156,7 +161,7 @@ def _shift(text: str, name: str, target: str, drift_column: str | None) -> tuple
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     body = [row + [""] * (len(header) - len(row)) for row in rows[1:]]
     column = target_column(header, target, name)
-    line = f"przesunięte źródło {name}: wartości kolumny celu {column} wymieszane"
+    line = f"źródło {name} zmienione przez narzędzie: wartości kolumny celu {column} wymieszane"
     if drift_column is not None:
         kept = top_quarter(header, body, drift_column, name)
         line += (
@@ -203,17 +208,19 @@ def top_quarter(header: list[str], body: list[list[str]], column: str, name: str
     return [row for row in body if not missing(row[index]) and number(row[index]) >= threshold]
 
 
-def _take_in(
+def take_in(
     run: RunSession,
     work: Path,
     repo: Path,
     params: Mapping[str, Any],
     files: Mapping[str, bytes],
     period: str,
+    hint: str,
 ) -> None:
-    """``commands.ingest`` of ``period`` from ``files`` on the grader's server, then
-    ``commands.preprocess`` of it, in ``repo``. Raises StudentError when either fails
-    or the ingest never asked the server for the shifted file."""
+    """``commands.ingest`` of ``period`` from ``files`` (the grader's changed source) on
+    the grader's server, then ``commands.preprocess`` of it, in ``repo``. Raises
+    StudentError when either fails (the preprocessing's message ends with ``hint``: why
+    the changed data should pass) or the ingest never asked the server for the file."""
     timeout = float(params.get("timeout", SCENARIO_TIMEOUT_S))
     limit = run.timeout(timeout)
     name = str(params["source"]["file"])
@@ -225,7 +232,7 @@ def _take_in(
         hits = server.hits()
     if not completed.ok:
         message, evidence = failure(
-            f"pobieranie przesuniętego źródła dla {period}", completed, str(params["ingest"])
+            f"pobieranie zmienionego źródła dla {period}", completed, str(params["ingest"])
         )
         raise StudentError(message, evidence)
     if name not in hits:
@@ -240,14 +247,9 @@ def _take_in(
     completed = run.sandbox(work).run(argv, repo, run.timeout(timeout))
     if not completed.ok:
         message, evidence = failure(
-            f"przetwarzanie przesuniętych danych {period}", completed, str(params["preprocess"])
+            f"przetwarzanie zmienionych danych {period}", completed, str(params["preprocess"])
         )
-        raise StudentError(
-            f"{message} — monitoring ma zobaczyć przesunięte dane; bramka jakości może "
-            "zatrzymać dane zepsute, ale nie każde przesunięcie rozkładu (gdy zatrzymuje je "
-            "samo cięcie po run.drift_column, wybierz inną kolumnę)",
-            evidence,
-        )
+        raise StudentError(f"{message} — {hint}", evidence)
 
 
 def _statuses(repo: Path, names: list[str]) -> list[tuple[str, Any]]:

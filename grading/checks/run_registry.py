@@ -108,9 +108,8 @@ class StudentRegistry:
             )
         return data
 
-    def production_and_other(self) -> tuple[str, str]:
-        """The production version and the newest other one (promote's target)."""
-        listing = self.listing()
+    def production(self, listing: Listing) -> str:
+        """The version ``production`` points to in ``listing``; StudentError when none."""
         production = listing.aliases.get(PRODUCTION)
         if production is None:
             raise StudentError(
@@ -118,6 +117,12 @@ class StudentRegistry:
                 f"{', '.join(listing.aliases) or 'brak'})",
                 Evidence(command=self.commands["registry_list"]),
             )
+        return production
+
+    def production_and_other(self) -> tuple[str, str]:
+        """The production version and the newest other one (promote's target)."""
+        listing = self.listing()
+        production = self.production(listing)
         others = [v for v in listing.versions if v != production]
         if not others:
             raise StudentError(

@@ -17,6 +17,7 @@ period's target is permuted, must leave ``production`` as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,7 +222,8 @@ def retraining_decision(context: Context, params: Mapping[str, Any]) -> Decision
 
 def _record(after: Path, written: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     """The JSON file among those the retraining run ``written`` (added or changed) in its
-    copy ``after`` that holds ``champion`` and ``challenger`` objects with a ``version``."""
+    copy ``after`` that holds ``champion`` and ``challenger`` objects with a ``version``;
+    copies of one record (a report folder's too) are one decision, the first by name."""
     found = [
         (name, record)
         for name, record in written_json(after, written)
@@ -236,13 +238,13 @@ def _record(after: Path, written: tuple[str, ...]) -> tuple[str, dict[str, Any]]
             "przebieg dotrenowania nie zapisał decyzji: pliku JSON z obiektami champion i "
             f"challenger (każdy z polem version; {CONTRACT})"
         )
-    if len(found) > 1:
+    if len({json.dumps(record, sort_keys=True) for _, record in found}) > 1:
         names = ", ".join(name for name, _ in found)
         raise StudentError(
             f"przebieg dotrenowania zapisał kilka decyzji ({shown(names[:200])}); dla jednego "
             "okresu ma być jedna"
         )
-    return found[0]
+    return min(found, key=lambda item: item[0])
 
 
 def _window(registry: StudentRegistry, version: str) -> list[str] | None:

@@ -21,9 +21,11 @@ from grading.checks.run_ingest import (
     MARKERS,
     Ran,
     ingest_http,
+    parsed_csv,
     quarantine,
     same_partition,
     serving,
+    truncated,
     with_bad_rows,
 )
 from grading.model import StudentError
@@ -205,6 +207,21 @@ def test_bad_rows_copy_the_last_row_with_markers_in_numeric_columns(monkeypatch)
     monkeypatch.setattr(run_ingest, "MAX_SOURCE_BYTES", 1000)
     with pytest.raises(StudentError, match="po rozpakowaniu ma ponad"):
         with_bad_rows(gzip.compress(b"a,b\n" + b"1,2\n" * 1000), "bomba.csv.gz")
+
+
+def test_a_quoted_cell_may_hold_line_breaks_and_unicode_separators():
+    text = 'id,opis,x\n1,"dwie\nlinie",5\n2,"a\u2028b\u0085c",6\n3,zwykły,7\n'
+    rows, delimiter, ending = parsed_csv(text, "opisy.csv")
+    assert rows == [
+        ["id", "opis", "x"],
+        ["1", "dwie\nlinie", "5"],
+        ["2", "a\u2028b\u0085c", "6"],
+        ["3", "zwykły", "7"],
+    ]
+    assert (delimiter, ending) == (",", "\n")
+    cut = truncated(text.encode(), "opisy.csv", 2).decode()
+    assert list(csv.reader(io.StringIO(cut, newline=""))) == rows[:3]
+    assert with_bad_rows(text.encode(), "opisy.csv").decode().startswith(text)
 
 
 def test_the_server_stops_even_when_a_client_waits_for_a_silent_answer():

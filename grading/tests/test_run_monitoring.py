@@ -47,7 +47,9 @@ def column(rows: list[list[str]], name: str) -> list[str]:
 def test_the_target_column_is_permuted_with_a_fixed_seed_and_nothing_else_moves():
     data, line = shifted(SOURCE.encode(), "dane.csv", "rentals >= 130", None)
     before, after = table(SOURCE), table(data.decode())
-    assert line == "przesunięte źródło dane.csv: wartości kolumny celu rentals wymieszane"
+    assert line == (
+        "źródło dane.csv zmienione przez narzędzie: wartości kolumny celu rentals wymieszane"
+    )
     assert Counter(column(after, "rentals")) == Counter(column(before, "rentals"))
     assert column(after, "rentals") != column(before, "rentals")
     for name in ("date", "station", "temp"):
@@ -261,7 +263,7 @@ def test_a_monitor_that_never_alerts_gets_nothing_for_stale_or_other_evidence(gr
 def test_an_ingest_that_does_not_fetch_the_shifted_source_fails_before_the_dag(grade):
     with pytest.raises(StudentError) as caught:
         grade(watchful=True, ingest=".venv/bin/python -c pass")
-    assert caught.value.message.startswith("przesunięte źródło dane.csv: wartości kolumny celu")
+    assert caught.value.message.startswith("źródło dane.csv zmienione przez narzędzie: wartości")
     assert "serwer narzędzia nie dostał żądania dane.csv" in caught.value.message
 
 

@@ -60,7 +60,7 @@ def retrained(trained):
     too (v2 registered, production v1) and the retraining DAG promotes on it when
     ``noise`` is "promotes"."""
 
-    def start(record, promote=False, window_end="2013-03", noise=None):
+    def start(record, promote=False, window_end="2013-03", noise=None, others=None):
         dag = {RETRAIN["file"]: RETRAIN_DAG.format(promotes=noise == "promotes")}
         context, params = trained(files=dag)
         run = context.run
@@ -76,6 +76,7 @@ def retrained(trained):
             run.stages[stage] = StageResult(stage, state)
         if record is not None:
             files = {f"data/retraining/{PERIOD}/decision.json": json.dumps(record)}
+            files.update({name: json.dumps(other) for name, other in (others or {}).items()})
             state = run.stages["retrain"].state
             write_files(state, files)
             run.stages["retrain"] = StageResult("retrain", state, written=tuple(files))
@@ -138,6 +139,16 @@ def test_a_challenger_on_the_champions_window_is_named(retrained):
     assert "2013-01…2013-02 nie kończy się później niż okno championa 2013-01…2013-02" in (
         outcome.message
     )
+
+
+def test_a_copy_of_the_decision_is_one_decision_and_another_record_is_not(retrained):
+    # The JSON of a report folder's copy is written differently: the same record.
+    copy = {"wyniki/decyzje/2013-02.json": dict(reversed(decision().items()))}
+    outcome = retrain_comparison(*retrained(decision(), others=copy))
+    assert outcome.score == 1, outcome.message
+    other = {"wyniki/decyzje/2013-02.json": decision(promote=True)}
+    with pytest.raises(StudentError, match="kilka decyzji"):
+        retrain_comparison(*retrained(decision(), others=other))
 
 
 def test_without_a_decision_record_the_contract_is_named(retrained):
