@@ -48,6 +48,9 @@ SAMPLE_HINT = (
 def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     commands = declared_commands(params)
+    for entry in ("ingest", "preprocess", "train"):
+        if not isinstance(commands.get(entry), str) or not commands[entry].strip():
+            raise StudentError(f"projekt.yaml nie deklaruje polecenia commands.{entry}")
     name = str(params["source"]["file"])
     files = source_files(context, params["source"])
     if name not in files:
@@ -62,7 +65,7 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
     with registry_at(run, state, commands, "bramka") as registry:
         before = registry.listing()
         window = _production_window(registry, before)
-        pipeline = {key: commands.get(key) for key in ("ingest", "preprocess")}
+        pipeline = {key: commands[key] for key in ("ingest", "preprocess")}
         for month in window:
             try:
                 take_in(

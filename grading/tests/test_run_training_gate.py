@@ -132,6 +132,13 @@ def test_a_sample_without_a_period_of_the_window_is_the_students_to_fix(trained)
     assert "próbka w run.source.folder ma obejmować każdy okres okna" in caught.value.message
 
 
+def test_an_undeclared_pipeline_command_is_named(trained):
+    context, params = gated(trained)
+    commands = {key: value for key, value in params["commands"].items() if key != "preprocess"}
+    with pytest.raises(StudentError, match=r"nie deklaruje polecenia commands\.preprocess"):
+        training_gate_fails(context, {**params, "commands": commands})
+
+
 def test_without_a_training_stage_the_check_is_skipped(trained):
     context, params = gated(trained)
     del context.run.stages["train"]
