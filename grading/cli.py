@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import secrets
 import shutil
@@ -504,8 +505,8 @@ def _minutes(text: str) -> float:
         value = float(text.replace(",", "."))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} to nie liczba minut") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"musi być > 0, jest {text}")
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"musi być liczbą > 0, jest {text}")
     return value
 
 

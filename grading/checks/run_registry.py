@@ -68,7 +68,9 @@ class StudentRegistry:
     def json(self, entry: str, **values: str) -> Any:
         """The JSON ``commands.<entry>`` printed. Raises StudentError when the command
         failed or printed something else."""
-        completed = self.call(entry, **values)
+        return self._parsed(entry, self.call(entry, **values))
+
+    def _parsed(self, entry: str, completed: Completed) -> Any:
         if not completed.ok:
             message, evidence = failure(f"commands.{entry}", completed, self.commands[entry])
             raise StudentError(message, evidence)
@@ -81,8 +83,13 @@ class StudentRegistry:
                 Evidence(command=self.commands[entry]),
             ) from None
 
-    def listing(self) -> Listing:
-        data = self.json("registry_list")
+    def listing(self, absent_ok: bool = False) -> Listing:
+        """What ``registry_list`` printed. With ``absent_ok``, a failing command means a
+        registry nothing was registered in yet: no versions, no aliases."""
+        completed = self.call("registry_list")
+        if absent_ok and not completed.ok:
+            return Listing([], {})
+        data = self._parsed("registry_list", completed)
         versions = data.get("versions") if isinstance(data, dict) else None
         aliases = data.get("aliases") if isinstance(data, dict) else None
         if not (

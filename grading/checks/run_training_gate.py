@@ -1,13 +1,17 @@
 """The training's quality gate checked from outside (``training_gate_fails``, 05.bramka):
 a model trained on data whose target says nothing must not be registered.
 
-On a copy of what the training stage left (``run.stages["train"]``), the grader reads the
-window of the ``production`` version (``train_months`` from ``commands.registry_show``),
-permutes the target's source column in ``run.source.file`` with a fixed seed (the same
-:func:`grading.checks.run_monitoring.shifted` as 06.dryf, without the drift column), and
+From what the training stage left (``run.stages["train"]``), the grader reads the window
+of the ``production`` version (``train_months`` from ``commands.registry_show``). On a
+copy of the stage before it — the data ready, no model registered, so that a training
+that registers anything shows (a registry may register a re-run of the same period
+idempotently, as the reference does with Airflow's run id) — it permutes the target's
+source column in ``run.source.file`` with a fixed seed (the same
+:func:`grading.checks.run_monitoring.shifted` as 06.dryf, without the drift column),
 takes every period of that window in again through its own HTTP server
-(``commands.ingest``, then ``commands.preprocess``). Then ``commands.train`` runs for
-``run.train`` as it did in the training stage. No model can beat a baseline on a permuted
+(``commands.ingest``, then ``commands.preprocess``), and runs ``commands.train`` for
+``run.train`` as the training stage did. ``commands.registry_list`` failing on that copy
+means a registry nothing was registered in yet. No model can beat a baseline on a permuted
 target by more than chance, so a gate that compares the model with a baseline — by a
 margin above the validation's noise — refuses it. The evidence is the registry as the
 student's own commands show it before and after the run, and the run's exit status.
@@ -58,13 +62,15 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
             f"run.source.file: nie ma pliku {name} w folderze {params['source']['folder']}"
         )
     data, change = shifted(files[name], name, str(params["target"]), None)
-    state = run.after("train", declared_dags(context))
-    if state is None:  # the registry commands need a trained registry
+    roles = declared_dags(context)
+    trained = run.after("train", roles)
+    if trained is None:  # the window is the trained production version's
         raise NotRunnable("projekt.yaml nie deklaruje dags.train")
+    with registry_at(run, trained, commands, "bramka-okno") as registry:
+        window = _production_window(registry, registry.listing())
     period = str(params["period"])
-    with registry_at(run, state, commands, "bramka") as registry:
-        before = registry.listing()
-        window = _production_window(registry, before)
+    with registry_at(run, run.before("train", roles), commands, "bramka") as registry:
+        before = registry.listing(absent_ok=True)
         pipeline = {key: commands[key] for key in ("ingest", "preprocess")}
         for month in window:
             try:
@@ -79,7 +85,8 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
                 )
             except StudentError as error:
                 raise StudentError(
-                    f"{change}; okres {month} okna treningu: {error.message} ({SAMPLE_HINT})",
+                    f"{change}; okres {month} okna treningu ({', '.join(window)}): "
+                    f"{error.message} ({SAMPLE_HINT})",
                     error.evidence,
                 ) from None
         completed = registry.call("train", month=period)
@@ -88,7 +95,7 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
                 f"trening dla {period} na danych z wymieszanym celem", completed, commands["train"]
             )
             return Outcome.failed(message, evidence)
-        after = registry.listing()
+        after = registry.listing(absent_ok=True)
     return _judged(before, after, completed, f"{change}; trening dla {period}", commands["train"])
 
 
@@ -116,15 +123,20 @@ def _judged(
     kept = not added and after.aliases.get(PRODUCTION) == production
     if completed.ok:
         run_line = (
-            "zakończony kodem 0 — odrzucenie modelu przez bramkę ma kończyć przebieg "
-            "błędem (wyjątek w zadaniu), żeby był widoczny w Airflow i w CI"
+            "zakończony kodem 0 — model wytrenowany na wymieszanym celu nie został odrzucony "
+            "albo odrzucenie nie kończy przebiegu błędem; bramka ma zatrzymać przebieg "
+            "wyjątkiem w zadaniu, żeby był widoczny w Airflow i w CI"
         )
         evidence = Evidence(command=str(command))
     else:
         # The end of the output is the gate's own message: the instructor reads why.
         run_line, evidence = failure("zakończony błędem", completed, str(command))
     if kept:
-        registry_line = f"rejestr bez nowej wersji, {PRODUCTION} = {production}"
+        registry_line = (
+            f"rejestr bez nowej wersji, {PRODUCTION} = {production}"
+            if production
+            else "rejestr bez żadnej wersji"
+        )
     elif added:
         registry_line = (
             f"model bez przewagi nad punktem odniesienia zarejestrowany jako "

@@ -28,6 +28,8 @@ from grading.sandbox import Completed
 
 # What a digest of the copy leaves out: git's own files, the environment and caches.
 NOT_WORK = frozenset({".git", ".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
+# The longest last line of a failed command's output a message quotes (its end is kept).
+LAST_LINE = 300
 
 
 def session(context: Context) -> RunSession:
@@ -177,13 +179,17 @@ def written_json(state: Path, names: Iterable[str]) -> Iterator[tuple[str, Any]]
 
 
 def failure(what: str, completed: Completed, evidence_command: str) -> tuple[str, Evidence]:
-    """A Polish message for a command that did not succeed, and its evidence (the
-    command and the end of its output)."""
+    """A Polish message for a command that did not succeed, with the last line of its
+    output (where a program says why it stopped; at most :data:`LAST_LINE` characters,
+    its end kept), and its evidence (the command and the end of its output)."""
     if completed.timed_out:
         reason = f"{what}: przerwane po {completed.seconds:.0f} s (limit czasu)"
     else:
         reason = f"{what}: kod wyjścia {completed.returncode}"
     excerpt = completed.tail()
-    return reason + (f"; koniec wyjścia: {shown(excerpt[-300:])}" if excerpt else ""), Evidence(
-        command=evidence_command, excerpt=excerpt[-1000:] or None
-    )
+    if excerpt:
+        last = excerpt.splitlines()[-1].strip()
+        if len(last) > LAST_LINE:
+            last = "…" + last[-LAST_LINE:]
+        reason += f"; ostatni wiersz wyjścia: {shown(last, limit=LAST_LINE + 3)}"
+    return reason, Evidence(command=evidence_command, excerpt=excerpt[-1000:] or None)

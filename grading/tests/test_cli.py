@@ -234,3 +234,11 @@ def test_run_with_deadlines_is_refused_with_the_reason(capsys, tmp_path):
     code, _, err = run_main(capsys, str(ROOT), "--run", "--deadlines", str(deadlines))
     assert code == ExitCode.USAGE
     assert "--run razem z --deadlines nie jest jeszcze obsługiwane" in err
+
+
+@pytest.mark.parametrize("budget", ["0", "-3", "nan", "inf", "1e999"])
+def test_a_budget_must_be_a_finite_positive_number_of_minutes(capsys, tmp_path, budget):
+    with pytest.raises(SystemExit) as stopped:
+        main([str(tmp_path), "--run", "--budget", budget])
+    assert stopped.value.code == 2
+    assert f"--budget: musi być liczbą > 0, jest {budget}" in capsys.readouterr().err

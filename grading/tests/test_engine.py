@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from grading.checks.base import Context
-from grading.engine import grade_check, grade_repository, result_from_dict
-from grading.model import StudentError
+from grading.engine import RepoResult, grade_check, grade_repository, result_from_dict
+from grading.formats import markdown, recheck_commands
+from grading.model import CheckResult, ClassResult, StudentError
 from grading.project import Project
 from grading.repo_files import RepoFiles
 from grading.rubric import Check, load_rubric
@@ -271,3 +272,31 @@ def test_uncommitted_changes_and_a_folder_that_is_no_repository_are_noted(copy, 
     stranger.mkdir()
     notes = grade_repository(stranger, RUBRIC, classes=["01"]).notes
     assert any("to nie wygląda na repozytorium studenta" in note for note in notes)
+
+
+def test_the_feedback_says_how_to_check_again_in_run_mode_for_what_failed_there():
+    def graded(*checks: tuple[str, str, str]) -> RepoResult:
+        classes = {}
+        for class_id, mode, status in checks:
+            check = CheckResult(f"{class_id}.x", Decimal(0), Decimal(1), status, "", mode=mode)
+            classes.setdefault(class_id, []).append(check)
+        specs = [ClassResult(i, "", Decimal(0), Decimal(1), c) for i, c in classes.items()]
+        return RepoResult("anna", "/tmp/anna", "sha", specs)
+
+    static_only = graded(("01", "static", "fail"), ("02", "run", "skipped"))
+    assert recheck_commands(static_only) == [".venv/bin/python -m grading ."]
+    notebook = graded(("02", "run", "fail"), ("05", "run", "pass"))
+    assert recheck_commands(notebook)[1].startswith(
+        ".venv/bin/python -m grading . --run --classes 02 "
+    )
+    # A training check needs the ingest and preprocessing stages run in the same grading.
+    pipeline = graded(
+        ("02", "run", "pass"),
+        ("03", "run", "pass"),
+        ("04", "static", "pass"),
+        ("05", "run", "timeout"),
+        ("06", "run", "fail"),
+    )
+    assert "--run --classes 03,04,05,06 " in recheck_commands(pipeline)[1]
+    assert "Jak sprawdzić ponownie" in markdown(pipeline)
+    assert "--run --classes 03,04,05,06" in markdown(pipeline)

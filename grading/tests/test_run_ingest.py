@@ -28,6 +28,7 @@ from grading.checks.run_ingest import (
     truncated,
     with_bad_rows,
 )
+from grading.checks.running import LAST_LINE, failure
 from grading.model import StudentError
 from grading.repo_files import RepoFiles
 from grading.runs import RunSession, RunSettings
@@ -251,3 +252,13 @@ def test_a_download_cache_that_moves_with_the_port_is_no_partition():
     worse = Ran(done, {**moved, "data/raw/p.parquet": "p2"}, bad.served, {})
     ok, line = same_partition(clean, worse, "data/kw")
     assert not ok and "(1 plik: data/raw/p.parquet)" in line
+
+
+def test_a_failure_quotes_the_last_line_of_the_output_where_the_reason_is():
+    reason = "bramka: przewaga -0.0005 < wymagane 0.0100"
+    log = "\n".join(["start", "x" * 500, f"2013-06 … BŁĄD: {reason}"])
+    message, evidence = failure("trening", Completed(("t",), 1, "", log, 2.0), "train {month}")
+    assert message == f"trening: kod wyjścia 1; ostatni wiersz wyjścia: '2013-06 … BŁĄD: {reason}'"
+    assert evidence.command == "train {month}" and evidence.excerpt.endswith(reason)
+    long = Completed(("t",), 2, "a" * 400 + reason, "", 1.0)
+    assert failure("x", long, "x")[0].endswith(f"'…{('a' * 400 + reason)[-LAST_LINE:]}'")

@@ -69,7 +69,7 @@ if GATE != "late":
 SOURCE_ENTRY = {"folder": "zrodlo", "file": "dane.csv"}
 
 
-def gated(trained, gate="gate", source=SOURCE):
+def gated(trained, gate="gate", source=SOURCE, new_version=True):
     """The check's context and parameters for a repository whose training has ``gate``."""
     commands = {
         **COMMANDS,
@@ -83,7 +83,7 @@ def gated(trained, gate="gate", source=SOURCE):
         "train.py": TRAIN.format(gate=gate),
         "zrodlo/dane.csv": source,
     }
-    context, params = trained(commands=commands, files=files)
+    context, params = trained(commands=commands, files=files, new_version=new_version)
     return context, {**params, "source": SOURCE_ENTRY, "target": "rentals > 150"}
 
 
@@ -96,23 +96,27 @@ def test_a_gate_that_refuses_the_permuted_target_gets_the_points(trained):
         "trening dla 2013-02: zakończony błędem: kod wyjścia 1"
     )
     assert "bramka: model bez przewagi" in outcome.message
-    assert "rejestr bez nowej wersji, production = v1" in outcome.message
+    assert "rejestr bez żadnej wersji" in outcome.message
     assert outcome.evidence[0].command == ".venv/bin/python train.py {month}"
 
 
-def test_without_a_gate_the_noise_model_is_registered_and_no_point_is_given(trained):
-    context, params = gated(trained, gate="none")
+@pytest.mark.parametrize("new_version", [True, False])
+def test_without_a_gate_the_noise_model_is_registered_and_no_point_is_given(trained, new_version):
+    # A registry that keeps the version of a period trained before (new_version=False, as
+    # the reference does for one Airflow run id) must not hide the missing gate: the
+    # grader trains on a copy from before the training stage.
+    context, params = gated(trained, gate="none", new_version=new_version)
     outcome = training_gate_fails(context, params)
     assert outcome.score == 0
-    assert "zakończony kodem 0" in outcome.message
-    assert "model bez przewagi nad punktem odniesienia zarejestrowany jako v2" in outcome.message
+    assert "zakończony kodem 0 — model wytrenowany na wymieszanym celu nie" in outcome.message
+    assert "model bez przewagi nad punktem odniesienia zarejestrowany jako v1" in outcome.message
 
 
 @pytest.mark.parametrize(
     ("gate", "said"),
     [
-        ("quiet", "zakończony kodem 0 — odrzucenie modelu przez bramkę ma kończyć"),
-        ("late", "zarejestrowany jako v2 — bramka ma porównać model"),
+        ("quiet", "albo odrzucenie nie kończy przebiegu błędem; bramka ma zatrzymać"),
+        ("late", "zarejestrowany jako v1 — bramka ma porównać model"),
     ],
 )
 def test_a_quiet_refusal_or_a_registration_before_the_gate_gets_half(trained, gate, said):
@@ -127,7 +131,10 @@ def test_a_sample_without_a_period_of_the_window_is_the_students_to_fix(trained)
     context, params = gated(trained, source=january)
     with pytest.raises(StudentError) as caught:
         training_gate_fails(context, params)
-    assert "okres 2013-02 okna treningu: pobieranie zmienionego źródła" in caught.value.message
+    assert (
+        "okres 2013-02 okna treningu (2013-01, 2013-02): pobieranie zmienionego źródła"
+        in caught.value.message
+    )
     assert "brak wierszy okresu 2013-02" in caught.value.message
     assert "próbka w run.source.folder ma obejmować każdy okres okna" in caught.value.message
 
