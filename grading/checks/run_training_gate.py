@@ -55,8 +55,8 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
     for entry in ("ingest", "preprocess", "train"):
         if not isinstance(commands.get(entry), str) or not commands[entry].strip():
             raise StudentError(f"projekt.yaml nie deklaruje polecenia commands.{entry}")
-    name = str(params["source"]["file"])
     files = source_files(context, params["source"])
+    name = str(params["source"]["file"])
     if name not in files:
         raise StudentError(
             f"run.source.file: nie ma pliku {name} w folderze {params['source']['folder']}"
