@@ -28,8 +28,6 @@ STATUS_PL = {
 }
 RECHECK = ".venv/bin/python -m grading ."
 LOST = frozenset({"fail", "error", "timeout"})
-# The first class whose run-mode checks read what earlier stages left (the pipeline).
-PIPELINE_START = "03"
 
 
 def as_json(result: RepoResult) -> str:
@@ -146,22 +144,16 @@ def markdown(result: RepoResult) -> str:
 
 def recheck_commands(result: RepoResult) -> list[str]:
     """The commands a student runs to check again: the static grading, and, when a run-mode
-    check was evaluated and lost points, the run mode for its classes — from the first
-    pipeline class (:data:`PIPELINE_START`) on, since a stage's check needs the earlier
-    stages' runs."""
-    failed = sorted(
+    check was evaluated and lost points, the run mode for every class up to the last such
+    one — a pipeline stage's check needs the earlier classes' runs in the same grading."""
+    failed = [
         spec.id
         for spec in result.classes
         if any(check.mode == "run" and check.status in LOST for check in spec.checks)
-    )
+    ]
     if not failed:
         return [RECHECK]
-    last = failed[-1]
-    classes = sorted(
-        {*failed, *(s.id for s in result.classes if PIPELINE_START <= s.id <= last)}
-        if last >= PIPELINE_START
-        else failed
-    )
+    classes = [spec.id for spec in result.classes if spec.id <= max(failed)]
     return [
         f"{RECHECK}   # sprawdzenia statyczne (sekundy)",
         f"{RECHECK} --run --classes {','.join(classes)}   # z uruchomieniem Twojego kodu",
