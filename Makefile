@@ -16,7 +16,7 @@ help:
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
 	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1] [SIMILARITY=1]"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
-	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 40 minut)"
+	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 55 minut)"
 	@echo "make format - formatowanie kodu (ruff)"
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
 

@@ -7,7 +7,7 @@ hours, and what the batch measures — workers, sandboxes and sessions side by s
 the same for any class. The repositories are those of :mod:`grading.bench` (copies
 lacking a varying share of the class folders).
 
-    python -m grading.bench_run      (or: make bench-run; about 40 minutes on 2 cores)
+    python -m grading.bench_run      (or: make bench-run; about 55 minutes on 2 cores)
 """
 
 from __future__ import annotations
