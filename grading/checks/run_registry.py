@@ -58,9 +58,7 @@ class StudentRegistry:
 
     def call(self, entry: str, **values: str) -> Completed:
         """Run ``commands.<entry>`` in the sandbox; the Completed command."""
-        template = self.commands.get(entry)
-        if not isinstance(template, str) or not template.strip():
-            raise StudentError(f"projekt.yaml nie deklaruje polecenia commands.{entry}")
+        template = declared_command(self.commands, entry)
         argv = command_argv(template, f"commands.{entry}", **values)
         timeout = self.run.timeout(TRAIN_TIMEOUT_S if entry == "train" else COMMAND_TIMEOUT_S)
         return self.run.sandbox(self.work).run(argv, self.repo, timeout)
@@ -271,6 +269,15 @@ def registry_at(
     repository), reached through ``commands``; the copy is removed after the block."""
     with run.scratch(name) as work:
         yield StudentRegistry(run, work, run.copy(work, state), commands)
+
+
+def declared_command(commands: Mapping[str, Any], entry: str) -> str:
+    """The template of ``commands.<entry>``. Raises StudentError when it is not declared
+    (missing, empty or not text)."""
+    template = commands.get(entry)
+    if not isinstance(template, str) or not template.strip():
+        raise StudentError(f"projekt.yaml nie deklaruje polecenia commands.{entry}")
+    return template
 
 
 def declared_commands(params: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -29,6 +29,7 @@ from grading.checks.run_registry import (
     PRODUCTION,
     Listing,
     StudentRegistry,
+    declared_command,
     declared_commands,
     is_window,
     registry_at,
@@ -52,9 +53,8 @@ SAMPLE_HINT = (
 def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
     run = session(context)
     commands = declared_commands(params)
-    for entry in ("ingest", "preprocess", "train"):
-        if not isinstance(commands.get(entry), str) or not commands[entry].strip():
-            raise StudentError(f"projekt.yaml nie deklaruje polecenia commands.{entry}")
+    pipeline = {entry: declared_command(commands, entry) for entry in ("ingest", "preprocess")}
+    declared_command(commands, "train")  # before minutes of ingest, not after them
     files = source_files(context, params["source"])
     name = str(params["source"]["file"])
     if name not in files:
@@ -71,7 +71,6 @@ def training_gate_fails(context: Context, params: Mapping[str, Any]) -> Outcome:
     period = str(params["period"])
     with registry_at(run, run.before("train", roles), commands, "bramka") as registry:
         before = registry.listing(absent_ok=True)
-        pipeline = {key: commands[key] for key in ("ingest", "preprocess")}
         for month in window:
             try:
                 take_in(
