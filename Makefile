@@ -18,6 +18,10 @@ help:
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 55 minut)"
 	@echo "make format - formatowanie kodu (ruff)"
+# BEGIN SOLUTION NO PROMPT
+	@echo "make starter DEST=folder - repozytorium startowe dla studentów (szkielety zamiast rozwiązań)"
+	@echo "make gradescope - paczka autogradera Gradescope (data/gradescope/autograder.zip)"
+# END SOLUTION
 	@echo "make clean  - usuwa .venv i wygenerowane dane (data/)"
 
 $(BIN)/uv:
@@ -105,6 +109,18 @@ REPOS ?= .
 JOBS ?= 1
 grade: setup
 	$(BIN)/kurs-grade $(REPOS) --jobs $(JOBS)$(if $(OUT), --out $(OUT))$(if $(DEADLINES), --deadlines $(DEADLINES))$(if $(OVERRIDES), --overrides $(OVERRIDES))$(if $(RUN), --run)$(if $(SIMILARITY), --similarity)
+
+# BEGIN SOLUTION NO PROMPT
+.PHONY: starter gradescope
+# The student repository (kurs/starter/): DEST must not exist or be empty.
+starter: setup
+	@test -n "$(DEST)" || { echo "Podaj folder docelowy: make starter DEST=../mlops-student"; exit 2; }
+	$(BIN)/python -m kurs.starter $(DEST)
+
+# The grader as a Gradescope autograder (grading/gradescope/): the zip to upload.
+gradescope: setup
+	$(BIN)/python -m grading.gradescope.build data/gradescope/autograder.zip
+# END SOLUTION
 
 clean:
 	rm -rf $(VENV) data

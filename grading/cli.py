@@ -50,7 +50,7 @@ from grading.repo_files import RepoFiles
 from grading.rubric import Rubric, RubricError, load_rubric
 from grading.runs import DEFAULT_BUDGET_S, RunSettings, session_prefix
 
-FORMATS = ("table", "json", "markdown", "csv", "gradescope")
+FORMATS = ("table", "json", "markdown", "csv", "gradescope", "classroom")
 REPO_TIMEOUT_S = 300
 # A run-mode worker gets its budget plus this margin before the batch gives up on it.
 RUN_MARGIN_S = 120
@@ -383,6 +383,8 @@ def _print(kind: str, results: list[RepoResult], rubric: Rubric) -> None:
         )
     elif kind == "markdown":
         text = "\n".join(formats.markdown(r) for r in results)
+    elif kind == "classroom":
+        text = "".join(formats.classroom(r) for r in results)
     else:
         text = "".join(formats.gradescope(r) for r in results)
     sys.stdout.write(text)

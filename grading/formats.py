@@ -1,5 +1,5 @@
 """The outputs of a grading: terminal table, JSON, Markdown feedback (Polish), CSV
-gradebook and Gradescope's ``results.json``.
+gradebook, Gradescope's ``results.json`` and GitHub Classroom's autograding result.
 
 Every function takes finished :class:`grading.engine.RepoResult` records and returns
 text; writing files is the caller's business. Points are printed the Polish way
@@ -270,6 +270,55 @@ def gradescope(result: RepoResult) -> str:
         "tests": tests,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def classroom(result: RepoResult) -> str:
+    """GitHub Classroom's autograding result: the JSON a runner step hands, base64-encoded,
+    to ``classroom-resources/autograding-grading-reporter`` (its ``<RUNNER>_RESULTS``).
+
+    Shape (version 1 of the reporter's format): ``status`` ``pass`` / ``fail`` /
+    ``error``, ``max_score`` and one test per evaluated check with its ``score``; the
+    reporter adds the tests' scores up as the points Classroom records. Checks not
+    evaluated (run mode on a push) are left out of the tests and of ``max_score``.
+    """
+    tests = []
+    for spec in result.classes:
+        for check in spec.checks:
+            if check.status == "skipped":
+                continue
+            tests.append(
+                {
+                    "name": check.id,
+                    "status": {"pass": "pass", "error": "error"}.get(check.status, "fail"),
+                    "score": float(check.points),
+                    "message": check.message,
+                    "line_no": 0,
+                    "execution_time": "",
+                }
+            )
+        adjustment = spec.points - sum((check.points for check in spec.checks), Decimal(0))
+        if adjustment:
+            tests.append(
+                {
+                    "name": f"{spec.id}.korekta",
+                    "status": "fail" if adjustment < 0 else "pass",
+                    "score": float(adjustment),
+                    "message": spec.late or "korekta prowadzącego wyniku zajęć (zob. uwagi)",
+                    "line_no": 0,
+                    "execution_time": "",
+                }
+            )
+    if result.error or any(test["status"] == "error" for test in tests):
+        status = "error"
+    else:
+        status = "pass" if all(test["status"] == "pass" for test in tests) else "fail"
+    document = {
+        "version": 1,
+        "status": status,
+        "max_score": float(result.evaluated_max),
+        "tests": tests,
+    }
+    return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def _commit(sha: str | None) -> str:

@@ -82,10 +82,22 @@ def load_dag(dag_id: str):
             return bag.dags[dag_id]
         errors |= bag.import_errors
         known += bag.dags
+    # The first line is what a parent process relays (its BŁĄD line): it names each
+    # broken DAG file with its exception, e.g. the task a student starter's DAG still is.
+    broken = "".join(
+        f"; błąd importu {'/'.join(Path(path).parts[-3:])}: {_last_line(error)}"
+        for path, error in errors.items()
+    )
     detail = "".join(f"\n{path}:\n{error}" for path, error in errors.items())
     raise UnknownDag(
-        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}{detail}"
+        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}"
+        f"{broken}{detail}"
     )
+
+
+def _last_line(error: str) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else "?"
 
 
 def run_month(dag, month: str, conf: dict | None = None):

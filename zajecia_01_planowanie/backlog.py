@@ -36,6 +36,7 @@ TASK_FIELDS = {
     "acceptance_criteria": list,
 }
 OPTIONAL_TASK_FIELDS = ("depends_on",)
+# BEGIN SOLUTION NO PROMPT
 _KIND_NAMES = {str: "tekst", int: "liczba całkowita", list: "lista"}
 # Allowed values of fields whose type is right: (test, message with {value}).
 _VALUE_RULES = {
@@ -58,6 +59,7 @@ _VALUE_RULES = {
         "oczekiwano listy identyfikatorów zadań",
     ),
 }
+# END SOLUTION
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class BacklogError(ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+# BEGIN SOLUTION NO PROMPT
 @dataclass
 class _Entry:
     """One epic or task as read: its place, its id label and the fields that passed."""
@@ -152,6 +155,9 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+# END SOLUTION
+
+
 def load_backlog(path: Path) -> Backlog:
     """Read and validate a backlog file.
 
@@ -159,6 +165,7 @@ def load_backlog(path: Path) -> Backlog:
         BacklogError: the file is missing, is not valid YAML, or breaks any rule;
             ``problems`` lists every problem of the file.
     """
+    # BEGIN SOLUTION: wczytaj plik YAML (też błędy pliku) i zwaliduj go
     path = Path(path)
     try:
         loader = _Loader(path.read_text(encoding="utf-8"))
@@ -179,6 +186,7 @@ def load_backlog(path: Path) -> Backlog:
     finally:
         loader.dispose()
     return _parse(raw, loader.problems)
+    # END SOLUTION
 
 
 def parse_backlog(raw: Any) -> Backlog:
@@ -187,9 +195,12 @@ def parse_backlog(raw: Any) -> Backlog:
     Raises:
         BacklogError: with every problem found.
     """
+    # BEGIN SOLUTION: reguły z README, wszystkie problemy naraz
     return _parse(raw, [])
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _parse(raw: Any, problems: list[Problem]) -> Backlog:
     if not isinstance(raw, dict):
         expected = ", ".join(BACKLOG_FIELDS)
@@ -406,3 +417,6 @@ def _check_capacity(tasks: list[_Entry], capacity: int | None) -> list[Problem]:
         for sprint in sorted(points)
         if points[sprint] > capacity
     ]
+
+
+# END SOLUTION

@@ -46,6 +46,7 @@ def _done_points(tasks: list[Task] | tuple[Task, ...]) -> int:
 
 def sprint_summaries(backlog: Backlog) -> list[SprintSummary]:
     """Every sprint 1…11, with its tasks, points, capacity used and points done."""
+    # BEGIN SOLUTION: podsumuj każdy sprint 1…11 (pola SprintSummary)
     epic_titles = {epic.id: epic.title for epic in backlog.epics}
     summaries = []
     for sprint in range(1, SPRINT_COUNT + 1):
@@ -63,6 +64,7 @@ def sprint_summaries(backlog: Backlog) -> list[SprintSummary]:
             )
         )
     return summaries
+    # END SOLUTION
 
 
 def render_markdown(backlog: Backlog, chart_name: str = CHART_FILE) -> str:
@@ -86,6 +88,7 @@ def render_markdown(backlog: Backlog, chart_name: str = CHART_FILE) -> str:
 
 def render_chart(backlog: Backlog, path: Path) -> Path:
     """Draw story points per sprint, stacked by status, against the sprint capacity."""
+    # BEGIN SOLUTION: wykres SP sprintów według statusu na tle pojemności
     sprints = list(range(1, SPRINT_COUNT + 1))
     figure = Figure(figsize=(9, 4.5), layout="constrained")
     axes = figure.subplots()
@@ -107,6 +110,7 @@ def render_chart(backlog: Backlog, path: Path) -> Path:
     axes.legend(loc="upper right", ncols=4, fontsize="small")
     axes.set_ylim(0, backlog.sprint_capacity * 1.25)
     return save_png(figure, path)
+    # END SOLUTION
 
 
 def write_plan(backlog_path: Path, out_dir: Path) -> list[Path]:

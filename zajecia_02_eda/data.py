@@ -137,16 +137,19 @@ def read_table(name: str, source: Path | None = None) -> pd.DataFrame:
         KeyError: unknown table name.
         ValueError: the file lacks a declared column or a value does not fit its dtype.
     """
+    # BEGIN SOLUTION: wczytaj CSV z typami z TABLES, czas w UTC
     spec = TABLES[name]
     path = Path(source) if source is not None else package_data_dir() / spec.file
     frame = pd.read_csv(path, dtype=spec.dtypes, usecols=list(spec.dtypes))
     for column in spec.utc_columns:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return with_scheduled_departure(frame) if name == "flights" else frame
+    # END SOLUTION
 
 
 def with_scheduled_departure(flights: pd.DataFrame) -> pd.DataFrame:
     """Add ``sched_dep_utc`` and sort by it; ``time_hour`` must already be a UTC timestamp."""
+    # BEGIN SOLUTION: dodaj sched_dep_utc i posortuj loty po nim
     # time_hour is the scheduled hour in UTC; adding the minute avoids converting
     # local clock times, which are ambiguous on the night clocks go back.
     flights = flights.assign(
@@ -155,6 +158,7 @@ def with_scheduled_departure(flights: pd.DataFrame) -> pd.DataFrame:
     )
     order = ["sched_dep_utc", "origin", "carrier", "flight"]
     return flights.sort_values(order, kind="stable").reset_index(drop=True)
+    # END SOLUTION
 
 
 def load_all() -> dict[str, pd.DataFrame]:

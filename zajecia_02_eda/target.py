@@ -21,6 +21,7 @@ def flight_status(flights: pd.DataFrame) -> pd.Series:
     Cancelled flights never departed (no ``dep_time``); diverted flights departed
     but have no arrival delay at their destination.
     """
+    # BEGIN SOLUTION: reguła statusu lotu z README (sekcja „Zmienna celu”)
     cancelled = flights["dep_time"].isna()
     diverted = ~cancelled & flights["arr_delay"].isna()
     delayed = flights["arr_delay"].fillna(0).ge(DELAY_THRESHOLD_MIN).astype(bool)
@@ -29,8 +30,11 @@ def flight_status(flights: pd.DataFrame) -> pd.Series:
     status[diverted] = "diverted"
     status[cancelled] = "cancelled"
     return status.astype(pd.CategoricalDtype(STATUSES))
+    # END SOLUTION
 
 
 def is_disrupted(flights: pd.DataFrame) -> pd.Series:
     """The binary target: 1 for delayed (>= 15 min), cancelled or diverted flights."""
+    # BEGIN SOLUTION: zmienna celu 0/1 o nazwie disrupted
     return flight_status(flights).ne("on_time").astype("int8").rename("disrupted")
+    # END SOLUTION

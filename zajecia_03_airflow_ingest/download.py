@@ -61,6 +61,7 @@ def download(url: str, target: Path, settings: DownloadSettings) -> Path:
         DownloadError: a failure another attempt would not fix. Either way ``target``
             is left as it was.
     """
+    # BEGIN SOLUTION: ponowienia z odstępem, limit czasu i rozmiaru (README)
     target = Path(target)
     meta_path = target.with_name(target.name + ".meta.json")
     attempts = settings.retries + 1
@@ -78,8 +79,10 @@ def download(url: str, target: Path, settings: DownloadSettings) -> Path:
             log.warning("Próba %d/%d: %s; ponawiam za %.1f s", attempt, attempts, error, delay)
             time.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _read_meta(meta_path: Path) -> dict | None:
     try:
         return json.loads(meta_path.read_text(encoding="utf-8"))
@@ -158,3 +161,6 @@ def _content_length(url: str, header: str | None) -> int | None:
         return int(header)
     except ValueError:
         raise DownloadError(f"{url}: niepoprawny nagłówek Content-Length {header!r}") from None
+
+
+# END SOLUTION

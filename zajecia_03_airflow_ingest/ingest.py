@@ -42,16 +42,21 @@ PERMANENT_ERRORS = (IngestRejected, SourceError, ValueError)
 
 def ingest_month(month: str, config: IngestConfig) -> dict[str, dict]:
     """Ingest flights and weather of ``month`` (``YYYY-MM``); return their manifests."""
+    # BEGIN SOLUTION: pobierz, zwaliduj i zapisz miesiąc (README)
     source = open_source(config)
     return {table: _ingest_table(source, config, table, month) for table in MONTHLY_TABLES}
+    # END SOLUTION
 
 
 def ingest_reference(config: IngestConfig) -> dict[str, dict]:
     """Ingest the reference tables (planes, airports, airlines); return their manifests."""
+    # BEGIN SOLUTION: jak ingest_month, dla tabel słownikowych
     source = open_source(config)
     return {table: _ingest_table(source, config, table, None) for table in REFERENCE_TABLES}
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _rows_of_month(raw: pd.DataFrame, month: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The month's rows of a whole-year file, and the rows no month can be assigned to."""
     year, number = (str(part) for part in parse_month(month))
@@ -125,6 +130,9 @@ def _ingest_table(source: Source, config: IngestConfig, table: str, month: str |
         {**manifest, **counts},
     )
     return raw_partition(config.data_dir, table, month).write(result.valid, {**manifest, **counts})
+
+
+# END SOLUTION
 
 
 def ingest_summary(data_dir: Path, months: Sequence[str]) -> str:

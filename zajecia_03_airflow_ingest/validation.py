@@ -135,6 +135,7 @@ def read_raw(path: Path, table: str) -> pd.DataFrame:
         SchemaError: the file cannot be unpacked or parsed, lacks declared columns, or has
             a column that cannot be read as text; the message names the file and column.
     """
+    # BEGIN SOLUTION: CSV albo Parquet, też skompresowany, jako tekst (README)
     name = Path(path).name
     columns = list(TABLES[table].dtypes)
     try:
@@ -160,8 +161,10 @@ def read_raw(path: Path, table: str) -> pd.DataFrame:
     frame = frame[columns]
     frame.index = pd.RangeIndex(first_line, len(frame) + first_line, name="source_line")
     return frame
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _unpack(data: bytes) -> bytes:
     """The file inside a gzip, bzip2, xz or one-file zip container; other data as it is."""
     for magic, decompress in DECOMPRESSORS.items():
@@ -198,6 +201,9 @@ def _parquet_as_text(data: bytes, columns: list[str]) -> pd.DataFrame:
             ) from None
         text[column] = pc.if_else(pc.is_in(values, missing), pa.scalar(None, pa.string()), values)
     return pa.table(text).to_pandas() if text else pd.DataFrame()
+
+
+# END SOLUTION
 
 
 def _hhmm(values: pd.Series, low: int, high: int) -> pd.Series:
@@ -300,6 +306,7 @@ REQUIRED_TEXT = {
 }
 
 
+# BEGIN SOLUTION NO PROMPT
 def _convert(raw: pd.Series, dtype: str, utc: bool) -> tuple[pd.Series, pd.Series]:
     """Convert text to ``dtype``; return the values (gaps where it failed) and the failures."""
     present = raw.notna()
@@ -321,6 +328,9 @@ def _convert(raw: pd.Series, dtype: str, utc: bool) -> tuple[pd.Series, pd.Serie
     return numbers, failed
 
 
+# END SOLUTION
+
+
 def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validated:
     """Split raw text rows into typed valid rows and quarantined rows with reasons.
 
@@ -332,6 +342,7 @@ def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validat
         table: a name from ``TABLES``.
         month: ``YYYY-MM`` when every row must belong to that month.
     """
+    # BEGIN SOLUTION: typy, RULES, KEYS; złe wiersze z powodem do kwarantanny
     spec = TABLES[table]
     reasons = pd.Series("", index=raw.index, dtype="string")
 
@@ -373,3 +384,4 @@ def validate(raw: pd.DataFrame, table: str, month: str | None = None) -> Validat
     if table == "flights":
         valid = with_scheduled_departure(valid)
     return Validated(valid.astype(dtypes).reset_index(drop=True), quarantine.reset_index())
+    # END SOLUTION

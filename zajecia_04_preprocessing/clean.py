@@ -28,6 +28,7 @@ class Cleaned:
 
 def clean_flights(flights: pd.DataFrame) -> Cleaned:
     """Remove duplicates and impossible rows; return the rest and the counts by reason."""
+    # BEGIN SOLUTION: usuń duplikaty i niemożliwe opóźnienia, policz powody
     duplicate = flights.duplicated(DUPLICATE_KEY, keep="first")
     too_early = (
         flights["dep_delay"].lt(EARLIEST_PLAUSIBLE_MIN).fillna(False)
@@ -36,3 +37,4 @@ def clean_flights(flights: pd.DataFrame) -> Cleaned:
     kept = flights[~duplicate & ~too_early].reset_index(drop=True)
     removed = {"duplikat": int(duplicate.sum()), "niemożliwe opóźnienie": int(too_early.sum())}
     return Cleaned(kept, removed)
+    # END SOLUTION

@@ -93,18 +93,24 @@ TARGET = "disrupted"
 COLUMNS = (*ID_COLUMNS, *FEATURES, TARGET)
 
 
+# BEGIN SOLUTION NO PROMPT
 def _local_dates(flights: pd.DataFrame) -> pd.Series:
     return flights["sched_dep_utc"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
 
 
+# END SOLUTION
+
+
 def days_to_holiday(dates: pd.Series) -> pd.Series:
     """Days to the nearest US federal holiday (either side), capped at 14."""
+    # BEGIN SOLUTION: dni do najbliższego święta USA, najwyżej 14
     holidays = USFederalHolidayCalendar().holidays(
         dates.min() - pd.Timedelta(days=60), dates.max() + pd.Timedelta(days=60)
     )
     gaps = np.abs(dates.to_numpy()[:, None] - holidays.to_numpy()[None, :]).min(axis=1)
     days = gaps / np.timedelta64(1, "D")
     return pd.Series(np.minimum(days, HOLIDAY_HORIZON_DAYS), index=dates.index)
+    # END SOLUTION
 
 
 def late_share_known_before(
@@ -118,6 +124,7 @@ def late_share_known_before(
     and the count. Vectorised: groups and times are packed into one sorted key, and
     each window is two binary searches.
     """
+    # BEGIN SOLUTION: udział opóźnionych o znanym wyniku (README)
     minutes = (
         (flights["sched_dep_utc"] - pd.Timestamp("2000-01-01", tz="UTC")) // pd.Timedelta(minutes=1)
     ).to_numpy(np.int64)
@@ -140,8 +147,10 @@ def late_share_known_before(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(count > 0, (late_before[last] - late_before[first]) / count, np.nan)
     return share, count
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _join_weather(flights: pd.DataFrame, weather: pd.DataFrame) -> pd.DataFrame:
     """Weather of the scheduled hour at the origin, else the latest of the 3 hours before."""
     measured = weather[["origin", "time_hour", *WEATHER_COLUMNS]].sort_values("time_hour")
@@ -188,6 +197,9 @@ def _weather_window(weather: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# END SOLUTION
+
+
 def previous_departure_of_aircraft(flights: pd.DataFrame) -> pd.DataFrame:
     """The same aircraft's previous New York departure that day, as known at prediction.
 
@@ -197,6 +209,7 @@ def previous_departure_of_aircraft(flights: pd.DataFrame) -> pd.DataFrame:
     departure that day or its outcome is not known yet at ``T`` (scheduled later than
     15 minutes before ``T``).
     """
+    # BEGIN SOLUTION: poprzedni odlot samolotu (README)
     order = flights.sort_values(["tailnum", "sched_dep_utc"], kind="stable")
     same_day = order.groupby(["tailnum", "date"], observed=True, dropna=True)
     previous = same_day["sched_dep_utc"].shift(1)
@@ -214,8 +227,10 @@ def previous_departure_of_aircraft(flights: pd.DataFrame) -> pd.DataFrame:
         index=order.index,
     )
     return result.reindex(flights.index)
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _join_aircraft(frame: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:
     """Age, seats and engines of the aircraft; typical values when the tail is unknown."""
     aircraft = planes[["tailnum", "year", "seats", "engines"]].rename(
@@ -245,10 +260,14 @@ def _join_aircraft(frame: pd.DataFrame, planes: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# END SOLUTION
+
+
 def build_features(
     flights: pd.DataFrame, weather: pd.DataFrame, planes: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per flight: identifiers, features known before departure and the target."""
+    # BEGIN SOLUTION: cechy znane 2 h przed odlotem i cel (README, „Cechy”)
     frame = _join_weather(flights, weather)
     frame = _join_aircraft(frame, planes)
     local = frame["sched_dep_utc"].dt.tz_convert(LOCAL_TZ)
@@ -288,3 +307,4 @@ def build_features(
         .sort_values("sched_dep_utc", kind="stable")
         .reset_index(drop=True)
     )
+    # END SOLUTION

@@ -11,7 +11,10 @@ from zajecia_03_airflow_ingest.partitions import raw_partition
 from zajecia_04_preprocessing.clean import clean_flights
 from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_04_preprocessing.features import FEATURES, TARGET, build_features
-from zajecia_04_preprocessing.quality import QualityGateFailed, evaluate, load_gates, write_report
+
+# Re-exported (the DAG and the tests import it from here), so it stays in the skeleton.
+from zajecia_04_preprocessing.quality import QualityGateFailed as QualityGateFailed
+from zajecia_04_preprocessing.quality import evaluate, load_gates, write_report
 
 
 def months_to_process(month: str | None, events: list) -> list[str]:
@@ -47,6 +50,7 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
         PartitionError: an input partition is missing or damaged.
         QualityGateFailed: a check failed; the report is written, the features are not.
     """
+    # BEGIN SOLUTION: czyszczenie → cechy → bramka → partycja (README)
     inputs = {
         "flights": raw_partition(data_dir, "flights", month),
         "weather": raw_partition(data_dir, "weather", month),
@@ -80,6 +84,7 @@ def preprocess_month(month: str, data_dir: Path, gates_path: Path | None = None)
             "code_version": code_version(),
         },
     )
+    # END SOLUTION
 
 
 def features_summary(data_dir: Path, months: Sequence[str]) -> str:

@@ -75,14 +75,19 @@ def load_gates(path: Path | None = None) -> dict:
     return gates
 
 
+# BEGIN SOLUTION NO PROMPT
 def _share(value: float) -> str:
     return percent(value, 2)
+
+
+# END SOLUTION
 
 
 def evaluate(
     features: pd.DataFrame, month: str, rows_in: int, removed: dict[str, int], gates: dict
 ) -> QualityReport:
     """Run every configured check on one month of features."""
+    # BEGIN SOLUTION: Check dla każdego progu z gates (README)
     checks = []
     if "min_rows" in gates:
         checks.append(
@@ -139,6 +144,7 @@ def evaluate(
             )
         )
     return QualityReport(month, rows_in, len(features), removed, checks)
+    # END SOLUTION
 
 
 def write_report(report: QualityReport, folder: Path) -> list[Path]:

@@ -17,7 +17,8 @@ from kurs import exit_codes
 from kurs.polish import decimal, seconds
 from zajecia_04_preprocessing.bench import build_year
 from zajecia_05_model.config import TrainConfig
-from zajecia_05_model.train import MAIN_MODEL, train
+from zajecia_05_model.metadata import MAIN_MODEL
+from zajecia_05_model.train import train
 
 AIM_SECONDS = 60
 

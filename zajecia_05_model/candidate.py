@@ -38,6 +38,7 @@ class QualityGateFailed(RuntimeError):
 
 
 def build_metadata(result: TrainingResult, config: TrainConfig) -> ModelMetadata:
+    # BEGIN SOLUTION: ModelMetadata z wyniku treningu i konfiguracji
     return ModelMetadata(
         model_type=MAIN_MODEL,
         features=list(FEATURES),
@@ -57,10 +58,12 @@ def build_metadata(result: TrainingResult, config: TrainConfig) -> ModelMetadata
         | {name: package_version(name) for name in LIBRARIES},
         code_version=code_version(),
     )
+    # END SOLUTION
 
 
 def train_candidate(config: TrainConfig, data_dir: Path, name: str) -> dict:
     """Train and write a candidate folder; return a JSON summary with its path."""
+    # BEGIN SOLUTION: trening i folder kandydata (skops, metadane, karta)
     result = train(config, data_dir)
     metadata = build_metadata(result, config)
     folder = Path(data_dir) / "candidates" / name
@@ -79,6 +82,7 @@ def train_candidate(config: TrainConfig, data_dir: Path, name: str) -> dict:
         "threshold": result.threshold,
         "backtest_auc": metadata.backtest_auc,
     }
+    # END SOLUTION
 
 
 def candidate_metadata(candidate: Path) -> ModelMetadata:
@@ -90,6 +94,7 @@ def candidate_metadata(candidate: Path) -> ModelMetadata:
 
 def check_quality_gate(metadata: ModelMetadata) -> None:
     """Raise :class:`QualityGateFailed` unless the model beats the baselines by the margin."""
+    # BEGIN SOLUTION: QualityGateFailed bez przewagi min_auc_gain
     gain = metadata.validation_auc - metadata.best_baseline_auc
     # NaN (a validation month with one class) must fail: `nan < x` is False.
     if not math.isfinite(gain) or gain < metadata.min_auc_gain:
@@ -98,6 +103,7 @@ def check_quality_gate(metadata: ModelMetadata) -> None:
             f"punkt odniesienia {metadata.best_baseline_auc:.4f}; przewaga {gain:.4f} < "
             f"wymagane {metadata.min_auc_gain:.4f}"
         )
+    # END SOLUTION
 
 
 def register_candidate(candidate: Path, registry: Registry) -> str:
@@ -108,6 +114,7 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
     version back instead of a duplicate, and ``staging`` points at it again, so that
     ``staging`` always names the version the latest run registered.
     """
+    # BEGIN SOLUTION: nowa wersja z plików kandydata i aliasy
     candidate = Path(candidate)
     for version in registry.versions():
         if registry.metadata(version).get("candidate") == candidate.name:
@@ -128,3 +135,4 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
         registry.promote(version, "production")
     shutil.rmtree(candidate)
     return version
+    # END SOLUTION

@@ -51,6 +51,7 @@ def bin_shares(edges: list[float], current: pd.Series) -> np.ndarray:
 
 def ranking_metrics(y: pd.Series, probability: np.ndarray) -> dict[str, float]:
     """ROC AUC, PR AUC (average precision) and Brier score; NaN AUCs for a single class."""
+    # BEGIN SOLUTION: ROC AUC, PR AUC, Brier, odsetek klasy i liczba lotów
     both_classes = len(np.unique(y)) == 2
     return {
         "roc_auc": float(roc_auc_score(y, probability)) if both_classes else float("nan"),
@@ -59,10 +60,12 @@ def ranking_metrics(y: pd.Series, probability: np.ndarray) -> dict[str, float]:
         "positive_rate": float(np.mean(y)),
         "rows": len(y),
     }
+    # END SOLUTION
 
 
 def decision_metrics(y: pd.Series, probability: np.ndarray, threshold: float) -> dict[str, float]:
     """Precision, recall and F1 when a flight is flagged at ``probability >= threshold``."""
+    # BEGIN SOLUTION: precyzja, czułość, F1 i odsetek oznaczonych lotów
     flagged = probability >= threshold
     return {
         "precision": float(precision_score(y, flagged, zero_division=0)),
@@ -70,6 +73,7 @@ def decision_metrics(y: pd.Series, probability: np.ndarray, threshold: float) ->
         "f1": float(f1_score(y, flagged, zero_division=0)),
         "flagged_share": float(np.mean(flagged)),
     }
+    # END SOLUTION
 
 
 def all_metrics(y: pd.Series, probability: np.ndarray, threshold: float) -> dict[str, float]:
@@ -80,10 +84,12 @@ def per_month(
     months: pd.Series, y: pd.Series, probability: np.ndarray, threshold: float
 ) -> dict[str, dict[str, float]]:
     """:func:`all_metrics` for each month separately (the class share varies by month)."""
+    # BEGIN SOLUTION: all_metrics osobno dla każdego miesiąca
     return {
         month: all_metrics(y[mask], probability[mask.to_numpy()], threshold)
         for month, mask in ((m, months == m) for m in sorted(months.unique()))
     }
+    # END SOLUTION
 
 
 def threshold_for_recall(y: pd.Series, probability: np.ndarray, recall: float) -> float:
@@ -92,9 +98,11 @@ def threshold_for_recall(y: pd.Series, probability: np.ndarray, recall: float) -
     Highest, because among thresholds that find enough disrupted flights it flags the
     fewest flights, so its warnings are the most precise (``cel_biznesowy.md``).
     """
+    # BEGIN SOLUTION: najwyższy próg z czułością ≥ recall
     _, recalls, thresholds = precision_recall_curve(y, probability)
     # recalls[i] belongs to thresholds[i]; recall falls as the threshold rises.
     reaching = np.flatnonzero(recalls[:-1] >= recall)
     if not len(reaching):
         raise ValueError(f"żaden próg nie daje czułości {recall}")
     return float(thresholds[reaching[-1]])
+    # END SOLUTION

@@ -48,12 +48,17 @@ class Mismatch:
         return f"{self.library} {self.recorded} (zainstalowana: {self.installed})"
 
 
+# BEGIN SOLUTION NO PROMPT
 def _release(version: str, parts: int | None) -> str:
     return version if parts is None else ".".join(version.split(".")[:parts])
 
 
+# END SOLUTION
+
+
 def recorded_mismatches(recorded: Mapping[str, str]) -> list[Mismatch]:
     """The compared libraries whose recorded version the installed one does not match."""
+    # BEGIN SOLUTION: zapisane wersje vs zainstalowane
     found = []
     for library, parts in COMPARED_PARTS.items():
         if library in recorded:
@@ -61,11 +66,13 @@ def recorded_mismatches(recorded: Mapping[str, str]) -> list[Mismatch]:
             if _release(saved, parts) != _release(installed, parts):
                 found.append(Mismatch(library, saved, installed))
     return found
+    # END SOLUTION
 
 
 def warned_mismatches(caught: list[warnings.WarningMessage]) -> list[Mismatch]:
     """The scikit-learn versions named by ``InconsistentVersionWarning``s caught while
     loading (one per estimator, so deduplicated); every other warning is issued again."""
+    # BEGIN SOLUTION: wersje z InconsistentVersionWarning
     found: list[Mismatch] = []
     for warning in caught:
         message = warning.message
@@ -80,6 +87,7 @@ def warned_mismatches(caught: list[warnings.WarningMessage]) -> list[Mismatch]:
                 message, warning.category, warning.filename, warning.lineno, source=warning.source
             )
     return found
+    # END SOLUTION
 
 
 def override_from_env(environ: Mapping[str, str] = os.environ) -> bool:

@@ -39,6 +39,7 @@ MODEL_LABELS = {
 
 def figures(result: TrainingResult) -> dict[str, bytes]:
     """PNG files for the card: ROC curves, calibration, metrics per month."""
+    # BEGIN SOLUTION: wykresy PNG: ROC, kalibracja, AUC per miesiąc
     files = {}
     figure = Figure(figsize=(6, 5), layout="constrained")
     axes = figure.subplots()
@@ -83,6 +84,7 @@ def figures(result: TrainingResult) -> dict[str, bytes]:
         axes.legend()
         files[f"{FIGURES}/auc_per_month.png"] = png_bytes(figure)
     return files
+    # END SOLUTION
 
 
 def card_markdown(metadata: ModelMetadata, model_name: str, version: str | None = None) -> str:
@@ -125,6 +127,7 @@ def publish(registry: Registry, version: str, destination: Path = PUBLISHED) -> 
     Raises:
         RegistryError: no such version in the registry.
     """
+    # BEGIN SOLUTION: karta wersji i jej wykresy do destination
     metadata = ModelMetadata.from_dict(registry.metadata(version))
     card = write_text_atomic(
         Path(destination) / CARD_FILE, card_markdown(metadata, registry.root.name, version)
@@ -135,3 +138,4 @@ def publish(registry: Registry, version: str, destination: Path = PUBLISHED) -> 
     for stale in set(target.glob("*.png")) - set(figures):
         stale.unlink()
     return [card, *figures]
+    # END SOLUTION

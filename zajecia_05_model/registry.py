@@ -102,7 +102,9 @@ class Registry:
 
     def register(self, model: object, metadata: dict, files: dict[str, bytes] | None = None) -> str:
         """Serialize ``model`` with skops and store it; see :meth:`register_file`."""
+        # BEGIN SOLUTION: zapisz model przez skops i zarejestruj bajty
         return self._register(sio.dumps(model), metadata, files)
+        # END SOLUTION
 
     def register_file(
         self, model_file: Path, metadata: dict, files: dict[str, bytes] | None = None
@@ -125,6 +127,7 @@ class Registry:
         return self._register(Path(model_file).read_bytes(), metadata, files)
 
     def _register(self, data: bytes, metadata: dict, files: dict[str, bytes] | None) -> str:
+        # BEGIN SOLUTION: niezmienna wersja: blokada, numer, rename
         self._check_types(data, "nowy model")
         with self._locked():
             numbers = [int(VERSION_PATTERN.match(v)[1]) for v in self.versions()]
@@ -152,14 +155,17 @@ class Registry:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             return version
+        # END SOLUTION
 
     def _check_types(self, data: bytes, what: str) -> None:
         """Refuse a model file holding a type skops would build that we did not review."""
+        # BEGIN SOLUTION: odrzuć typy spoza TRUSTED_TYPES
         unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
         if unexpected:
             raise RegistryError(
                 f"model {self.root.name} {what}: niezaufane typy w pliku: " + ", ".join(unexpected)
             )
+        # END SOLUTION
 
     def metadata(self, version: str) -> dict:
         path = self.versions_dir / version / METADATA_FILE
@@ -185,6 +191,7 @@ class Registry:
         Raises:
             RegistryError: unknown version, or a model file whose contents changed.
         """
+        # BEGIN SOLUTION: plik modelu sprawdzony sumą SHA-256
         metadata = self.metadata(version)
         path = self.versions_dir / version / MODEL_FILE
         data = path.read_bytes() if path.is_file() else b""
@@ -194,6 +201,7 @@ class Registry:
                 "(suma SHA-256 inna niż w metadanych) — odmawiam wczytania"
             )
         return data
+        # END SOLUTION
 
     def load(self, name: str, allow_library_mismatch: bool | None = None) -> LoadedModel:
         """Load a version (or an alias's version) after checking it was not changed and
@@ -210,6 +218,7 @@ class Registry:
             RegistryError: unknown version or alias, a changed model file, a type outside
                 ``TRUSTED_TYPES`` in the file, or a bad ``MLOPS_ALLOW_LIBRARY_MISMATCH``.
         """
+        # BEGIN SOLUTION: sprawdź sumę, typy, biblioteki; wczytaj (skops)
         version = self.resolve(name)
         allow = self._allow(allow_library_mismatch)
         data = self.verified_bytes(version)
@@ -222,6 +231,7 @@ class Registry:
             model = sio.loads(data, trusted=list(TRUSTED_TYPES))
         self._check_libraries(version, library_versions.warned_mismatches(caught), allow)
         return LoadedModel(version, model, self.metadata(version))
+        # END SOLUTION
 
     def library_mismatches(self, version: str) -> list[Mismatch]:
         """The libraries whose installed version differs from the one ``version`` records."""
@@ -236,6 +246,7 @@ class Registry:
             raise RegistryError(str(error)) from None
 
     def _check_libraries(self, version: str, mismatches: list[Mismatch], allow: bool) -> None:
+        # BEGIN SOLUTION: LibraryMismatch albo, gdy allow, log
         if not mismatches:
             return
         what = f"model {self.root.name} {version}"
@@ -248,6 +259,7 @@ class Registry:
             ", ".join(map(str, mismatches)),
             library_versions.OVERRIDE_VARIABLE,
         )
+        # END SOLUTION
 
     def alias_path(self, alias: str) -> Path:
         """The file of ``alias`` (``{"version": …, "history": […]}``), whether it exists.
@@ -281,6 +293,7 @@ class Registry:
     ) -> str | None:
         """Point ``alias`` at ``version`` (its checksum and recorded library versions
         verified first, see :meth:`load`); return the previous one."""
+        # BEGIN SOLUTION: sprawdź wersję, przestaw alias z historią
         self.verified_bytes(version)  # refuses a missing or changed version before anything moves
         self._check_libraries(
             version, self.library_mismatches(version), self._allow(allow_library_mismatch)
@@ -290,6 +303,7 @@ class Registry:
             if current["version"] != version:  # promoting the current one again is a no-op
                 self._set_alias(alias, [*current["history"], version])
             return current["version"]
+        # END SOLUTION
 
     def tag(self, version: str, key: str, value: str) -> dict[str, str]:
         """Set the tag ``key`` of ``version`` to ``value``; return all its tags.
@@ -319,6 +333,7 @@ class Registry:
     ) -> str:
         """Point ``alias`` back at the version it had before the last promotion (verified
         as by :meth:`promote`)."""
+        # BEGIN SOLUTION: przywróć poprzednią wersję aliasu
         allow = self._allow(allow_library_mismatch)
         with self._locked():
             current = self._alias(alias)
@@ -330,10 +345,15 @@ class Registry:
             self._check_libraries(history[-1], self.library_mismatches(history[-1]), allow)
             self._set_alias(alias, history)
             return history[-1]
+        # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _make_read_only(folder: Path) -> None:
     # Files only: read-only folders would stop `make clean` from deleting them.
     folder.chmod(0o755)
     for path in folder.rglob("*"):
         path.chmod(0o444 if path.is_file() else 0o755)
+
+
+# END SOLUTION

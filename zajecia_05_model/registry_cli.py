@@ -52,6 +52,7 @@ def require_registry(registry: Registry) -> None:
 
 
 def list_versions(registry: Registry, as_json: bool = False) -> int:
+    # BEGIN SOLUTION: tabela wersji; --json: versions i aliases
     aliases = registry.aliases()
     if as_json:
         print(json.dumps({"versions": registry.versions(), "aliases": aliases}, indent=2))
@@ -72,9 +73,11 @@ def list_versions(registry: Registry, as_json: bool = False) -> int:
             f"{_auc(meta.validation_auc):>8} {_auc(meta.backtest_auc):>8}  {names}"
         )
     return exit_codes.OK
+    # END SOLUTION
 
 
 def show(registry: Registry, name: str, as_json: bool = False) -> int:
+    # BEGIN SOLUTION: szczegóły wersji; --json jak w grading/README.md
     version = registry.resolve(name)
     raw = registry.metadata(version)
     if as_json:
@@ -111,6 +114,7 @@ def show(registry: Registry, name: str, as_json: bool = False) -> int:
             "(albo wytrenuj ją ponownie: make run)"
         )
     return exit_codes.OK
+    # END SOLUTION
 
 
 def promote(registry: Registry, version: str, alias: str) -> int:

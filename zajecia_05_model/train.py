@@ -40,6 +40,7 @@ from zajecia_05_model.metadata import BASELINES, MAIN_MODEL
 
 def build_models(config: TrainConfig) -> dict[str, Pipeline]:
     """The two baselines and the main model, unfitted."""
+    # BEGIN SOLUTION: dummy, logistic_regression i MAIN_MODEL, każdy w Pipeline
     categorical, numeric = list(CATEGORICAL_FEATURES), list(NUMERIC_FEATURES)
     logistic = ColumnTransformer(
         [
@@ -97,6 +98,7 @@ def build_models(config: TrainConfig) -> dict[str, Pipeline]:
             ]
         ),
     }
+    # END SOLUTION
 
 
 @dataclass
@@ -121,6 +123,7 @@ class TrainingResult:
 
 def train(config: TrainConfig, data_dir: Path) -> TrainingResult:
     """Fit, validate, choose the threshold, refit on the whole window, backtest if possible."""
+    # BEGIN SOLUTION: podział czasowy, 3 modele, próg z KPI, refit, test wsteczny
     window, checksums = load_features(data_dir, config.train_months)
     fit = window[window["month"].isin(config.fit_months)]
     validation = window[window["month"] == config.validation_month]
@@ -160,10 +163,12 @@ def train(config: TrainConfig, data_dir: Path) -> TrainingResult:
         result.data_checksums |= result.backtest.pop("checksums")
         result.scores["backtest"] = result.backtest.pop("scores")
     return result
+    # END SOLUTION
 
 
 def backtest(model: Pipeline, data_dir: Path, months: tuple[str, ...], threshold: float) -> dict:
     """Metrics on months after the training window: pooled and per month."""
+    # BEGIN SOLUTION: metryki łącznie i per miesiąc na miesiącach po oknie
     frame, checksums = load_features(data_dir, months)
     probability = model.predict_proba(frame[list(FEATURES)])[:, 1]
     return {
@@ -173,3 +178,4 @@ def backtest(model: Pipeline, data_dir: Path, months: tuple[str, ...], threshold
         "checksums": checksums,
         "scores": (frame[TARGET].to_numpy(), probability),
     }
+    # END SOLUTION

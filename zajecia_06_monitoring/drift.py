@@ -23,6 +23,7 @@ from zajecia_05_model.evaluate import BINS, bin_shares, reference_bins
 FLOOR = 1e-4  # share given to an empty bin so that the logarithm stays finite
 
 
+# BEGIN SOLUTION NO PROMPT
 def _psi(reference_share: np.ndarray, current_share: np.ndarray) -> float:
     reference_share = np.clip(reference_share, FLOOR, None)
     current_share = np.clip(current_share, FLOOR, None)
@@ -31,20 +32,28 @@ def _psi(reference_share: np.ndarray, current_share: np.ndarray) -> float:
     )
 
 
+# END SOLUTION
+
+
 def psi_from_bins(edges: list[float], shares: list[float], current: pd.Series) -> float:
     """PSI of ``current`` against stored reference bins (NaN when either side is empty)."""
+    # BEGIN SOLUTION: PSI względem zapisanych przedziałów (bin_shares)
     if not shares or pd.to_numeric(current, errors="coerce").dropna().empty:
         return float("nan")
     return _psi(np.asarray(shares), bin_shares(edges, current))
+    # END SOLUTION
 
 
 def psi_numeric(reference: pd.Series, current: pd.Series, bins: int = BINS) -> float:
     """PSI of a numeric column, with bin edges at the reference quantiles."""
+    # BEGIN SOLUTION: PSI cechy liczbowej, przedziały = decyle referencji
     return psi_from_bins(*reference_bins(reference, bins), current)
+    # END SOLUTION
 
 
 def psi_categorical(reference: pd.Series, current: pd.Series) -> float:
     """PSI of a categorical column over the categories seen in either sample."""
+    # BEGIN SOLUTION: PSI po kategoriach z obu próbek
     reference, current = reference.dropna().astype(str), current.dropna().astype(str)
     if reference.empty or current.empty:
         return float("nan")
@@ -52,20 +61,24 @@ def psi_categorical(reference: pd.Series, current: pd.Series) -> float:
     ref_share = reference.value_counts(normalize=True).reindex(categories, fill_value=0)
     cur_share = current.value_counts(normalize=True).reindex(categories, fill_value=0)
     return _psi(ref_share.to_numpy(), cur_share.to_numpy())
+    # END SOLUTION
 
 
 def ks_test(reference: pd.Series, current: pd.Series) -> tuple[float, float]:
     """Two-sample Kolmogorov–Smirnov statistic and p-value (NaN for an empty sample)."""
+    # BEGIN SOLUTION: test KS dwóch próbek (scipy.stats.ks_2samp)
     reference = pd.to_numeric(reference, errors="coerce").dropna()
     current = pd.to_numeric(current, errors="coerce").dropna()
     if reference.empty or current.empty:
         return float("nan"), float("nan")
     result = stats.ks_2samp(reference, current)
     return float(result.statistic), float(result.pvalue)
+    # END SOLUTION
 
 
 def chi2_test(reference: pd.Series, current: pd.Series) -> tuple[float, float]:
     """Chi-squared test of the category counts of two samples (NaN if it cannot be computed)."""
+    # BEGIN SOLUTION: test chi² liczności kategorii
     counts = pd.DataFrame(
         {
             "reference": reference.dropna().astype(str).value_counts(),
@@ -76,6 +89,7 @@ def chi2_test(reference: pd.Series, current: pd.Series) -> tuple[float, float]:
         return float("nan"), float("nan")
     statistic, pvalue, _, _ = stats.chi2_contingency(counts.to_numpy())
     return float(statistic), float(pvalue)
+    # END SOLUTION
 
 
 def feature_drift(
@@ -85,6 +99,7 @@ def feature_drift(
 
     Sorted by PSI, largest first.
     """
+    # BEGIN SOLUTION: tabela dryfu: PSI, test, p-wartość, braki
     rows = []
     for column in [*numeric, *categorical]:
         is_numeric = column in numeric
@@ -111,3 +126,4 @@ def feature_drift(
     table = pd.DataFrame(rows)
     table["missing_change"] = table["missing_current"] - table["missing_reference"]
     return table.sort_values("psi", ascending=False, na_position="last").reset_index(drop=True)
+    # END SOLUTION

@@ -81,6 +81,7 @@ def monitor_month(
         RegistryError: no model behind ``alias``, or a changed model file.
         PartitionError: the features of the month or of the training window are missing.
     """
+    # BEGIN SOLUTION: predykcje, dryf, jakość i status miesiąca
     thresholds = thresholds or load_thresholds()
     loaded = Registry(data_dir).load(alias)
     metadata = ModelMetadata.from_dict(loaded.metadata)
@@ -109,6 +110,7 @@ def monitor_month(
     ].tolist()
     result.status, result.reasons = decide_status(result, thresholds)
     return result
+    # END SOLUTION
 
 
 def months_to_monitor(month: str | None, events: list, data_dir: Path) -> list[str]:
@@ -117,9 +119,11 @@ def months_to_monitor(month: str | None, events: list, data_dir: Path) -> list[s
     Months inside the production model's training window are its training data, not new
     data, so they are left out.
     """
+    # BEGIN SOLUTION: miesiące do sprawdzenia, po oknie treningowym
     registry = Registry(data_dir)
     window = ModelMetadata.from_dict(registry.metadata(registry.resolve("production")))
     return [m for m in months_to_process(month, events) if m > window.train_months[-1]]
+    # END SOLUTION
 
 
 def history(data_dir: Path) -> list[dict]:
@@ -143,6 +147,7 @@ def monitor_and_report(month: str, data_dir: Path, labels_available: bool = True
 
 def alert(summaries: list[dict]) -> dict | None:
     """The asset event's ``extra`` when any month is in alert, else ``None``."""
+    # BEGIN SOLUTION: extra zdarzenia model_alert albo None
     alerts = [s for s in summaries if s["status"] == "alert"]
     if not alerts:
         return None
@@ -151,6 +156,7 @@ def alert(summaries: list[dict]) -> dict | None:
         "model_version": alerts[0]["model_version"],
         "reasons": [reason for s in alerts for reason in s["reasons"]],
     }
+    # END SOLUTION
 
 
 def status_line(summary: dict) -> str:

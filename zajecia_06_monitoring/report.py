@@ -41,6 +41,7 @@ QUALITY_MEASURES = (
 
 def quality_over_months(months: list[dict], validation_auc: float) -> Figure:
     """ROC AUC of every month monitored so far, against the validation figure."""
+    # BEGIN SOLUTION: wykres ROC AUC w kolejnych miesiącach
     figure = Figure(figsize=(8, 3.5), layout="constrained")
     axes = figure.subplots()
     known = [m for m in months if m.get("performance")]
@@ -66,10 +67,12 @@ def quality_over_months(months: list[dict], validation_auc: float) -> Figure:
     axes.set_ylabel("ROC AUC")
     axes.legend(fontsize="small")
     return figure
+    # END SOLUTION
 
 
 def distributions(result: MonthResult, features: list[str]) -> Figure:
     """Reference and current distributions of the most drifted numeric features."""
+    # BEGIN SOLUTION: histogramy referencji i miesiąca dla cech
     figure = Figure(figsize=(10, 2.6 * ((len(features) + 2) // 3)), layout="constrained")
     axes_grid = figure.subplots((len(features) + 2) // 3, 3, squeeze=False)
     for axes, feature in zip(axes_grid.flat, features, strict=False):
@@ -87,10 +90,12 @@ def distributions(result: MonthResult, features: list[str]) -> Figure:
     axes_grid.flat[0].legend(fontsize="small")
     figure.suptitle("Najbardziej przesunięte cechy: rozkład referencyjny i bieżący")
     return figure
+    # END SOLUTION
 
 
 def predictions(result: MonthResult) -> Figure:
     """Shares of the month's scores in the reference deciles (validation scores at training)."""
+    # BEGIN SOLUTION: wykres udziałów predykcji w decylach walidacji
     edges, shares = result.score_reference["edges"], result.score_reference["shares"]
     current = bin_shares(edges, result.current["probability"])
     bounds = [0.0, *edges, 1.0]
@@ -108,6 +113,7 @@ def predictions(result: MonthResult) -> Figure:
     axes.set_ylabel("Udział lotów")
     axes.legend(fontsize="small")
     return figure
+    # END SOLUTION
 
 
 def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
@@ -118,6 +124,7 @@ def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
     versions are left out: the page shows what was known when its month was monitored,
     against this model's validation, and stays the same however many months follow.
     """
+    # BEGIN SOLUTION: miesiące tego modelu do bieżącego włącznie
     by_month = {
         summary["month"]: summary
         for summary in months
@@ -125,6 +132,7 @@ def _with_current(months: list[dict], result: MonthResult) -> list[dict]:
     }
     by_month[result.month] = result.summary()
     return [by_month[month] for month in sorted(by_month)]
+    # END SOLUTION
 
 
 def _number(value: float | None, places: int = 3) -> str:
@@ -207,6 +215,7 @@ def publish(data_dir: Path, months: list[str], destination: Path = PUBLISHED) ->
         FileNotFoundError: a month has not been monitored in ``data_dir`` yet; checked
             for every month before anything is written.
     """
+    # BEGIN SOLUTION: kopie raportów jako RRRR-MM.html i RRRR-MM.json
     copies = {
         Path(destination) / f"{month}{suffix}": report_folder(data_dir, month) / name
         for month in months
@@ -220,3 +229,4 @@ def publish(data_dir: Path, months: list[str], destination: Path = PUBLISHED) ->
                 f"uruchom: python -m kurs.backfill flights_monitor --months {month}"
             )
     return [write_bytes_atomic(target, source.read_bytes()) for target, source in copies.items()]
+    # END SOLUTION

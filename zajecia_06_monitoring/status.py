@@ -36,6 +36,7 @@ def decide_status(result: MonthResult, thresholds: dict) -> tuple[str, list[str]
     Only the quality of predictions (known outcomes) can raise an alert; drift of the
     inputs or of the predictions raises at most a warning.
     """
+    # BEGIN SOLUTION: status i powody z progów (README, „Statusy”)
     drift, quality = thresholds["drift"], thresholds["performance"]
     reasons: list[tuple[str, str]] = []
     shifted = result.drifted_features
@@ -62,8 +63,10 @@ def decide_status(result: MonthResult, thresholds: dict) -> tuple[str, list[str]
         reasons += _quality_reasons(result.performance, result.validation, quality)
     status = max((level for level, _ in reasons), key=STATUSES.index, default="ok")
     return status, [text for _, text in reasons] or ["bez zastrzeżeń"]
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _quality_reasons(performance: dict, validation: dict, limits: dict) -> list[tuple[str, str]]:
     auc, reference = performance["roc_auc"], validation["roc_auc"]
     drop = reference - auc
@@ -78,3 +81,6 @@ def _quality_reasons(performance: dict, validation: dict, limits: dict) -> list[
     if performance["calibration_error"] >= limits["calibration_error_warning"]:
         reasons.append(("warning", f"kalibracja: błąd {performance['calibration_error']:.3f}"))
     return reasons
+
+
+# END SOLUTION

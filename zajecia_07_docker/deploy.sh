@@ -25,6 +25,7 @@ fail() {
     exit 1
 }
 
+# BEGIN SOLUTION: krok 1/3 — zbuduj obraz (docker build z Dockerfile zajęć, kontekst = katalog główny) z tagami: skrót commita (-dirty przy niezatwierdzonych zmianach) i latest, z --build-arg MLOPS_CODE_VERSION
 # The same version string as code_version() in kurs/repository.py; '+' is not allowed in a tag.
 commit="$(git -C "$REPO_ROOT" rev-parse --short=12 HEAD)"
 version="$commit"
@@ -43,6 +44,9 @@ docker build \
     --tag "$IMAGE:latest" \
     "$REPO_ROOT"
 
+# END SOLUTION
+
+# BEGIN SOLUTION: krok 2/3 — uruchom kontener przez docker compose (up --detach --no-build, API_IMAGE_TAG = tag z kroku 1) i czekaj na 200 z $API_URL/ready najwyżej READY_TIMEOUT_S s, inaczej fail
 echo "==> 2/3 Uruchamianie kontenera ($IMAGE:$tag)"
 # --no-build: compose runs exactly the image built above, tagged with this commit.
 API_IMAGE_TAG="$tag" MLOPS_CODE_VERSION="$version" "${COMPOSE[@]}" up --detach --no-build
@@ -57,6 +61,9 @@ until curl --silent --fail --output /dev/null "$API_URL/ready"; do
     sleep 1
 done
 
+# END SOLUTION
+
+# BEGIN SOLUTION: krok 3/3 — smoke test: GET /health, /ready, /model i POST /predict z przykładowym lotem (pole probability w odpowiedzi); każdy błąd przez fail (logi kontenera, kod ≠ 0)
 echo "==> 3/3 Smoke test"
 for path in /health /ready /model; do
     curl --silent --show-error --fail --output /dev/null "$API_URL$path" \
@@ -76,3 +83,4 @@ grep --quiet '"probability"' <<<"$answer" \
 echo "POST /predict: OK — $answer"
 
 echo "Wdrożono $IMAGE:$tag pod adresem $API_URL"
+# END SOLUTION

@@ -97,6 +97,7 @@ class BinnedForest:
 
     def predict_proba(self, table: pd.DataFrame) -> np.ndarray:
         """Probabilities of the positive class for the rows of ``table`` (the features)."""
+        # BEGIN SOLUTION: drzewa na przedziałach modelu
         model = self.model
         codes = model._preprocessor.transform(self.encoder.transform(table))
         binned = np.ascontiguousarray(model._bin_mapper.transform(codes))
@@ -106,6 +107,7 @@ class BinnedForest:
         for (tree,) in model._predictors:
             raw += tree.predict_binned(binned, missing_bin, threads)
         return _logistic(raw)
+        # END SOLUTION
 
 
 class CompiledForest:
@@ -181,6 +183,7 @@ class CompiledForest:
 
     def predict_proba(self, flight: Mapping[str, object]) -> float:
         """Probability of the positive class for one flight (features by name)."""
+        # BEGIN SOLUTION: drzewa numpy dla jednego lotu
         numbers = np.array([flight[name] for name in self.numeric], dtype=np.float64)
         copies = np.concatenate((np.where(np.isnan(numbers), -np.inf, numbers), numbers))
         compared = np.repeat(copies, self._copies)
@@ -193,3 +196,4 @@ class CompiledForest:
         for _ in range(self.depth):
             node = following[node]
         return float(_logistic(self.baseline + self.value[node].sum()))
+        # END SOLUTION

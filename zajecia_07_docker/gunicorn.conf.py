@@ -5,6 +5,8 @@ gunicorn --config zajecia_07_docker/gunicorn.conf.py zajecia_07_docker.wsgi:app
 
 import os
 
+# BEGIN SOLUTION: ustaw bind, workers (gthread), threads, timeout i log JSON (README „Serwer”)
+
 
 def _positive_int(variable: str, default: int) -> int:
     """A positive integer from the environment; a clear message instead of a traceback."""
@@ -58,3 +60,6 @@ proc_name = "flights-api"
 def post_worker_init(worker):
     # After the app (and its model) loaded: a starter can wait for every worker.
     worker.log.info("worker gotowy (pid %s)", worker.pid)
+
+
+# END SOLUTION

@@ -57,6 +57,7 @@ def model_info():
     return jsonify(_model().describe())
 
 
+# BEGIN SOLUTION NO PROMPT
 def _reject_constant(name: str):
     raise ValueError(f"{name} nie jest liczbą JSON")
 
@@ -149,8 +150,12 @@ def _flights(body: object, max_batch: int) -> tuple[list[dict], bool]:
     return [values for values, _ in checked], "instances" in body
 
 
+# END SOLUTION
+
+
 @api.post("/predict")
 def predict():
+    # BEGIN SOLUTION: prognoza dla lotu lub partii, złe wejście → 4xx (README)
     started = time.perf_counter()
     state = _state()
     flights, batch = _flights(_read_json(), state["settings"].max_batch)
@@ -179,6 +184,7 @@ def predict():
         except Exception:  # a broken log must not take predictions down; it is reported
             log.exception("prediction listener %r failed", listener)
     return jsonify(body)
+    # END SOLUTION
 
 
 @api.get("/openapi.json")

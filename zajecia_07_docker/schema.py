@@ -50,6 +50,7 @@ class Field:
         return f" [{self.unit}]" if self.unit else ""
 
     def json_schema(self) -> dict:
+        # BEGIN SOLUTION: pole w JSON Schema (typ, zakres, opis, przykład)
         schema: dict = {"type": [self.kind, "null"] if self.nullable else self.kind}
         for key in ("minimum", "maximum", "pattern"):
             if getattr(self, key) is not None:
@@ -61,6 +62,7 @@ class Field:
         schema["description"] = f"{self.label}{self.unit_suffix}. {self.description}"
         schema["examples"] = [self.example]
         return schema
+        # END SOLUTION
 
 
 def _integer(name, label, description, low, high, example, nullable=False, unit=None) -> Field:
@@ -265,6 +267,7 @@ class FieldError:
     message: str
 
 
+# BEGIN SOLUTION NO PROMPT
 def _check(field: Field, value: object) -> tuple[object, str | None]:
     """The value as the model takes it (``None`` for missing), or an error message."""
     if value is None:
@@ -295,6 +298,9 @@ def _check(field: Field, value: object) -> tuple[object, str | None]:
     return float(value), None
 
 
+# END SOLUTION
+
+
 def validate_flight(payload: object, where: str = "") -> tuple[dict | None, list[FieldError]]:
     """Check one flight object; return its values by feature name, or the errors.
 
@@ -303,6 +309,7 @@ def validate_flight(payload: object, where: str = "") -> tuple[dict | None, list
     Every problem is reported, each naming its field (``instances[3].dep_hour`` inside a
     batch), so a client can fix a request in one go.
     """
+    # BEGIN SOLUTION: sprawdź pola lotu, zbierz wszystkie błędy (README)
     if not isinstance(payload, Mapping):
         return None, [FieldError(where.rstrip(".") or "$", "oczekiwano obiektu JSON z polami lotu")]
     errors = [
@@ -323,6 +330,7 @@ def validate_flight(payload: object, where: str = "") -> tuple[dict | None, list
         if message:
             errors.append(FieldError(f"{where}{field.name}", message))
     return (None, errors) if errors else (values, [])
+    # END SOLUTION
 
 
 def flight_records(frame: pd.DataFrame) -> list[dict]:

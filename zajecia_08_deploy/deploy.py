@@ -87,6 +87,7 @@ def staging_smoke_test(
     The staging server is the production command (class 08 app, its gunicorn settings)
     with the candidate pinned by version; its predictions go to a log of their own.
     """
+    # BEGIN SOLUTION: kandydat na stagingu zgodny z pipeline'em (README)
     name = "smoke test (staging)"
     staging_dir = Path(data_dir) / "staging"
     try:
@@ -119,6 +120,7 @@ def staging_smoke_test(
         f"lotów: {len(flights)}, prawdopodobieństwa zgodne z pipeline'em z rejestru "
         f"(różnica {difference:.1e}), złe żądanie → {bad_status}",
     )
+    # END SOLUTION
 
 
 def deploy(
@@ -129,6 +131,7 @@ def deploy(
     report: Report = print,
 ) -> Deployment:
     """Run the checks and promote ``version`` to ``production`` if all pass."""
+    # BEGIN SOLUTION: bramka jakości, smoke test, dopiero wtedy promocja (README)
     deployment = Deployment(version)
     deployment.checks.append(quality_gate(registry, version))
     if deployment.checks[-1].passed:
@@ -142,6 +145,7 @@ def deploy(
     else:
         report(f"{version} NIE została wdrożona; production bez zmian")
     return deployment
+    # END SOLUTION
 
 
 def wait_for_version(base_url: str, version: str, timeout_s: float = WAIT_S) -> bool:

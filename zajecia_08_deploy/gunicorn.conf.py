@@ -24,19 +24,23 @@ if _own_folder:
 
 
 def on_starting(server):
+    # BEGIN SOLUTION: usuń stare pliki metryk *.db z folderu
     # Values left by a previous server would be added to this one's. Only the metric
     # files go: the variable may point at a folder that holds other things too.
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
+    # END SOLUTION
 
 
 def child_exit(server, worker):
+    # BEGIN SOLUTION: oznacz martwy worker w metrykach (multiprocess)
     from prometheus_client import multiprocess
 
     # The dead worker's gauges stop counting ("live" modes); its counters stay summed.
     multiprocess.mark_process_dead(worker.pid)
+    # END SOLUTION
 
 
 def on_exit(server):

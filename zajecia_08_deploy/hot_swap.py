@@ -42,6 +42,7 @@ class AliasWatcher:
 
     def check(self) -> bool:
         """Reload if the alias changed since the last check; return whether the model changed."""
+        # BEGIN SOLUTION: przeładuj model po zmianie aliasu (README)
         signature = self._signature()
         # A failed load is retried only when the alias changes again: no log storm.
         if signature == self._seen:
@@ -54,6 +55,7 @@ class AliasWatcher:
         if changed:
             metrics.show_model(before, self.slot.current.version)
         return changed
+        # END SOLUTION
 
     def start(self) -> None:
         """Load the model now, then keep checking in a daemon thread (ends with the worker)."""

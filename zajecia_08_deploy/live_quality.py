@@ -112,6 +112,7 @@ def version_quality(
     version: str, rows: pd.DataFrame, outcomes: pd.DataFrame | None, validation: dict | None
 ) -> dict:
     """The quality of one model version on its predictions of the month."""
+    # BEGIN SOLUTION: jakość jednej wersji na wynikach lotów (README)
     latest = latest_per_flight(rows)
     # A batch logs one row per flight with the latency of the whole request: count it once.
     latency = rows.drop_duplicates("request_id")["latency_ms"].to_numpy(float)
@@ -162,6 +163,7 @@ def version_quality(
         ),
         "notes": notes,
     }
+    # END SOLUTION
 
 
 def assess(month: str, data_dir: Path, log_path: Path | None = None) -> dict:
@@ -169,6 +171,7 @@ def assess(month: str, data_dir: Path, log_path: Path | None = None) -> dict:
 
     ``log_path`` defaults to the prediction log of ``data_dir``.
     """
+    # BEGIN SOLUTION: podsumowanie miesiąca: predykcje, wyniki, wersje
     log_path = log_path or default_log_path(data_dir)
     predictions = month_predictions(month, log_path)
     outcomes = month_outcomes(data_dir, month)
@@ -190,6 +193,7 @@ def assess(month: str, data_dir: Path, log_path: Path | None = None) -> dict:
             "versions": versions,
         }
     )
+    # END SOLUTION
 
 
 def _number(value: float | None, places: int = 3) -> str:

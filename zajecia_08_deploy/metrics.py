@@ -94,11 +94,13 @@ def error_field(field: str) -> str:
 
 
 def count_predictions(event: PredictionEvent) -> None:
+    # BEGIN SOLUTION: policz prognozy według decyzji i wersji
     delayed = sum(event.decisions)
     if delayed:
         PREDICTIONS.labels("delayed", event.model_version).inc(delayed)
     if len(event.decisions) > delayed:
         PREDICTIONS.labels("on_time", event.model_version).inc(len(event.decisions) - delayed)
+    # END SOLUTION
 
 
 def logged(log: Callable[[PredictionEvent], None]) -> Callable[[PredictionEvent], None]:
@@ -122,11 +124,13 @@ def show_model(previous: str | None, current: str | None) -> None:
 
 
 def exposition() -> bytes:
+    # BEGIN SOLUTION: metryki wszystkich workerów (tryb wieloprocesowy)
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
+    # END SOLUTION
 
 
 def versions_in_service(exposition: str) -> set[str]:
@@ -168,6 +172,7 @@ def metric_lines(exposition: str) -> list[str]:
 
 def install(app: Flask) -> None:
     """Count every request of ``app`` and serve ``GET /metrics``."""
+    # BEGIN SOLUTION: licz żądania i czas, błędy walidacji; GET /metrics
 
     @app.before_request
     def start_timer():
@@ -198,3 +203,5 @@ def install(app: Flask) -> None:
     @app.get("/metrics")
     def metrics():
         return Response(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+    # END SOLUTION

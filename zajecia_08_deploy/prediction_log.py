@@ -91,6 +91,7 @@ class PredictionLog:
             os.close(fd)
 
     def _connect(self) -> sqlite3.Connection:
+        # BEGIN SOLUTION: połączenie SQLite WAL na proces
         # A connection must not cross a fork: gunicorn workers each open their own.
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +113,7 @@ class PredictionLog:
                 raise
             self._connection, self._pid = connection, os.getpid()
         return self._connection
+        # END SOLUTION
 
     def __call__(self, event: PredictionEvent) -> None:
         """Log one answered request (the API calls this after each prediction)."""
@@ -144,6 +146,7 @@ class PredictionLog:
             self._last_error = None
 
     def _append(self, event: PredictionEvent) -> None:
+        # BEGIN SOLUTION: wiersz na lot, jedna transakcja
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         latency_ms = event.latency_s * 1000
         rows = [
@@ -170,6 +173,7 @@ class PredictionLog:
                 f"VALUES ({', '.join('?' * len(COLUMNS))})",
                 rows,
             )
+        # END SOLUTION
 
     def read(self, columns: tuple[str, ...] = COLUMNS) -> pd.DataFrame:
         """Logged predictions as a table, oldest first (``inputs`` stays JSON text).

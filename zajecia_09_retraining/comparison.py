@@ -60,6 +60,7 @@ def compare_auc(
         ValueError: lengths differ, a score is not finite, a label is not 0/1, only one
             class is present, or ``confidence`` is outside (0, 1).
     """
+    # BEGIN SOLUTION: przedział różnicy ROC AUC metodą DeLonga (README)
     y = np.asarray(y_true)
     if not len(y) == len(champion_scores) == len(challenger_scores):
         raise ValueError(
@@ -95,8 +96,10 @@ def compare_auc(
         positives=m,
         negatives=n,
     )
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _structural_components(
     positives: np.ndarray, negatives: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,6 +118,7 @@ def _structural_components(
     v01 = 1.0 - (ranks[:, m:] - within_negatives) / m
     aucs = v10.mean(axis=1)
     return aucs, v10, v01
+    # END SOLUTION
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ def decide(comparison: AucComparison, margin: float, gate_failure: str | None = 
         margin: the smallest gain in ROC AUC worth deploying, >= 0.
         gate_failure: why the challenger failed class 05's quality gate; None if it passed.
     """
+    # BEGIN SOLUTION: promuj, gdy dolna granica > margines i bramka OK (README)
     level = f"{decimal(comparison.confidence * 100, 0)}%"
     interval = (
         f"różnica ROC AUC {signed(comparison.difference)}, przedział {level} "
@@ -159,3 +164,4 @@ def decide(comparison: AucComparison, margin: float, gate_failure: str | None = 
         False,
         f"{interval}: dolna granica nie przekracza marginesu {decimal(margin, 3)} — {why}",
     )
+    # END SOLUTION

@@ -97,8 +97,10 @@ def challenger_window(month: str, length: int) -> tuple[str, ...]:
     Raises:
         ValueError: ``month`` is not a month of the data.
     """
+    # BEGIN SOLUTION: okno length miesięcy do M−1 (README, „Czas”)
     end = MONTHS_2013.index(data_month(month))
     return MONTHS_2013[max(0, end - length) : end]
+    # END SOLUTION
 
 
 def alert_trigger(month: str, data_dir: Path, source: str) -> dict:
@@ -139,10 +141,12 @@ def alerted_month(events: Iterable) -> str:
     Raises:
         ValueError: no event names a month.
     """
+    # BEGIN SOLUTION: najpóźniejszy miesiąc z extra["months"] zdarzeń
     months = [m for event in events for m in (event.extra or {}).get("months", [])]
     if not months:
         raise ValueError("brak miesiąca: ani parametru month, ani miesięcy w zdarzeniu model_alert")
     return max(months)
+    # END SOLUTION
 
 
 def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manual") -> Plan:
@@ -160,6 +164,7 @@ def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manua
         ValueError: ``month`` is not a month of the data.
         RegistryError: no ``production`` model.
     """
+    # BEGIN SOLUTION: champion i okno albo RetrainingSkipped z powodem (README)
     window = challenger_window(month, config.window_months)
     decided = audit.existing(data_dir, month)
     if decided and decided["deployment"]["status"] == "pending":
@@ -193,6 +198,7 @@ def plan(month: str, data_dir: Path, config: RetrainConfig, source: str = "manua
     if missing:
         raise RetrainingSkipped(f"brak cech miesięcy okna challengera: {', '.join(missing)}")
     return Plan(month, window, champion, champion_window, alert_trigger(month, data_dir, source))
+    # END SOLUTION
 
 
 def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> str:
@@ -202,6 +208,7 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
     Idempotent: a version registered for the same month and window (by its candidate
     name) is returned as it is, without training again.
     """
+    # BEGIN SOLUTION: trening z zajęć 05 na oknie planu, rejestracja raz
     registry = Registry(data_dir)
     for version in registry.versions():
         if registry.metadata(version).get("candidate") == the_plan.challenger_name:
@@ -214,6 +221,7 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
     train_config = replace(load_train_config(overrides), test_months=(the_plan.month,))
     summary = train_candidate(train_config, data_dir, the_plan.challenger_name)
     return register_candidate(summary["candidate"], registry)
+    # END SOLUTION
 
 
 def month_scores(
@@ -231,10 +239,12 @@ def month_scores(
     Raises:
         PartitionError: the month's features are missing or damaged.
     """
+    # BEGIN SOLUTION: oceny obu modeli dla wszystkich lotów miesiąca
     frame, checksums = load_features(data_dir, (month,))
     features = frame[list(FEATURES)]
     scores = {name: model.predict_proba(features)[:, 1] for name, model in models.items()}
     return frame[TARGET].to_numpy(), scores, checksums[month]
+    # END SOLUTION
 
 
 def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfig) -> dict:
@@ -245,6 +255,7 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
         The audit record (:mod:`audit`), written to ``retraining/month=M/``; its
         ``deployment`` is still pending when the decision is to promote.
     """
+    # BEGIN SOLUTION: oceń oba modele na M, zapisz rekord (README, „Zapis decyzji”)
     if (decided := audit.existing(data_dir, the_plan.month)) is not None:
         return decided  # pending: recorded by a run that ended before carrying it out
     registry = Registry(data_dir)
@@ -301,6 +312,7 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
     }
     audit.write(data_dir, record)
     return record
+    # END SOLUTION
 
 
 def carry_out(month: str, data_dir: Path, report: Report = log.info) -> dict:
@@ -311,6 +323,7 @@ def carry_out(month: str, data_dir: Path, report: Report = log.info) -> dict:
     is refused after all. Either way the challenger gets a ``decision`` tag in the
     registry, and the record says which version serves from the next month.
     """
+    # BEGIN SOLUTION: promocja przez deploy() (zajęcia 08) albo „odrzucona”
     record = audit.existing(data_dir, month)
     registry = Registry(data_dir)
     challenger = record["challenger"]["version"]
@@ -335,3 +348,4 @@ def carry_out(month: str, data_dir: Path, report: Report = log.info) -> dict:
     record["production"] = registry.resolve("production")
     audit.write(data_dir, record)
     return record
+    # END SOLUTION

@@ -142,6 +142,7 @@ def latency_result(production: list[dict], bench: tuple[dict, Source] | None) ->
     p99 of ``/predict`` at full load, queueing included — an upper bound; otherwise the
     prediction log (08) gives the p95 of the prediction time inside the workers, without
     HTTP. Both are reported, neither gets a verdict."""
+    # BEGIN SOLUTION: KPI czasu: benchmark (07) albo log predykcji (08)
     if bench is not None:
         figures, source = bench
         text = (
@@ -158,6 +159,7 @@ def latency_result(production: list[dict], bench: tuple[dict, Source] | None) ->
         "żądania: make bench, zajęcia 07)"
     )
     return p95, text, source, False
+    # END SOLUTION
 
 
 def kpis(
@@ -174,6 +176,7 @@ def kpis(
     and says how it differs: precision at a recall other than the target's, and the
     latencies of :func:`latency_result`.
     """
+    # BEGIN SOLUTION: wiersze KPI z zajęć 01 z wynikami backtestu i źródłem
     pooled = model["metrics"]["backtest"]["pooled"]
     same_recall = abs(pooled["recall"] - model["target_recall"]) <= RECALL_TOLERANCE
     precision = (
@@ -204,6 +207,7 @@ def kpis(
             kpi = Kpi(kpi.measure, kpi.baseline, kpi.target, text, verdict, source)
         rows.append(kpi)
     return rows
+    # END SOLUTION
 
 
 # A month's files from ingest (03) and preprocessing (04), where those classes write
@@ -222,6 +226,7 @@ def data_months(artifacts: Artifacts) -> tuple[list[DataMonth], list[Source]]:
     Raises:
         MissingArtifact: no month was ingested, or an ingested month lacks a file.
     """
+    # BEGIN SOLUTION: miesiące z manifestów pobierania (03), cech i bramki (04)
     data_dir = artifacts.data_dir
     ingested = artifacts.monthly(MONTH_FILES["raw"][0](data_dir, "*"), 3)
     months, sources = [], []
@@ -244,10 +249,12 @@ def data_months(artifacts: Artifacts) -> tuple[list[DataMonth], list[Source]]:
             )
         )
     return months, sources
+    # END SOLUTION
 
 
 def quarantined(artifacts: Artifacts) -> list[dict]:
     """Every quarantined partition (03): table, month, rows and the reasons."""
+    # BEGIN SOLUTION: partycje kwarantanny (03): tabela, miesiąc, wiersze, powody
     found = sorted(artifacts.data_dir.glob("quarantine/*/month=*/_manifest.json"))
     rows = []
     for path in found:
@@ -261,6 +268,7 @@ def quarantined(artifacts: Artifacts) -> list[dict]:
             }
         )
     return rows
+    # END SOLUTION
 
 
 def collect(artifacts: Artifacts) -> Facts:
@@ -272,6 +280,7 @@ def collect(artifacts: Artifacts) -> Facts:
         ValueError: class 01's goal has no problem section or no KPI table.
         BacklogError: class 01's backlog is not valid.
     """
+    # BEGIN SOLUTION: fakty z artefaktów zajęć 01–09, każdy ze źródłem (Source)
     data_dir = artifacts.data_dir
     goal_text = artifacts.text(GOAL)
     registry = Registry(data_dir)
@@ -313,3 +322,4 @@ def collect(artifacts: Artifacts) -> Facts:
         },
         bench=figures,
     )
+    # END SOLUTION

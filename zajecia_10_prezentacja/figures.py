@@ -13,6 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from zajecia_09_retraining.report import figure as served_auc_figure
 from zajecia_10_prezentacja.facts import Facts
 
+# BEGIN SOLUTION NO PROMPT
 # The architecture: (x, y) of each box's centre, its label, and the class that built it.
 BOXES = {
     "ingest": (1.0, 3.0, "flights_ingest\n(03)"),
@@ -33,10 +34,12 @@ ARROWS = [
     ("monitor", "retrain", "model_alert"),
     ("retrain", "api", "deploy()"),
 ]
+# END SOLUTION
 
 
 def delay_rate(facts: Facts) -> Figure:
     """Share of disrupted flights by month (class 04's feature manifests)."""
+    # BEGIN SOLUTION: słupki odsetka lotów z problemem w miesiącach (facts.data)
     fig = Figure(figsize=(7.5, 3.4))
     ax = fig.subplots()
     months = [m.month[5:] for m in facts.data]
@@ -47,6 +50,7 @@ def delay_rate(facts: Facts) -> Figure:
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
+    # END SOLUTION
 
 
 def served_auc(facts: Facts) -> Figure:
@@ -57,6 +61,7 @@ def served_auc(facts: Facts) -> Figure:
 def drift_and_quality(facts: Facts) -> Figure:
     """Per monitored month: the share of drifted features and the prediction PSI against
     the drop of ROC AUC from validation — drift is a warning, quality the verdict."""
+    # BEGIN SOLUTION: odsetek cech z dryfem i spadek ROC AUC w miesiącach
     months = [s["month"][5:] for s in facts.monitoring]
     drifted = [len(s["drifted_features"]) / max(len(s["drift"]), 1) * 100 for s in facts.monitoring]
     drops = [
@@ -78,11 +83,13 @@ def drift_and_quality(facts: Facts) -> Figure:
     ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+    # END SOLUTION
 
 
 def latency(facts: Facts) -> Figure:
     """Prediction latency in the API's workers by model version (class 08's prediction
     log): median and 95th percentile, in milliseconds."""
+    # BEGIN SOLUTION: czas predykcji p50 i p95 według wersji modelu (zajęcia 08)
     labels, p50, p95 = [], [], []
     for report in facts.production:
         for version in report["versions"]:
@@ -101,8 +108,10 @@ def latency(facts: Facts) -> Figure:
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _edge(x: float, y: float, dx: float, dy: float) -> tuple[float, float]:
     """Where a line from a box's centre in direction (dx, dy) leaves the box."""
     half_width, half_height = 0.79, 0.47  # the box and its rounded padding
@@ -110,10 +119,12 @@ def _edge(x: float, y: float, dx: float, dy: float) -> tuple[float, float]:
         half_width / abs(dx) if dx else float("inf"), half_height / abs(dy) if dy else float("inf")
     )
     return x + dx * scale, y + dy * scale
+    # END SOLUTION
 
 
 def architecture(_: Facts | None = None) -> Figure:
     """The system: the DAGs, the assets between them, the API and the feedback loop."""
+    # BEGIN SOLUTION: diagram: DAG-i, zasoby, API i pętla dotrenowania
     fig = Figure(figsize=(11, 4.2))
     ax = fig.subplots()
     ax.set_xlim(0, 10)
@@ -134,6 +145,7 @@ def architecture(_: Facts | None = None) -> Figure:
     ax.set_title("Architektura: DAG-i Airflow, zasoby (assets) i API z pętlą dotrenowania")
     fig.tight_layout()
     return fig
+    # END SOLUTION
 
 
 FIGURES = {

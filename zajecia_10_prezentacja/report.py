@@ -32,6 +32,7 @@ BASELINES = [
 
 def markdown(facts: Facts) -> str:
     """The report in Markdown (Polish); figures referenced in ``rysunki/``."""
+    # BEGIN SOLUTION: policz liczby i wyrenderuj templates/raport_koncowy.md.j2
     by_rate = sorted(facts.data, key=lambda month: month.delay_rate)
     pooled = facts.replay["pooled"]
     return render(
@@ -51,6 +52,7 @@ def markdown(facts: Facts) -> str:
         retrain_gain=pooled["served"] - pooled["never_retrain"],
         kept=[r for r in facts.decisions if not r["decision"]["promote"]],
     )
+    # END SOLUTION
 
 
 def html(text: str, title: str) -> str:

@@ -34,6 +34,7 @@ def to_slides(notebook: nbformat.NotebookNode) -> str:
     Raises:
         FileNotFoundError: reveal.js is not installed (``make setup`` installs it).
     """
+    # BEGIN SOLUTION: eksport SlidesExporter z szablonem slajdy i reveal.assets()
     exporter = SlidesExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name="slajdy",
@@ -47,6 +48,7 @@ def to_slides(notebook: nbformat.NotebookNode) -> str:
     assets["theme"] = re.sub(r"@import url\([^)]*\);", "", assets["theme"])
     body, _ = exporter.from_notebook_node(notebook, resources={"reveal_assets": assets})
     return body
+    # END SOLUTION
 
 
 def build(

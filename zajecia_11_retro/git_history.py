@@ -77,12 +77,15 @@ class HistoryUnavailable(RuntimeError):
 def folder_of(path: str) -> str:
     """The folder a changed file counts in: ``zajecia_01_planowanie/``, ``kurs/``,
     ``grading/`` or ``inne``."""
+    # BEGIN SOLUTION: folder, w którym liczy się zmieniony plik
     top, slash, _ = path.partition("/")
     if slash and (CLASS_FOLDER.match(top) or top in SHARED):
         return f"{top}/"
     return OTHER
+    # END SOLUTION
 
 
+# BEGIN SOLUTION NO PROMPT
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run git in ``root`` with messages in English (they are matched) and no user
     settings that change the log's format."""
@@ -146,6 +149,9 @@ def _order(changed: Collection[str]) -> list[str]:
     return [*classes, *(f"{name}/" for name in SHARED), OTHER]
 
 
+# END SOLUTION
+
+
 def read_history(root: Path, skip: Collection[str] = ()) -> History:
     """Commits and changed lines per folder of the repository at ``root``, up to ``HEAD``.
 
@@ -157,6 +163,7 @@ def read_history(root: Path, skip: Collection[str] = ()) -> History:
         HistoryUnavailable: no history to read (git missing, not a repository, no commits
             with changes, git failing); the message says which.
     """
+    # BEGIN SOLUTION: commity i linie w folderach (git log --numstat)
     root = Path(root)
     shallow = _output(root, "rev-parse", "--is-shallow-repository").strip() == "true"
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
@@ -198,3 +205,4 @@ def read_history(root: Path, skip: Collection[str] = ()) -> History:
         ),
         shallow=shallow,
     )
+    # END SOLUTION

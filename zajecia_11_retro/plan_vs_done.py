@@ -64,6 +64,7 @@ class PlanProgress:
 
 def plan_progress(backlog: Backlog) -> PlanProgress:
     """Planned and done story points of sprints 1…(the last sprint with a task)."""
+    # BEGIN SOLUTION: SP zaplanowane, zrobione, pozostałe; prędkość
     last = max(task.sprint for task in backlog.tasks)
     total = sum(task.estimate for task in backlog.tasks)
     sprints, done_so_far = [], 0
@@ -85,10 +86,12 @@ def plan_progress(backlog: Backlog) -> PlanProgress:
         sprints=tuple(sprints),
         unfinished=tuple(task for task in backlog.tasks if task.status != "done"),
     )
+    # END SOLUTION
 
 
 def burndown_figure(progress: PlanProgress) -> Figure:
     """Story points left after each sprint (0 = before the first) against the ideal line."""
+    # BEGIN SOLUTION: wykres spalania na tle linii idealnej
     sprints = [0, *(sprint.number for sprint in progress.sprints)]
     remaining = [progress.total, *(sprint.remaining for sprint in progress.sprints)]
     ideal = [progress.total, *(sprint.ideal for sprint in progress.sprints)]
@@ -108,3 +111,4 @@ def burndown_figure(progress: PlanProgress) -> Figure:
     axes.grid(alpha=0.3)
     axes.legend(loc="upper right")
     return figure
+    # END SOLUTION

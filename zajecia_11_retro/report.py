@@ -55,6 +55,7 @@ def render_report(progress: PlanProgress, history: History | None, history_probl
     )
 
 
+# BEGIN SOLUTION NO PROMPT
 def _outputs_in(root: Path, out_dir: Path) -> set[str]:
     """The report's and chart's paths relative to the repository, when they are in it."""
     try:
@@ -62,6 +63,9 @@ def _outputs_in(root: Path, out_dir: Path) -> set[str]:
     except ValueError:
         return set()
     return {(folder / name).as_posix() for name in (REPORT, CHART)}
+
+
+# END SOLUTION
 
 
 def write_retrospective(backlog_path: Path, root: Path, out_dir: Path) -> Retrospective:
@@ -72,6 +76,7 @@ def write_retrospective(backlog_path: Path, root: Path, out_dir: Path) -> Retros
     Raises:
         BacklogError: the backlog is invalid; nothing is written.
     """
+    # BEGIN SOLUTION: zapisz raport i wykres, także bez historii git
     progress = plan_progress(load_backlog(backlog_path))
     try:
         history, problem = read_history(root, skip=_outputs_in(root, out_dir)), ""
@@ -81,3 +86,4 @@ def write_retrospective(backlog_path: Path, root: Path, out_dir: Path) -> Retros
     chart = save_png(burndown_figure(progress), out_dir / CHART)
     report = write_text_atomic(out_dir / REPORT, render_report(progress, history, problem))
     return Retrospective([report, chart], progress, history, problem)
+    # END SOLUTION

@@ -618,7 +618,8 @@ def _names_config(command: Any, path: str) -> bool:
 def gunicorn_config(context: Context, params: Mapping[str, Any]) -> Outcome:
     """07.gunicorn: ``file`` parses as Python and assigns ``workers`` and ``timeout`` at
     module level (AST, not executed) — 1/2; ``command`` starts gunicorn with that file
-    (``-c``/``--config``), which must exist — 1/2."""
+    (``-c``/``--config``) — 1/2, only once the file sets both: the command is declared in
+    ``projekt.yaml`` before the configuration is written (the student starter has it)."""
     path, command = params["file"], params["command"]
     exists = context.files.is_file(path)
     try:
@@ -634,13 +635,17 @@ def gunicorn_config(context: Context, params: Mapping[str, Any]) -> Outcome:
             else f"{path} nie ustawia na poziomie modułu: {', '.join(missing)} — dopisz np. "
             "`workers = 2` i `timeout = 30`"
         )
-    command_ok = exists and _runs_gunicorn(command) and _names_config(command, path)
-    command_text = (
-        f"polecenie API uruchamia gunicorn z {path}"
-        if command_ok
-        else f"polecenie API `{command}` nie uruchamia gunicorna z istniejącym plikiem {path} "
-        f"— w projekt.yaml (commands.api) zacznij je od `gunicorn --config {path} ...`"
-    )
+    runs_it = exists and _runs_gunicorn(command) and _names_config(command, path)
+    command_ok = runs_it and config_ok
+    if command_ok:
+        command_text = f"polecenie API uruchamia gunicorn z {path}"
+    elif runs_it:
+        command_text = f"polecenie API uruchamia gunicorn z {path}, ale ten plik go nie konfiguruje"
+    else:
+        command_text = (
+            f"polecenie API `{command}` nie uruchamia gunicorna z istniejącym plikiem {path} "
+            f"— w projekt.yaml (commands.api) zacznij je od `gunicorn --config {path} ...`"
+        )
     return Outcome(
         Fraction(int(config_ok) + int(command_ok), 2),
         f"{config_text}; {command_text}",

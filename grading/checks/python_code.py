@@ -254,10 +254,10 @@ def _imports(tree: ast.Module) -> Iterator[tuple[str, int]]:
 @static_check("python_no_pickle", required=("folder",))
 def python_no_pickle(context: Context, params: Mapping[str, Any]) -> Outcome:
     """05.bez_pickle: 1/2 when a module of the folder (outside ``tests``) imports
-    ``skops.io``; 1/2 when none imports ``pickle``, ``cloudpickle``, ``dill`` or
-    ``joblib``. A file that does not parse cannot be shown free of pickle, and a folder
-    without modules has no model code to be free of it: the second half is then not
-    given."""
+    ``skops.io``; 1/2 when, besides, none imports ``pickle``, ``cloudpickle``, ``dill``
+    or ``joblib``. Code that saves no model through skops has no model format to be free
+    of pickle (the student starter's skeleton, a folder without modules), and a file that
+    does not parse cannot be shown free of it: the second half is then not given."""
     folder = params["folder"]
     modules, problems = _folder_modules(context, folder)
     skops: Evidence | None = None
@@ -286,9 +286,11 @@ def python_no_pickle(context: Context, params: Mapping[str, Any]) -> Outcome:
         parts.append("w pominiętych plikach nie da się sprawdzić braku importów pickle")
     elif not modules:
         parts.append(f"folder {folder} nie ma modułów Pythona (poza testami) — brak kodu modelu")
+    elif skops is None:
+        parts.append("bez zapisu modelu przez skops nie ma formatu, który byłby wolny od pickle")
     else:
         parts.append(f"brak importów {', '.join(PICKLERS)}")
-    free = bool(modules) and not pickles and not problems
+    free = skops is not None and not pickles and not problems
     score = Fraction(skops is not None, 2) + Fraction(free, 2)
     evidence = ([skops] if skops else []) + pickles[:5]
     return Outcome(score, "; ".join(parts) + "." + _unread(problems), tuple(evidence))

@@ -423,16 +423,18 @@ def test_gunicorn_config_command_needs_the_file_to_exist(tmp_path):
 
 
 def test_gunicorn_config_missing_setting(tmp_path):
+    # The declared command alone earns nothing: the starter declares it before any work.
     text = "def timeout():\n    return 1\n\nworkers = 2\n"
     outcome = gunicorn_config(write_files(tmp_path, {"gunicorn.conf.py": text}), GUNICORN)
-    assert outcome.score == Fraction(1, 2)
+    assert outcome.score == 0
     assert "nie ustawia na poziomie modułu: timeout" in outcome.message
+    assert "ale ten plik go nie konfiguruje" in outcome.message
 
 
 def test_gunicorn_config_syntax_error(tmp_path):
     context = write_files(tmp_path, {"gunicorn.conf.py": "workers = (\n"})
     outcome = gunicorn_config(context, GUNICORN)
-    assert outcome.score == Fraction(1, 2)
+    assert outcome.score == 0
     assert "nie parsuje się jako Python" in outcome.message
 
 

@@ -234,11 +234,13 @@ def test_pickle_import_loses_half_and_is_named(tmp_path, source, name):
     assert f"importy formatu pickle: {FOLDER}/save.py:{line} (`{name}`) — usuń" in outcome.message
 
 
-def test_no_skops_no_pickle_scores_half(tmp_path):
+def test_code_that_saves_no_model_with_skops_is_not_free_of_pickle_for_nothing(tmp_path):
+    # The starter's skeleton: modules with no pickle, but no model saved at all.
     files = {f"{FOLDER}/save.py": "from pandas import read_pickle\nimport mypickle_tools\n"}
     outcome = python_no_pickle(write_files(tmp_path, files), {"folder": FOLDER})
-    assert outcome.score == Fraction(1, 2)
+    assert outcome.score == 0
     assert "nie importuje `skops.io`" in outcome.message
+    assert "bez zapisu modelu przez skops nie ma formatu" in outcome.message
 
 
 def test_deeply_nested_file_is_skipped_and_named(tmp_path):

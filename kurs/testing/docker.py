@@ -76,6 +76,8 @@ class Dockerfile:
                 stages.append([])
             if keyword:
                 (stages[-1] if stages else preamble).append((keyword.upper(), arguments.strip()))
+        # Every test of an image starts here: one message for a Dockerfile not written yet.
+        assert stages, f"{path}: no FROM — the Dockerfile has no build stage"
         return cls(preamble, stages)
 
     @property

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kurs import exit_codes
+from kurs import backfill, exit_codes
 from kurs.backfill import (
     MonthRun,
     UnknownDag,
@@ -173,3 +173,24 @@ def test_an_unknown_dag_is_named_with_the_dags_there_are(airflow_db):
     with pytest.raises(UnknownDag, match=r"nie ma DAG-a 'flights_ingst' .*; są: .*flights_ingest"):
         load_dag("flights_ingst")
     assert str(UnknownDag("nie ma")) == "nie ma"  # no quotes around it, unlike a KeyError
+
+
+def test_a_dag_file_that_fails_to_import_is_named_on_the_first_line(
+    airflow_db, tmp_path, monkeypatch
+):
+    # A student starter's DAG file: the definition is still a task to do.
+    dags = tmp_path / "zajecia_03_x" / "dags"
+    dags.mkdir(parents=True)
+    (dags / "flights_ingest.py").write_text(
+        '"""DAG Airflow."""\n\n'
+        'raise NotImplementedError("Zajęcia 03, flights_ingest: zdefiniuj DAG")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(backfill, "dag_folders", lambda: [dags])
+    with pytest.raises(UnknownDag) as raised:
+        load_dag("flights_ingest")
+    assert str(raised.value).splitlines()[0] == (
+        "nie ma DAG-a 'flights_ingest' w folderach dags/ zajęć; są: ; błąd importu "
+        "zajecia_03_x/dags/flights_ingest.py: "
+        "NotImplementedError: Zajęcia 03, flights_ingest: zdefiniuj DAG"
+    )

@@ -29,6 +29,7 @@ def test_chart_is_byte_identical_between_runs(raw_backlog, tmp_path):
 def test_committed_plan_matches_the_backlog():
     """plan_sprintow.md is generated; a backlog change must be followed by `render`."""
     expected = render_markdown(load_backlog(DEFAULT_BACKLOG))
+    assert (CLASS_DIR / PLAN_FILE).is_file(), "uruchom: python -m zajecia_01_planowanie render"
     committed = (CLASS_DIR / PLAN_FILE).read_text(encoding="utf-8")
     assert committed == expected, "uruchom: python -m zajecia_01_planowanie render"
     assert (CLASS_DIR / CHART_FILE).stat().st_size > 10_000

@@ -63,13 +63,15 @@ def test_every_figure_is_labelled_and_read_in_the_next_cell(committed):
 
 def test_leakage_section_names_the_leaking_columns_with_numbers(committed):
     text = "\n".join(cell.source for cell in committed.cells)
-    section = text[text.index("## 6. Wyciek danych") : text.index("## 7.")]
+    assert "\n## 6. Wyciek danych" in text and "\n## 7." in text, "brak sekcji 6 albo 7"
+    section = text[text.index("\n## 6. Wyciek danych") : text.index("\n## 7.")]
     for column in ("dep_time", "dep_delay", "arr_time", "air_time"):
         assert column in section
     assert "ROC AUC" in section
 
 
 def test_html_is_the_export_of_the_committed_notebook(committed):
+    assert HTML.is_file(), "uruchom: python -m zajecia_02_eda"
     assert HTML.read_text(encoding="utf-8") == to_html(committed), (
         "uruchom: python -m zajecia_02_eda"
     )

@@ -40,6 +40,7 @@ def _config(params):
     return load_config(data_dir(), {name: params.get(name) for name in SETTINGS_PARAMS})
 
 
+# BEGIN SOLUTION: DAG z README: interwał miesiąca, catchup, ponowienia, zasób
 @dag(
     dag_id="flights_ingest",
     schedule=CronDataIntervalTimetable("0 0 1 * *", timezone=LOCAL_TZ),
@@ -82,3 +83,4 @@ def flights_ingest():
 
 
 flights_ingest()
+# END SOLUTION

@@ -23,7 +23,9 @@ def env_file() -> dict[str, str]:
 
 
 def services() -> dict[str, dict]:
-    return yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    found = (yaml.safe_load(COMPOSE_FILE.read_text()) or {}).get("services")
+    assert isinstance(found, dict) and found, f"{COMPOSE_FILE.name}: no services"
+    return found
 
 
 def airflow_services() -> dict[str, dict]:

@@ -45,6 +45,7 @@ def test_image_and_requirements_match_the_lock():
 
 def test_every_container_starts_through_the_bundle_entrypoint():
     dockerfile = Dockerfile.read(DOCKERFILE)
+    assert dockerfile.stages, f"{DOCKERFILE.name}: no FROM"
     (entrypoint,) = dockerfile.arguments(dockerfile.final, "ENTRYPOINT")
     command = exec_form(entrypoint)
     assert command[:2] == ["/usr/bin/dumb-init", "--"]  # as in the official image
@@ -69,5 +70,5 @@ def test_container_commands_run_outside_docker(tmp_path):
     airflow("dags", "reserialize")
     with sqlite3.connect(tmp_path / "airflow" / "airflow.db") as db:
         parsed = dict(db.execute("SELECT dag_id, bundle_name FROM dag").fetchall())
-    assert parsed["flights_ingest"] == "zajecia_03_airflow_ingest"
+    assert parsed.get("flights_ingest") == "zajecia_03_airflow_ingest"
     assert set(parsed.values()) == {folder.parent.name for folder in dag_folders()}

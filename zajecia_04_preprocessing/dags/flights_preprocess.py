@@ -26,6 +26,7 @@ from zajecia_03_airflow_ingest.assets import RAW_FLIGHTS
 from zajecia_04_preprocessing.assets import FEATURES
 
 
+# BEGIN SOLUTION: DAG Airflow: schedule=[RAW_FLIGHTS], months → build_month
 @dag(
     dag_id="flights_preprocess",
     schedule=[RAW_FLIGHTS],
@@ -65,3 +66,4 @@ def flights_preprocess():
 
 
 flights_preprocess()
+# END SOLUTION

@@ -15,14 +15,10 @@ from zajecia_04_preprocessing.feature_partitions import features_partition
 DAGS = Path(__file__).resolve().parents[1] / "dags"
 
 
-@pytest.fixture(scope="module")
-def dag():
+def test_scheduled_by_the_ingest_asset():
     bag = DagBag(dag_folder=DAGS)
     assert not bag.import_errors
-    return bag.dags["flights_preprocess"]
-
-
-def test_scheduled_by_the_ingest_asset(dag):
+    dag = bag.dags["flights_preprocess"]
     assert dag.schedule == [RAW_FLIGHTS]
     assert dag.task_dict["build_month"].outlets == [FEATURES]
 

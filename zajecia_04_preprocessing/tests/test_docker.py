@@ -24,6 +24,7 @@ def test_the_class_03_stack_is_included_instead_of_copied():
 
 def test_both_class_folders_start_one_and_the_same_airflow():
     ours, theirs = compose_project(COMPOSE_FILE), compose_project(CLASS_03_FILE)
+    assert theirs.services, f"{CLASS_03_FILE}: no services"
     assert ours.name == theirs.name
     # The same containers ({project}-{service}-1) and the same metadata database volume.
     assert ours.services.keys() == theirs.services.keys()

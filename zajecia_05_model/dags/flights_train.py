@@ -27,6 +27,9 @@ from zajecia_05_model.assets import MODEL
 SETTINGS_PARAMS = ("train_start", "train_end", "min_auc_gain")
 
 
+# scikit-learn, skops and the registry are imported inside the tasks: Airflow parses this file again
+# and again in fresh processes, and must do it fast.
+# BEGIN SOLUTION: DAG z README: train → quality_gate → register, parametry okna
 @dag(
     dag_id="flights_train",
     schedule=None,
@@ -43,8 +46,6 @@ SETTINGS_PARAMS = ("train_start", "train_end", "min_auc_gain")
     doc_md=__doc__,
 )
 def flights_train():
-    # scikit-learn, skops and the registry are imported inside the tasks: Airflow parses
-    # this file again and again in fresh processes, and must do it fast.
     @task
     def train(params=None, run_id=None) -> dict:
         from zajecia_03_airflow_ingest.partitions import PartitionError
@@ -87,3 +88,4 @@ def flights_train():
 
 
 flights_train()
+# END SOLUTION

@@ -1,7 +1,7 @@
 import hashlib
 import json
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import skops.io
@@ -117,15 +117,10 @@ def test_unknown_version_or_alias(registry, model, name):
 
 
 def test_concurrent_registrations_get_distinct_versions(registry, model):
-    versions = []
-    threads = [
-        threading.Thread(target=lambda: versions.append(registry.register(model, {})))
-        for _ in range(6)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # result() raises what a registration raised, so an error is not lost in its thread.
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(registry.register, model, {}) for _ in range(6)]
+        versions = [future.result() for future in futures]
     assert sorted(versions) == [f"v{n:04d}" for n in range(1, 7)]
 
 

@@ -28,6 +28,9 @@ from zajecia_04_preprocessing.assets import FEATURES
 from zajecia_06_monitoring.assets import MODEL_ALERT
 
 
+# The monitoring code (scikit-learn, scipy, matplotlib) is imported inside the tasks: Airflow parses
+# this file again and again in fresh processes, and must do it fast.
+# BEGIN SOLUTION: DAG z README: schedule=[FEATURES], months → monitor → raise_alert
 @dag(
     dag_id="flights_monitor",
     schedule=[FEATURES],
@@ -43,8 +46,6 @@ from zajecia_06_monitoring.assets import MODEL_ALERT
     doc_md=__doc__,
 )
 def flights_monitor():
-    # The monitoring code (scikit-learn, scipy, matplotlib) is imported inside the tasks:
-    # Airflow parses this file again and again in fresh processes, and must do it fast.
     @task
     def months(params=None, dag_run=None, triggering_asset_events=None) -> list[str]:
         from zajecia_05_model.metadata import MetadataError
@@ -86,3 +87,4 @@ def flights_monitor():
 
 
 flights_monitor()
+# END SOLUTION

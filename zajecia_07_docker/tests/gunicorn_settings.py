@@ -35,6 +35,7 @@ def gunicorn_settings(config: Path, app: str, names: list[str], **env: str) -> d
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    assert result.returncode == 0, f"gunicorn cannot read {config}:\n{result.stderr[-2000:]}"
     return json.loads(result.stdout)

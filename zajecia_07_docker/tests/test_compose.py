@@ -15,12 +15,18 @@ from zajecia_07_docker.tests.docker_files import (
 )
 
 
+def compose_services() -> dict:
+    services = yaml.safe_load(COMPOSE_FILE.read_text()).get("services")
+    assert services, f"no services in {COMPOSE_FILE.name}"
+    return services
+
+
 def test_compose_file_follows_the_specification(compose_report):
     assert compose_report.errors(COMPOSE_FILE) == []
 
 
 def test_compose_runs_the_image_as_the_dockerfile_describes():
-    api = yaml.safe_load(COMPOSE_FILE.read_text())["services"]["api"]
+    api = compose_services()["api"]
     assert (COMPOSE_FILE.parent / api["build"]["context"]).resolve() == REPO_ROOT
     assert REPO_ROOT / api["build"]["dockerfile"] == DOCKERFILE
     assert any(str(port).endswith(":8000") for port in api["ports"])
@@ -35,7 +41,7 @@ def test_compose_runs_the_image_as_the_dockerfile_describes():
 def test_compose_publishes_the_port_the_image_listens_on():
     """No command in compose: the image's CMD runs, on the port of API_BIND and EXPOSE
     (the healthcheck reads API_BIND too)."""
-    api = yaml.safe_load(COMPOSE_FILE.read_text())["services"]["api"]
+    api = compose_services()["api"]
     image = dockerfile()
     assert "command" not in api and "entrypoint" not in api
     port = {**image.environment(), **api.get("environment", {})}["API_BIND"].rsplit(":", 1)[1]
@@ -46,7 +52,7 @@ def test_compose_publishes_the_port_the_image_listens_on():
 def test_the_data_folder_is_created_for_the_repository_owner_not_by_docker(tmp_path):
     """On a fresh clone ../data does not exist: data-init (root, before the API) creates it
     for the owner of the repository — the command as compose runs it, here on a copy."""
-    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    services = compose_services()
     init, api = services["data-init"], services["api"]
     assert api["depends_on"]["data-init"]["condition"] == "service_completed_successfully"
     assert init["user"] == "0:0" and init["image"] == api["image"]

@@ -21,8 +21,8 @@ def test_dockerfile_passes_hadolint():
 
 def test_dockerfile_builds_a_small_non_root_image_without_data():
     image = dockerfile()
-    final = image.final
     assert len(image.stages) >= 2, "multi-stage: the build tools stay in the builder"
+    final = image.final
     assert re.fullmatch(r"3\.11\.\d+", base_python_version())
     users = image.arguments(final, "USER")
     assert users, "the final stage sets USER"

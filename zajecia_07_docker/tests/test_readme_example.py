@@ -94,6 +94,7 @@ def test_the_answer_shown_has_the_shape_of_the_api_answer(client, example):
     assert all(d["delayed"] == (d["probability"] >= shown["threshold"]) for d in decisions)
 
 
+# BEGIN SOLUTION NO PROMPT
 def test_version_and_threshold_shown_are_those_of_the_committed_model_card():
     card_path = PUBLISHED / CARD_FILE
     assert card_path.is_file(), f"brak {card_path}: uruchom make run i zacommituj wynik"
@@ -103,3 +104,6 @@ def test_version_and_threshold_shown_are_those_of_the_committed_model_card():
     for _, _, shown in readme_examples():
         assert shown["model_version"] == version
         assert f"{shown['threshold']:.3f}".replace(".", ",") == threshold
+
+
+# END SOLUTION

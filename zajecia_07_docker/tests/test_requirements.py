@@ -24,6 +24,7 @@ def test_requirements_pin_the_locked_versions():
 
 
 def test_requirements_cover_every_import_of_the_api_and_its_dependencies():
+    assert GUNICORN_CONFIG.is_file(), f"no gunicorn configuration: {GUNICORN_CONFIG}"
     _, modules = reachable(ENTRY_MODULES, [GUNICORN_CONFIG])
     needed = distributions_of(modules) | OPTIONAL_DISTRIBUTIONS
     pins = requirement_pins(REQUIREMENTS)
@@ -33,6 +34,7 @@ def test_requirements_cover_every_import_of_the_api_and_its_dependencies():
 
 
 def test_api_path_imports_no_airflow_and_the_image_has_all_of_its_code():
+    assert GUNICORN_CONFIG.is_file(), f"no gunicorn configuration: {GUNICORN_CONFIG}"
     files, modules = reachable(ENTRY_MODULES, [GUNICORN_CONFIG])
     assert "airflow" not in modules
     image = dockerfile()

@@ -31,6 +31,7 @@ from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 
 
+# BEGIN SOLUTION: DAG ręczny z parametrem month: check_log → report
 @dag(
     dag_id="flights_live_quality",
     schedule=None,
@@ -63,3 +64,4 @@ def flights_live_quality():
 
 
 flights_live_quality()
+# END SOLUTION

@@ -32,7 +32,16 @@ DATA_DIR = (REPO_ROOT / "data").resolve()
 
 
 def compose() -> dict:
-    return yaml.safe_load(COMPOSE_FILE.read_text())
+    model = yaml.safe_load(COMPOSE_FILE.read_text()) or {}
+    assert model.get("services"), f"no services in {COMPOSE_FILE.name}"
+    return model
+
+
+def config_entry(path: Path, key: str) -> object:
+    """The value of ``key`` in one of the stack's YAML configuration files."""
+    content = yaml.safe_load(path.read_text()) or {}
+    assert content.get(key), f"no {key} in {path.relative_to(CLASS_DIR)}"
+    return content[key]
 
 
 def service(name: str) -> dict:

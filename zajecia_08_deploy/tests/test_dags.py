@@ -53,6 +53,7 @@ def states(run) -> dict[str, str]:
 def test_manual_dag_with_a_month_param():
     bag = DagBag(dag_folder=DAGS)
     assert not bag.import_errors
+    assert "flights_live_quality" in bag.dags, "no DAG flights_live_quality in dags/"
     dag = bag.dags["flights_live_quality"]
     assert dag.schedule is None
     assert "month" in dag.params

@@ -31,6 +31,7 @@ def test_dockerfile_passes_hadolint():
 
 def test_built_on_the_api_image_and_run_as_its_user():
     production = image()
+    assert production.stages, "the Dockerfile has no FROM"
     (base,) = production.all_arguments("FROM")
     assert base == "${API_IMAGE}"
     assert production.arguments(production.preamble, "ARG") == [
@@ -67,6 +68,7 @@ def test_requirements_pin_the_locked_versions_and_cover_what_the_base_lacks():
 
 
 def test_the_two_images_together_hold_all_of_the_code():
+    assert all(config.is_file() for config in CONFIGS), f"no gunicorn configuration: {CONFIGS}"
     files, _ = reachable(ENTRY_MODULES, CONFIGS)
     base = api_image.dockerfile()
     sources = base.copied_sources(base.stages[0]) + image().copied_sources()

@@ -4,7 +4,6 @@ that read only the metrics the API exposes — and show every one of them."""
 from pathlib import PurePosixPath
 
 import pytest
-import yaml
 
 from zajecia_08_deploy.tests.stack_files import (
     DASHBOARD_DIR,
@@ -12,6 +11,7 @@ from zajecia_08_deploy.tests.stack_files import (
     METRICS,
     PROVISIONING,
     bind_mounts,
+    config_entry,
     container_port,
     exposed_names,
     load_dashboards,
@@ -31,8 +31,7 @@ def expressions() -> list[str]:
 
 
 def provisioned_datasource() -> dict:
-    config = yaml.safe_load((PROVISIONING / "datasources" / "prometheus.yml").read_text())
-    (datasource,) = config["datasources"]
+    (datasource,) = config_entry(PROVISIONING / "datasources" / "prometheus.yml", "datasources")
     return datasource
 
 
@@ -49,8 +48,7 @@ def test_grafana_loads_provisioning_and_dashboards_from_the_repository():
     mounted = {source: mount["target"] for source, mount in bind_mounts(grafana)}
     # Grafana's default provisioning folder: no GF_PATHS_PROVISIONING needed.
     assert mounted[PROVISIONING] == "/etc/grafana/provisioning"
-    providers = yaml.safe_load((PROVISIONING / "dashboards" / "dashboards.yml").read_text())
-    (provider,) = providers["providers"]
+    (provider,) = config_entry(PROVISIONING / "dashboards" / "dashboards.yml", "providers")
     assert provider["type"] == "file"
     assert provider["options"]["path"] == mounted[DASHBOARD_DIR]
     home = grafana["environment"].get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")

@@ -5,13 +5,13 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
-import yaml
 
 from zajecia_08_deploy.tests.stack_files import (
     ALERT_RULES,
     COMPOSE_FILE,
     METRICS,
     PROMETHEUS_CONFIG,
+    config_entry,
     container_port,
     exposed_names,
     metric_names,
@@ -28,11 +28,10 @@ BUILT_IN = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
 
 
 def test_prometheus_scrapes_the_api_every_5_seconds():
-    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
     api_target = f"api:{container_port(service('api'))}"
     jobs = {
         target: job
-        for job in config["scrape_configs"]
+        for job in config_entry(PROMETHEUS_CONFIG, "scrape_configs")
         for static in job["static_configs"]
         for target in static["targets"]
     }
@@ -51,7 +50,7 @@ def test_prometheus_reads_the_repository_config_after_the_api_is_healthy():
 
 
 def alert_rules() -> list[dict]:
-    groups = yaml.safe_load(ALERT_RULES.read_text())["groups"]
+    groups = config_entry(ALERT_RULES, "groups")
     for group in groups:
         assert set(group) <= GROUP_KEYS and group["name"] and group["rules"], group
     return [rule for group in groups for rule in group["rules"]]
@@ -71,8 +70,7 @@ def check_rule(rule: dict, known: set[str]) -> None:
 
 
 def test_prometheus_loads_the_alert_rules_of_the_repository():
-    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
-    (rule_file,) = config["rule_files"]
+    (rule_file,) = config_entry(PROMETHEUS_CONFIG, "rule_files")
     mount = mount_of(service("prometheus"), rule_file)
     assert mount["read_only"]
     inside = PurePosixPath(rule_file).relative_to(mount["target"])

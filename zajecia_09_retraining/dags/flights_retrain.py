@@ -31,6 +31,7 @@ from kurs.months import LOCAL_TZ
 from kurs.repository import data_dir
 from zajecia_06_monitoring.assets import MODEL_ALERT
 
+# BEGIN SOLUTION: DAG na zasobie model_alert (README, „DAG flights_retrain”)
 SETTINGS_PARAMS = ("window_months", "margin", "min_auc_gain")
 
 
@@ -119,3 +120,4 @@ def flights_retrain():
 
 
 flights_retrain()
+# END SOLUTION

@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from kurs.backfill import CHILD_MARK
+from kurs.backfill import CHILD_MARK, ERROR_MARK
+from kurs.exit_codes import OK
 from kurs.runner import RunContext
 from zajecia_05_model.registry import Registry
 from zajecia_09_retraining import replay, step
@@ -20,11 +21,15 @@ from zajecia_09_retraining.tests.scenario import year
 
 @pytest.fixture
 def in_process(airflow_db, monkeypatch):
-    """``step.run`` with the replay in this process; its lines go to the test's stdout."""
+    """``step.run`` with the replay in this process; its lines go to the test's stdout.
+    A failed replay raises, as ``run_in_airflow`` does; its error line is in that output."""
     monkeypatch.setenv(CHILD_MARK, "1")
-    monkeypatch.setattr(
-        step, "run_in_airflow", lambda module, arguments, data_dir, report: replay.main(arguments)
-    )
+
+    def in_this_process(module, arguments, data_dir, report):
+        if replay.main(arguments) != OK:
+            raise RuntimeError(f"{module} zakończył się błędem — linia „{ERROR_MARK}” w wyjściu")
+
+    monkeypatch.setattr(step, "run_in_airflow", in_this_process)
 
 
 @pytest.mark.slow

@@ -1,0 +1,3 @@
+from kurs.starter.generate import main
+
+raise SystemExit(main())
