@@ -112,10 +112,12 @@ grade: setup
 
 # BEGIN SOLUTION NO PROMPT
 .PHONY: starter gradescope
-# The student repository (kurs/starter/): DEST must not exist or be empty.
-starter: setup
+# The student repository (kurs/starter/): DEST must not exist or be empty. The folder is
+# asked for before the environment is set up, which takes minutes on a fresh clone.
+starter:
 	@test -n "$(DEST)" || { echo "Podaj folder docelowy: make starter DEST=../mlops-student"; exit 2; }
-	$(BIN)/python -m kurs.starter $(DEST)
+	@$(MAKE) --no-print-directory setup
+	$(BIN)/python -m kurs.starter "$(DEST)"
 
 # The grader as a Gradescope autograder (grading/gradescope/): the zip to upload.
 gradescope: setup

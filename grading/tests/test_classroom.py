@@ -90,23 +90,41 @@ def test_the_workflow_is_a_valid_github_workflow_wired_to_the_reporter():
     assert grader["run"].startswith(".venv/bin/python -m grading . --format classroom")
 
 
+def grading_step(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """The step's exact script, as Actions runs it (bash -e) in a student's checkout;
+    ``GITHUB_OUTPUT`` is ``tmp_path / "github_output"``."""
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    grader = next(s for s in workflow["jobs"]["autograding"]["steps"] if s.get("id") == "grader")
+    output = tmp_path / "github_output"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_OUTPUT": str(output)}
+    return subprocess.run(["bash", "-e", "-c", grader["run"]], cwd=repo, env=env)
+
+
+def reported(tmp_path: Path) -> dict:
+    key, value = (tmp_path / "github_output").read_text(encoding="utf-8").strip().split("=", 1)
+    assert key == "result"
+    return json.loads(base64.b64decode(value))
+
+
 def test_the_grading_step_reports_a_students_points(tmp_path):
-    """The step's exact script, as Actions runs it (bash -e) in a student's checkout."""
     repo = empty_layout(tmp_path / "student")
     (repo / "grading").symlink_to(ROOT / "grading")  # the starter carries the grader
     (repo / ".venv").symlink_to(Path(sys.prefix))
     commit_all(repo)
-    output = tmp_path / "github_output"
-    grader = next(
-        step
-        for step in yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["autograding"][
-            "steps"
-        ]
-        if step.get("id") == "grader"
-    )
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_OUTPUT": str(output)}
-    subprocess.run(["bash", "-e", "-c", grader["run"]], cwd=repo, env=env, check=True)
-    key, value = output.read_text(encoding="utf-8").strip().split("=", 1)
-    document = json.loads(base64.b64decode(value))
-    assert key == "result" and document["status"] == "fail"
+    assert grading_step(repo, tmp_path).returncode == 0
+    document = reported(tmp_path)
+    assert document["status"] == "fail"
     assert document["max_score"] == 58.0 and sum(t["score"] for t in document["tests"]) == 0
+
+
+def test_a_grading_with_a_broken_check_still_reaches_the_reporter(tmp_path):
+    # A stand-in grader: a result with status "error" and exit code 1.
+    repo = tmp_path / "student"
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    grader = repo / ".venv" / "bin" / "python"
+    grader.write_text('#!/bin/sh\necho \'{"version": 1, "status": "error"}\'\nexit 1\n')
+    grader.chmod(0o755)
+    assert grading_step(repo, tmp_path).returncode == 0
+    assert reported(tmp_path) == {"version": 1, "status": "error"}
+    grader.write_text("#!/bin/sh\nexit 2\n")  # no result at all: the step fails
+    assert grading_step(repo, tmp_path).returncode != 0

@@ -59,8 +59,26 @@ def test_an_empty_submission_scores_zero_with_what_to_fix(tmp_path):
 def test_when_the_grader_cannot_grade_the_student_sees_why(tmp_path):
     results = autograder(tmp_path, empty_layout(tmp_path / "upload"), "--classes 99")
     assert results["score"] == 0.0 and results["tests"] == []
-    assert results["output"].startswith("Nie udało się ocenić repozytorium (kod wyjścia")
+    assert results["output"].startswith(
+        "Nie udało się ocenić repozytorium (kod wyjścia narzędzia oceniania: 2)."
+    )
     assert "99" in results["output"]  # the grader's own message, from its stderr
+
+
+def test_results_of_a_grading_with_a_broken_check_are_kept(tmp_path):
+    # Exit code 1: graded, but one check could not be evaluated (its test says so); a
+    # stand-in grader gives that exit code, which no student repository should provoke.
+    root = tmp_path / "autograder"
+    fake = root / "source" / "repo" / ".venv" / "bin"
+    fake.mkdir(parents=True)
+    (fake / "python").symlink_to(sys.executable)
+    (fake / "kurs-grade").write_text('#!/bin/sh\necho \'{"score": 3.0, "tests": []}\'\nexit 1\n')
+    (fake / "kurs-grade").chmod(0o755)
+    (root / "submission").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(root)}
+    subprocess.run([str(SCRIPTS / "run_autograder")], env=env, check=True, timeout=60)
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results == {"score": 3.0, "tests": []}
 
 
 def test_the_zip_has_the_scripts_on_top_and_the_committed_repository(tmp_path):

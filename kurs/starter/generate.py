@@ -103,6 +103,9 @@ def generate(dest: Path, source: Path = REPO_ROOT) -> Counter[str]:
     dest = dest.resolve()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise StarterError(f"{dest} istnieje i nie jest pustym folderem")
+    if dest.is_relative_to(source.resolve()):
+        # Its tests would be collected with the reference's, its files shown as untracked.
+        raise StarterError(f"{dest} leży w repozytorium wzorcowym — wskaż folder poza nim")
     dest.parent.mkdir(parents=True, exist_ok=True)
     counts: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=f".{dest.name}.") as temporary:
@@ -129,6 +132,18 @@ def generate(dest: Path, source: Path = REPO_ROOT) -> Counter[str]:
     return counts
 
 
+def uncommitted(source: Path) -> list[str]:
+    """Tracked files of ``source`` changed since its last commit: the starter takes the
+    working tree, so their changes are in it."""
+    listing = subprocess.run(
+        ["git", "-C", str(source), "diff", "HEAD", "--name-only", "-z"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [path for path in listing.split("\0") if path]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = PolishArgumentParser(
         prog="python -m kurs.starter",
@@ -145,5 +160,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Starter w {arguments.dest}: {counts['copy']} plików. Pominięte: wyniki pracy "
         f"studenta {counts['output']}, pliki całe będące rozwiązaniem {counts['solution']}, "
         f"pliki tylko dla autorów i prowadzącego {counts['leave']}."
+    )
+    changed = uncommitted(REPO_ROOT)
+    if changed:
+        print(
+            f"Uwaga: {len(changed)} plików ze zmianami niezatwierdzonymi we wzorcu weszło do "
+            f"startera w obecnym stanie (np. {changed[0]})."
+        )
+    print(
+        f"Dalej: cd {arguments.dest} && git init && git add -A && git commit -m starter — "
+        "potem repozytorium-szablon w GitHub Classroom (README.md, rozdział dla prowadzącego)."
     )
     return OK

@@ -32,6 +32,8 @@ What replaces a region:
 * Python: ``raise NotImplementedError("Zajęcia 06, monitor.psi: <task>")`` at the marker's
   indentation, as nbgrader's code stub — a function whose body is a region keeps its
   signature and docstring, and calling it says which class and which task is due;
+* shell scripts: ``echo "ZADANIE (zajęcia 07): <task>" >&2; exit 1`` — a script not
+  written yet fails, it does not succeed by doing nothing;
 * other ``#`` files: ``# ZADANIE (zajęcia 06): <task>``;
 * Markdown and HTML: ``<!-- ZADANIE (zajęcia 06): <task> -->``, a prompt the student sees
   in the source but that adds no words to a graded section; Jinja2: the same prompt as a
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import textwrap
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -66,7 +69,7 @@ SYNTAX = {
     "<!--": (HTML_BEGIN, HTML_END, "<!-- {prompt} -->"),
     "{#": (JINJA_BEGIN, JINJA_END, "{{# {prompt} #}}"),
 }
-COMMENT = {"python": "#", "hash": "#", "html": "<!--", "jinja": "{#"}
+COMMENT = {"python": "#", "shell": "#", "hash": "#", "html": "<!--", "jinja": "{#"}
 DEF_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(?P<name>\w+)")
 ANY_MARKER = re.compile(r"(?:#|<!--|\{#) (?:BEGIN|END) SOLUTION")
 DEFAULT_TASK = "uzupełnij"
@@ -169,10 +172,12 @@ def _python_stub(lines: list[str], region: Region, path: str) -> list[str]:
     return [f"{region.indent}raise NotImplementedError(", *literals, f"{region.indent})"]
 
 
-def _comment_stub(region: Region, path: str, comment: str) -> list[str]:
+def _comment_stub(region: Region, path: str, kind: str) -> list[str]:
     label = class_label(path).replace("Zajęcia", "zajęcia")
     prompt = f"ZADANIE ({label}): {region.task or DEFAULT_TASK}"
-    return [region.indent + SYNTAX[comment][2].format(prompt=prompt)]
+    if kind == "shell":
+        return [f"{region.indent}echo {shlex.quote(prompt)} >&2", f"{region.indent}exit 1"]
+    return [region.indent + SYNTAX[COMMENT[kind]][2].format(prompt=prompt)]
 
 
 def strip_solutions(text: str, path: str, kind: str) -> str:
@@ -182,8 +187,8 @@ def strip_solutions(text: str, path: str, kind: str) -> str:
         text: the file's content.
         path: its path in the repository (``zajecia_06_monitoring/drift.py``): names the
             class and module in the stubs and the place in errors.
-        kind: ``"python"``, ``"hash"`` (other ``#``-comment files), ``"html"`` (Markdown,
-            HTML) or ``"jinja"`` (Jinja2 templates).
+        kind: ``"python"``, ``"shell"``, ``"hash"`` (other ``#``-comment files), ``"html"``
+            (Markdown, HTML) or ``"jinja"`` (Jinja2 templates).
 
     Raises:
         MarkerError: markers that do not pair up (see :func:`regions`).
@@ -201,7 +206,7 @@ def strip_solutions(text: str, path: str, kind: str) -> str:
             if kind == "python":
                 out.extend(_python_stub(lines, region, path))
             else:
-                out.extend(_comment_stub(region, path, comment))
+                out.extend(_comment_stub(region, path, kind))
         position = region.end + 1
     out.extend(lines[position:])
     return "\n".join(out)

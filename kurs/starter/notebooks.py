@@ -22,16 +22,19 @@ def _task_cells(cell: nbformat.NotebookNode, path: str) -> list[nbformat.Noteboo
     if not task:
         return []
     label = class_label(path).replace("Zajęcia", "zajęcia")
-    # The slide a cell belongs to stays the same in the starter's presentation.
-    metadata = {key: value for key, value in cell.metadata.items() if key == "slideshow"}
+    # In a slide deck the task is not a slide: the code cell the student writes takes the
+    # solution cell's place in the presentation.
+    slides = "slideshow" in cell.metadata
+    task_metadata = {"slideshow": {"slide_type": "skip"}} if slides else {}
+    code_metadata = {"slideshow": cell.metadata["slideshow"]} if slides else {}
     # Ids derived from the solution cell's: the same reference gives the same starter.
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"**Zadanie ({label}):** {task}", metadata=metadata, id=f"{cell.id}-zadanie"
+            f"**Zadanie ({label}):** {task}", metadata=task_metadata, id=f"{cell.id}-zadanie"
         )
     ]
     if cell.cell_type == "code":
-        cells.append(nbformat.v4.new_code_cell("", id=f"{cell.id}-kod"))
+        cells.append(nbformat.v4.new_code_cell("", metadata=code_metadata, id=f"{cell.id}-kod"))
     return cells
 
 

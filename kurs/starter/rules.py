@@ -56,7 +56,7 @@ def rule(path: str) -> str:
 
 
 def kind(path: str) -> str:
-    """How a copied file is transformed: ``"notebook"``, ``"python"``, ``"html"``
+    """How a copied file is transformed: ``"notebook"``, ``"python"``, ``"shell"``, ``"html"``
     (Markdown and HTML), ``"jinja"`` (Jinja2 templates, also the nbconvert template's
     ``.j2``) or ``"hash"`` (every other text file: ``#`` comments)."""
     suffix = PurePosixPath(path).suffix
@@ -64,6 +64,8 @@ def kind(path: str) -> str:
         return "notebook"
     if suffix == ".py":
         return "python"
+    if suffix == ".sh":
+        return "shell"
     if suffix == ".j2":
         return "jinja"
     if suffix in HTML_COMMENT_SUFFIXES:

@@ -226,3 +226,34 @@ def test_a_long_task_is_split_into_literals_within_the_line_length():
     with pytest.raises(NotImplementedError) as raised:
         namespace["f"]()
     assert str(raised.value) == f"Zajęcia 03, ingest.f: {task.strip()}"
+
+
+def test_a_shell_script_not_written_yet_fails_with_its_task(tmp_path):
+    script = (
+        "#!/usr/bin/env bash\nset -eu\n"
+        "# BEGIN SOLUTION: zbuduj obraz i sprawdź /health\ndocker build .\n# END SOLUTION\n"
+    )
+    stripped = strip_solutions(script, "zajecia_07_docker/deploy.sh", "shell")
+    (tmp_path / "deploy.sh").write_text(stripped, encoding="utf-8")
+    result = subprocess.run(["bash", str(tmp_path / "deploy.sh")], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == "ZADANIE (zajęcia 07): zbuduj obraz i sprawdź /health\n"
+
+
+def test_a_slide_task_is_not_a_slide_and_the_code_cell_takes_its_place():
+    notebook = nbformat.v4.new_notebook()
+    slide = {"slideshow": {"slide_type": "slide"}}
+    cell = nbformat.v4.new_code_cell("show(f.kpis)", id="kpi")
+    cell.metadata = {"tags": ["solution"], "task": "slajd KPI", **slide}
+    notebook.cells = [cell]
+    text = strip_notebook(nbformat.writes(notebook), "zajecia_10_prezentacja/prezentacja.ipynb")
+    task, code = nbformat.reads(text, as_version=4).cells
+    assert task.metadata == {"slideshow": {"slide_type": "skip"}}
+    assert code.metadata == slide and code.source == ""
+
+
+def test_the_starter_is_never_written_inside_the_reference(tmp_path):
+    source = tiny_repository(tmp_path / "reference", {"a.md": "x\n"})
+    with pytest.raises(StarterError, match="leży w repozytorium wzorcowym"):
+        generate(source / "starter", source)
+    assert not (source / "starter").exists()
