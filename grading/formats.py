@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from grading.engine import RepoResult
-from grading.model import CheckResult
+from grading.model import CheckResult, ClassResult
 from grading.polish import pl, plural
 
 SYMBOLS = {"pass": "✅", "fail": "❌", "error": "⚠️", "skipped": "⏭️", "timeout": "⏱️"}
@@ -244,16 +244,15 @@ def gradescope(result: RepoResult) -> str:
                     "status": "passed" if check.status == "pass" else "failed",
                 }
             tests.append(test)
-        adjustment = spec.points - sum((check.points for check in spec.checks), Decimal(0))
+        adjustment = _adjustment(spec)
         if adjustment:
-            # A late penalty or an instructor's class override: shown, so that the tests
-            # add up to the score.
+            points, reason = adjustment
             tests.append(
                 {
                     "name": f"{spec.id}.korekta",
                     "number": f"{spec.id}.korekta",
-                    "score": float(adjustment),
-                    "output": spec.late or "korekta prowadzącego wyniku zajęć (zob. uwagi)",
+                    "score": float(points),
+                    "output": reason,
                     "visibility": "visible",
                 }
             )
@@ -296,14 +295,15 @@ def classroom(result: RepoResult) -> str:
                     "execution_time": "",
                 }
             )
-        adjustment = spec.points - sum((check.points for check in spec.checks), Decimal(0))
+        adjustment = _adjustment(spec)
         if adjustment:
+            points, reason = adjustment
             tests.append(
                 {
                     "name": f"{spec.id}.korekta",
-                    "status": "fail" if adjustment < 0 else "pass",
-                    "score": float(adjustment),
-                    "message": spec.late or "korekta prowadzącego wyniku zajęć (zob. uwagi)",
+                    "status": "fail" if points < 0 else "pass",
+                    "score": float(points),
+                    "message": reason,
                     "line_no": 0,
                     "execution_time": "",
                 }
@@ -319,6 +319,16 @@ def classroom(result: RepoResult) -> str:
         "tests": tests,
     }
     return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def _adjustment(spec: ClassResult) -> tuple[Decimal, str] | None:
+    """A class's points beyond its checks' sum (a late penalty or an instructor's class
+    override) and why, or None: the platforms show it as a test of its own, so that the
+    tests add up to the score."""
+    adjustment = spec.points - sum((check.points for check in spec.checks), Decimal(0))
+    if not adjustment:
+        return None
+    return adjustment, spec.late or "korekta prowadzącego wyniku zajęć (zob. uwagi)"
 
 
 def _commit(sha: str | None) -> str:

@@ -33,15 +33,17 @@ class StarterError(RuntimeError):
     """The starter could not be generated; the message says why, in Polish."""
 
 
+def _git_paths(source: Path, *arguments: str) -> list[str]:
+    """The paths a ``git … -z`` listing in ``source`` prints (POSIX, relative to it)."""
+    listing = subprocess.run(
+        ["git", "-C", str(source), *arguments, "-z"], capture_output=True, text=True, check=True
+    ).stdout
+    return [path for path in listing.split("\0") if path]
+
+
 def tracked_files(source: Path) -> list[str]:
     """The files git tracks in ``source`` that exist in its working tree (POSIX paths)."""
-    listing = subprocess.run(
-        ["git", "-C", str(source), "ls-files", "-z"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return sorted(path for path in listing.split("\0") if path and (source / path).is_file())
+    return sorted(path for path in _git_paths(source, "ls-files") if (source / path).is_file())
 
 
 def transform(path: str, data: bytes) -> bytes:
@@ -135,13 +137,7 @@ def generate(dest: Path, source: Path = REPO_ROOT) -> Counter[str]:
 def uncommitted(source: Path) -> list[str]:
     """Tracked files of ``source`` changed since its last commit: the starter takes the
     working tree, so their changes are in it."""
-    listing = subprocess.run(
-        ["git", "-C", str(source), "diff", "HEAD", "--name-only", "-z"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [path for path in listing.split("\0") if path]
+    return _git_paths(source, "diff", "HEAD", "--name-only")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

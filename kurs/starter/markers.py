@@ -93,9 +93,10 @@ class Region:
 
 
 def class_label(path: str) -> str:
-    """``"Zajęcia 06"`` for a file of ``zajecia_06_monitoring/``; ``"Kurs"`` elsewhere."""
+    """``"zajęcia 06"`` for a file of ``zajecia_06_monitoring/``; ``"kurs"`` elsewhere (as
+    inside a sentence; ``str.capitalize`` to start one)."""
     match = CLASS_FOLDER.match(PurePosixPath(path).parts[0])
-    return f"Zajęcia {match[1]}" if match else "Kurs"
+    return f"zajęcia {match[1]}" if match else "kurs"
 
 
 def regions(lines: list[str], path: str, comment: str) -> list[Region]:
@@ -159,7 +160,7 @@ def _python_stub(lines: list[str], region: Region, path: str) -> list[str]:
         # Airflow parses only files that say "airflow" and "dag": a DAG file reduced to its
         # stub must still be parsed, so that its import error shows the task.
         place += " (DAG Airflow)"
-    message = f"{class_label(path)}, {place}: {region.task or DEFAULT_TASK}"
+    message = f"{class_label(path).capitalize()}, {place}: {region.task or DEFAULT_TASK}"
     # json.dumps gives a valid Python string literal for any text, quotes included.
     line = f"{region.indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"
     if len(line) <= LINE_LENGTH:
@@ -173,8 +174,7 @@ def _python_stub(lines: list[str], region: Region, path: str) -> list[str]:
 
 
 def _comment_stub(region: Region, path: str, kind: str) -> list[str]:
-    label = class_label(path).replace("Zajęcia", "zajęcia")
-    prompt = f"ZADANIE ({label}): {region.task or DEFAULT_TASK}"
+    prompt = f"ZADANIE ({class_label(path)}): {region.task or DEFAULT_TASK}"
     if kind == "shell":
         return [f"{region.indent}echo {shlex.quote(prompt)} >&2", f"{region.indent}exit 1"]
     return [region.indent + SYNTAX[COMMENT[kind]][2].format(prompt=prompt)]

@@ -21,7 +21,6 @@ def _task_cells(cell: nbformat.NotebookNode, path: str) -> list[nbformat.Noteboo
     task = cell.metadata.get("task")
     if not task:
         return []
-    label = class_label(path).replace("Zajęcia", "zajęcia")
     # In a slide deck the task is not a slide: the code cell the student writes takes the
     # solution cell's place in the presentation.
     slides = "slideshow" in cell.metadata
@@ -30,7 +29,9 @@ def _task_cells(cell: nbformat.NotebookNode, path: str) -> list[nbformat.Noteboo
     # Ids derived from the solution cell's: the same reference gives the same starter.
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"**Zadanie ({label}):** {task}", metadata=task_metadata, id=f"{cell.id}-zadanie"
+            f"**Zadanie ({class_label(path)}):** {task}",
+            metadata=task_metadata,
+            id=f"{cell.id}-zadanie",
         )
     ]
     if cell.cell_type == "code":

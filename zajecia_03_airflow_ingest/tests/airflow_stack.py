@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from kurs.testing.docker import compose_model
 
 CLASS_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = CLASS_DIR.parent
@@ -23,9 +23,7 @@ def env_file() -> dict[str, str]:
 
 
 def services() -> dict[str, dict]:
-    found = (yaml.safe_load(COMPOSE_FILE.read_text()) or {}).get("services")
-    assert isinstance(found, dict) and found, f"{COMPOSE_FILE.name}: no services"
-    return found
+    return compose_model(COMPOSE_FILE)["services"]
 
 
 def airflow_services() -> dict[str, dict]:

@@ -2,9 +2,7 @@
 
 import sys
 
-import yaml
-
-from kurs.testing.docker import run, unset_value
+from kurs.testing.docker import compose_model, run, unset_value
 from zajecia_07_docker.tests.docker_files import (
     COMPOSE_FILE,
     DOCKERFILE,
@@ -16,9 +14,7 @@ from zajecia_07_docker.tests.docker_files import (
 
 
 def compose_services() -> dict:
-    services = yaml.safe_load(COMPOSE_FILE.read_text()).get("services")
-    assert services, f"no services in {COMPOSE_FILE.name}"
-    return services
+    return compose_model(COMPOSE_FILE)["services"]
 
 
 def test_compose_file_follows_the_specification(compose_report):

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from prometheus_client import Counter, Gauge, Histogram, Summary
 
+from kurs.testing.docker import compose_model
 from zajecia_08_deploy import metrics
 
 CLASS_DIR = Path(__file__).resolve().parents[1]
@@ -32,9 +33,7 @@ DATA_DIR = (REPO_ROOT / "data").resolve()
 
 
 def compose() -> dict:
-    model = yaml.safe_load(COMPOSE_FILE.read_text()) or {}
-    assert model.get("services"), f"no services in {COMPOSE_FILE.name}"
-    return model
+    return compose_model(COMPOSE_FILE)
 
 
 def config_entry(path: Path, key: str) -> object:
