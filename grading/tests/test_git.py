@@ -47,7 +47,12 @@ def _hostile_filter(repo: Path, config: Path, marker: Path) -> None:
 
 
 def _control_run(repo: Path, marker: Path) -> None:
-    """Plain ``git status`` in the repository does run the filter: the attack is real."""
+    """Plain ``git status`` in the repository does run the filter: the attack is real.
+
+    ``b.md`` gets a new modification time and keeps its size, so git has to hash its
+    content through the filter. Without it the filter runs only on "racily clean" files,
+    written in the same second as the index, which on a loaded machine they are not."""
+    _touch(repo / "zaj01" / "b.md")
     subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], capture_output=True)
     assert marker.exists()
 
