@@ -92,6 +92,13 @@ chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
+# nginx, for the test of the API's reverse proxy (class 08): nginx itself checks the
+# proxy's configuration and runs it in front of two replicas on 127.0.0.1.
+.PHONY: nginx
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; }
+
 bench: setup wrk
 	$(BIN)/python -m zajecia_04_preprocessing.bench
 	$(BIN)/python -m zajecia_05_model.bench

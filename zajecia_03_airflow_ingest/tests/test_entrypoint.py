@@ -1,8 +1,9 @@
-"""entrypoint.sh as the containers run it, outside Docker: airflow-init, then two others.
+"""entrypoint.sh as the containers run it, outside Docker: airflow-init, then the others
+(a Celery worker of docker-compose.celery.yml among them).
 
 The image's own entry point is replaced by a script that records what it was started
-with (user, arguments, environment); the shared volumes are folders of a temporary
-directory. Run as root (as the containers start), the script must also switch to the
+with (user, arguments, process id, environment); the shared volumes are folders of a
+temporary directory. Run as root (as the containers start), the script must also switch to the
 stack's user — so the recording script and its output are readable by any user.
 """
 
@@ -23,11 +24,15 @@ from cryptography.fernet import Fernet
 from kurs.airflow_env import dag_folders
 from zajecia_03_airflow_ingest.airflow_secrets import ADMIN_PASSWORD, GENERATED, read_dotenv
 from zajecia_03_airflow_ingest.tests.airflow_stack import (
+    CELERY_FILE,
     CLASS_DIR,
+    COMPOSE_FILE,
     ENTRYPOINT,
     IMAGE_UID,
     REPO_ROOT,
+    container_environment,
     env_file,
+    merged_services,
 )
 
 AIRFLOW_SECRETS = [name for name in GENERATED if name.startswith("AIRFLOW__")]
@@ -49,7 +54,9 @@ def stack(tmp_path):
     recorder_dir = Path(tempfile.mkdtemp(prefix="entrypoint-"))
     recorder_dir.chmod(0o755)
     recorder = recorder_dir / "official-entrypoint"
-    recorder.write_text('#!/bin/sh\n{ echo "$(id -u) $(id -g)"; echo "$*"; env; } > "$CAPTURE"\n')
+    recorder.write_text(
+        '#!/bin/sh\n{ echo "$(id -u) $(id -g)"; echo "$*"; echo "$$"; env; } > "$CAPTURE"\n'
+    )
     recorder.chmod(0o755)
     capture = recorder_dir / "capture.txt"
     shared = tmp_path / "volumes"
@@ -70,16 +77,26 @@ def stack(tmp_path):
         "CAPTURE": str(capture),
     }
 
-    def run(*command: str, home: str = "home") -> tuple[subprocess.CompletedProcess, dict]:
+    def run(
+        *command: str, home: str = "home", **extra: str
+    ) -> tuple[subprocess.CompletedProcess, dict]:
         capture.write_text("")
         capture.chmod(0o666)
-        env = {**base, "AIRFLOW_HOME": str(shared / home)}
-        result = subprocess.run(
-            ["bash", str(ENTRYPOINT), *command], env=env, capture_output=True, text=True
+        env = {**base, "AIRFLOW_HOME": str(shared / home), **extra}
+        process = subprocess.Popen(
+            ["bash", str(ENTRYPOINT), *command],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        ids, args, *lines = capture.read_text().splitlines() or ["", ""]
+        stdout, stderr = process.communicate()
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        ids, args, pid, *lines = capture.read_text().splitlines() or ["", "", ""]
         recorded = dict(line.split("=", 1) for line in lines if "=" in line)
-        return result, {"ids": ids, "args": args, "env": recorded}
+        # The process Docker started (dumb-init's child) is the one that runs the command.
+        same = pid == str(process.pid)
+        return result, {"ids": ids, "args": args, "env": recorded, "same_process": same}
 
     yield run, shared, base
     shutil.rmtree(recorder_dir)
@@ -127,6 +144,35 @@ def test_airflow_init_shares_stable_secrets_with_every_container(stack):
     # A re-created airflow-init keeps them: re-created containers sign as before.
     assert run("init")[0].returncode == 0
     assert read_dotenv(secrets_file) == saved
+
+
+def test_a_celery_worker_starts_like_every_container_and_is_the_process_docker_signals(stack):
+    """docker-compose.celery.yml's worker: `celery worker` reaches the image's entry point
+    as it is (which runs `airflow celery worker`), with the shared secrets and the bundles.
+    entrypoint.sh replaces itself by that command (exec, also through setpriv), so with
+    DUMB_INIT_SETSID=0 dumb-init's SIGTERM reaches Celery itself: a warm shutdown."""
+    run, _, base = stack
+    assert run("init")[0].returncode == 0
+    stack_file = merged_services(COMPOSE_FILE, CELERY_FILE)
+    worker = stack_file["airflow-worker"]
+    celery = {
+        name: value
+        for name, value in container_environment(worker).items()
+        if name.startswith("AIRFLOW__CELERY__") or name in {"AIRFLOW__CORE__EXECUTOR"}
+    }
+    result, container = run(*worker["command"], home="worker", **celery)
+    assert result.returncode == 0, result.stderr
+    assert container["args"] == "celery worker"
+    assert container["same_process"]
+    saved = read_dotenv(Path(base["MLOPS_AIRFLOW_SECRETS"]))
+    for name in AIRFLOW_SECRETS:
+        assert container["env"][name] == saved[name], name
+    for name, value in celery.items():
+        assert container["env"][name] == value, name
+    assert json.loads(container["env"]["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"])
+    # The other long-running containers are their command's process too.
+    for command in ("scheduler", "api-server"):
+        assert run(command, home=command)[1]["same_process"], command
 
 
 def test_every_shared_secret_is_an_airflow_setting():

@@ -1,4 +1,5 @@
-"""The monitoring stack's files (API + Prometheus + Grafana) and how the tests read them.
+"""The monitoring stack's files (API replicas + proxy + Prometheus + Grafana) and how the
+tests read them.
 
 No Docker engine runs on the course machines, so the stack is checked statically: the
 compose file against the Compose specification, and the files of the three services
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -23,6 +25,7 @@ REPO_ROOT = CLASS_DIR.parent
 COMPOSE_FILE = CLASS_DIR / "docker-compose.yml"
 DOCKERFILE = CLASS_DIR / "Dockerfile"
 MONITORING = CLASS_DIR / "monitoring"
+PROXY_CONFIG = CLASS_DIR / "proxy" / "api.conf"
 PROMETHEUS_CONFIG = MONITORING / "prometheus.yml"
 ALERT_RULES = MONITORING / "alerts.yml"
 PROVISIONING = MONITORING / "grafana" / "provisioning"
@@ -30,6 +33,14 @@ DASHBOARD_DIR = MONITORING / "grafana" / "dashboards"
 DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
 # Pipeline outputs (gitignored): bind-mounted from here, but absent in a fresh clone.
 DATA_DIR = (REPO_ROOT / "data").resolve()
+
+
+PINNED_TAG = re.compile(r"^v?\d+\.\d+\.\d+$")
+
+
+def is_pinned(image: str) -> bool:
+    name, _, tag = image.rpartition(":")
+    return bool(name) and "/" not in tag and bool(PINNED_TAG.match(tag))
 
 
 def compose() -> dict:
@@ -85,6 +96,58 @@ def host_path(spec: dict, container_path: str) -> Path:
 def container_port(spec: dict) -> int:
     (mapping,) = spec["ports"]
     return int(str(mapping).split(":")[-1])
+
+
+def api_port() -> int:
+    """The port every API replica listens on inside the stack (API_BIND); no replica
+    publishes it on the host — the proxy does."""
+    return int(service("api")["environment"]["API_BIND"].rsplit(":", 1)[1])
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One nginx directive: its name, arguments (quotes removed) and block, if any."""
+
+    name: str
+    args: list[str]
+    block: list[Directive] | None = None
+
+    def find(self, name: str) -> list[Directive]:
+        return [d for d in self.block or [] if d.name == name]
+
+
+NGINX_TOKEN = re.compile(
+    r"#[^\n]*"  # a comment
+    r"|'((?:[^'\\]|\\.)*)'"  # a string in single quotes
+    r'|"((?:[^"\\]|\\.)*)"'  # or in double quotes
+    r"|([;{}])"  # the end of a directive, a block
+    r"|([^\s;{}'\"#]+)"  # a word
+)
+
+
+def nginx_config(text: str) -> Directive:
+    """An nginx configuration as a tree of directives under a root ``main`` block."""
+    stack = [Directive("main", [], [])]
+    words: list[str] = []
+    for match in NGINX_TOKEN.finditer(text):
+        single, double, punctuation, word = match.groups()
+        if match.group(0).startswith("#"):
+            continue  # a comment (a quoted "#" is inside a string's match)
+        if punctuation == ";":
+            stack[-1].block.append(Directive(words[0], words[1:]))
+            words = []
+        elif punctuation == "{":
+            block = Directive(words[0], words[1:], [])
+            stack[-1].block.append(block)
+            stack.append(block)
+            words = []
+        elif punctuation == "}":
+            assert not words and len(stack) > 1, "unbalanced }"
+            stack.pop()
+        else:
+            words.append(next(part for part in (single, double, word) if part is not None))
+    assert len(stack) == 1 and not words, "unclosed block or directive"
+    return stack[0]
 
 
 def load_dashboards() -> list[dict]:

@@ -11,6 +11,8 @@ from zajecia_08_deploy.tests.stack_files import (
     COMPOSE_FILE,
     METRICS,
     PROMETHEUS_CONFIG,
+    api_port,
+    compose,
     config_entry,
     container_port,
     exposed_names,
@@ -27,16 +29,32 @@ DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
 BUILT_IN = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
 
 
-def test_prometheus_scrapes_the_api_every_5_seconds():
-    api_target = f"api:{container_port(service('api'))}"
-    jobs = {
-        target: job
-        for job in config_entry(PROMETHEUS_CONFIG, "scrape_configs")
-        for static in job["static_configs"]
-        for target in static["targets"]
-    }
-    assert jobs[api_target].get("metrics_path", "/metrics") == "/metrics"
-    assert jobs[api_target]["scrape_interval"] == "5s"
+def scrape_targets() -> dict[str, dict]:
+    """Each target of the config (``host:port``; a DNS name for a DNS-discovered job) and
+    its job."""
+    jobs = {}
+    for job in config_entry(PROMETHEUS_CONFIG, "scrape_configs"):
+        for static in job.get("static_configs", []):
+            jobs |= {target: job for target in static["targets"]}
+        for dns in job.get("dns_sd_configs", []):
+            jobs |= {f"{name}:{dns['port']}": job for name in dns["names"]}
+    return jobs
+
+
+def test_prometheus_scrapes_every_api_replica_every_5_seconds():
+    """Each replica counts its own requests: Prometheus asks Docker's DNS for every
+    address of the service `api` (type A, as compose's DNS answers) and scrapes each one,
+    not one replica at a time through the proxy."""
+    jobs = scrape_targets()
+    api = jobs[f"api:{api_port()}"]
+    assert api.get("metrics_path", "/metrics") == "/metrics"
+    assert api["scrape_interval"] == "5s"
+    (dns,) = api["dns_sd_configs"]
+    assert dns["type"] == "A" and dns["names"] == ["api"] and "api" in compose()["services"]
+    assert "static_configs" not in api
+    # New replicas (--scale) are found within seconds, as the proxy finds them (10 s).
+    assert int(dns["refresh_interval"].removesuffix("s")) <= 10
+    assert not any(target.startswith("proxy:") for target in jobs)
     assert f"localhost:{container_port(service('prometheus'))}" in jobs
 
 

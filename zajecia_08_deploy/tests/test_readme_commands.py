@@ -121,6 +121,12 @@ STACK_04 = (
     "zajecia_04_preprocessing/tests/test_docker.py::test_both_class_folders_start_one_and_the_same_airflow",
     *STACK_03,
 )
+CELERY_03 = (
+    "zajecia_03_airflow_ingest/tests/test_celery_compose.py",
+    "zajecia_03_airflow_ingest/tests/test_entrypoint.py::"
+    "test_a_celery_worker_starts_like_every_container_and_is_the_process_docker_signals",
+)
+CELERY_COMMAND = "docker compose -f docker-compose.yml -f docker-compose.celery.yml"
 STACK_07 = (
     "zajecia_07_docker/tests/test_compose.py",
     "zajecia_07_docker/tests/test_dockerfile.py",
@@ -245,6 +251,24 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
     "zajecia_07_docker: docker compose up --build": STACK_07,
     "zajecia_07_docker: ./deploy.sh": ("zajecia_07_docker/tests/test_deploy_script.py",),
     "zajecia_08_deploy: docker compose up --build": STACK_08,
+    "zajecia_08_deploy: docker compose up --build --scale api=3": (
+        *STACK_08,
+        "zajecia_08_deploy/tests/test_proxy.py",
+    ),
+    **{
+        f"zajecia_03_airflow_ingest: {CELERY_COMMAND} {arguments}": CELERY_03
+        for arguments in (
+            "up --build",
+            "up -d --scale airflow-worker=3",
+            "--profile flower up -d",
+            "down",
+        )
+    },
+    # From the folder of a later class whose compose file includes class 03's.
+    (
+        "docker compose -f docker-compose.yml "
+        "-f ../zajecia_03_airflow_ingest/docker-compose.celery.yml up --build"
+    ): CELERY_03,
 }
 
 

@@ -3,7 +3,6 @@
 import ast
 import importlib.util
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -18,21 +17,15 @@ from zajecia_08_deploy.tests.stack_files import (
     DATA_DIR,
     DOCKERFILE,
     REPO_ROOT,
+    api_port,
     bind_mounts,
     compose,
-    container_port,
     host_path,
+    is_pinned,
     mount_of,
     mounts,
     service,
 )
-
-PINNED_TAG = re.compile(r"^v?\d+\.\d+\.\d+$")
-
-
-def is_pinned(image: str) -> bool:
-    name, _, tag = image.rpartition(":")
-    return bool(name) and "/" not in tag and bool(PINNED_TAG.match(tag))
 
 
 def test_compose_file_follows_the_specification(compose_report):
@@ -111,10 +104,13 @@ def test_api_runs_the_production_image_built_on_the_class_07_image():
 
 
 def test_api_port_is_the_same_everywhere():
+    """Every replica listens on API_BIND's port, where its healthcheck asks; the proxy
+    publishes that port on the host (test_proxy.py: and forwards to it)."""
     api = service("api")
-    port = container_port(api)
+    port = api_port()
     assert api["environment"]["API_BIND"] == f"0.0.0.0:{port}"
     assert f"127.0.0.1:{port}/health" in " ".join(api["healthcheck"]["test"])
+    assert service("proxy")["ports"] == [f"127.0.0.1:{port}:{port}"]
 
 
 def test_metric_files_live_inside_a_tmpfs():
