@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab airflow wrk chromium bench bench-run grade clean
+.PHONY: help setup run test lint format lab airflow wrk chromium postgres bench bench-run grade clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
@@ -58,7 +58,7 @@ run: setup
 # --dist worksteal: a worker that runs out of tests takes queued ones from the other, so no
 # minutes-long test waits in one worker's queue while the other idles; the slow test files
 # start first (kurs/testing/order.py).
-test: setup chromium
+test: setup chromium postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	OMP_NUM_THREADS=1 $(BIN)/pytest -n auto --dist worksteal --cov \
@@ -98,6 +98,13 @@ chromium:
 nginx:
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; }
+
+# PostgreSQL from Debian's packages: the end-to-end test of the scheduler (class 04) starts
+# a throw-away cluster of it as Airflow's metadata database (kurs/testing/postgres.py).
+# Debian keeps its programs out of PATH, in /usr/lib/postgresql/<version>/bin.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
 
 bench: setup wrk
 	$(BIN)/python -m zajecia_04_preprocessing.bench

@@ -1,4 +1,5 @@
-"""The environment Airflow runs in here: a home folder, SQLite, and the classes' DAG bundles.
+"""The environment Airflow runs in here: a home folder, a metadata database (SQLite in the
+home unless told otherwise), and the classes' DAG bundles.
 
 Airflow reads its configuration when it is first imported, so these variables must be in
 the environment before that: ``make run`` and ``make airflow`` start Airflow in a child
@@ -47,20 +48,25 @@ def bundle_config(root: Path = REPO_ROOT, refresh_interval_s: int = 0) -> list[d
     ]
 
 
-def airflow_environment(home: Path, quiet: bool = True) -> dict[str, str]:
-    """Environment variables for an Airflow with its metadata DB (SQLite) in ``home``.
+def airflow_environment(
+    home: Path, quiet: bool = True, database_url: str | None = None
+) -> dict[str, str]:
+    """Environment variables for an Airflow with its home (logs) in ``home``.
 
     Args:
         home: the ``AIRFLOW_HOME`` folder (created if missing).
         quiet: log only warnings and errors (batch runs and tests); the local web
             server for students keeps Airflow's usual level.
+        database_url: the metadata database as a SQLAlchemy URL (e.g.
+            ``postgresql+psycopg2://user:password@127.0.0.1:5432/airflow``); ``None``
+            for SQLite in ``home / "airflow.db"``.
     """
     home = Path(home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     environment = {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database_url or f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(bundle_config()),
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
     }

@@ -15,6 +15,10 @@ same; a second signal kills at once.
 
 Login: user ``admin``; the password is generated once into
 ``$MLOPS_DATA_DIR/airflow/passwords.json`` and printed at start.
+
+The metadata database is SQLite in that folder, or the one whose SQLAlchemy URL is in
+``MLOPS_AIRFLOW_DATABASE_URL`` (PostgreSQL: ``postgresql+psycopg2://…``); logs and the
+password file stay in the folder either way.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from kurs.polish import seconds
 from kurs.repository import data_dir
 
 HOST, PORT, USER = "127.0.0.1", 8080, "admin"
+DATABASE_VARIABLE = "MLOPS_AIRFLOW_DATABASE_URL"
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 # How long the components get to stop by themselves before they are killed. The
 # triggerer gives its runner 10 s, and a task still running would be waited for.
@@ -55,11 +60,14 @@ def ensure_password(path: Path) -> str:
     return password
 
 
-def standalone_environment(home: Path, port: int = PORT) -> dict[str, str]:
-    """Airflow's settings here: :func:`airflow_environment` of ``home`` at Airflow's usual
-    log level, the UI and API on ``127.0.0.1:port``, one admin user."""
+def standalone_environment(
+    home: Path, port: int = PORT, database_url: str | None = None
+) -> dict[str, str]:
+    """Airflow's settings here: :func:`airflow_environment` of ``home`` and
+    ``database_url`` at Airflow's usual log level, the UI and API on ``127.0.0.1:port``,
+    one admin user."""
     return {
-        **airflow_environment(home, quiet=False),
+        **airflow_environment(home, quiet=False, database_url=database_url),
         "AIRFLOW__API__HOST": HOST,
         "AIRFLOW__API__PORT": str(port),
         # Task processes report to the API server: the same address, whatever the port.
@@ -186,21 +194,46 @@ def serve(environment: dict[str, str], port: int, grace_s: float = STOP_GRACE_S)
     return exit_codes.OK
 
 
+def shown_database(url: str) -> str:
+    """``url`` as the start-up message shows it: without its password.
+
+    Raises:
+        ValueError: not a SQLAlchemy URL; the message names :data:`DATABASE_VARIABLE`.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        raise ValueError(
+            f"{DATABASE_VARIABLE}={url!r} to nie adres bazy SQLAlchemy; przykład: "
+            "postgresql+psycopg2://airflow:haslo@127.0.0.1:5432/airflow"
+        ) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = PolishArgumentParser(
         prog="python -m kurs.airflow_local",
         description=(
             "Airflow na tym komputerze (make airflow): UI na http://127.0.0.1:8080, baza "
-            "metadanych w $MLOPS_DATA_DIR/airflow, DAG-i wszystkich zajęć."
+            f"metadanych w $MLOPS_DATA_DIR/airflow (SQLite) albo ${DATABASE_VARIABLE}, "
+            "DAG-i wszystkich zajęć."
         ),
     )
     parser.add_argument("--port", type=int, default=PORT, help=f"port UI i API (domyślnie {PORT})")
     port = parser.parse_args(argv).port
     home = data_dir() / "airflow"
+    database_url = os.environ.get(DATABASE_VARIABLE) or None
+    try:
+        database = shown_database(database_url) if database_url else f"SQLite w {home}"
+    except ValueError as error:
+        print(f"Błąd: {error}", file=sys.stderr)
+        return exit_codes.USAGE
     password = ensure_password(home / "passwords.json")
     print(
         f"Airflow: http://{HOST}:{port}  (użytkownik: {USER}, hasło: {password})\n"
-        f"Baza metadanych i logi: {home}\n"
+        f"Baza metadanych: {database}; logi: {home}\n"
         "DAG-i startują wstrzymane. Na świeżym folderze danych włączony flights_ingest wykona\n"
         "miesiące 2013 po kolei. Po make run te miesiące mają już przebiegi i samo włączenie nic\n"
         "nie uruchomi: nowy przebieg to Clear istniejącego albo Trigger z parametrem month\n"
@@ -209,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Airflow's components may start `airflow …` commands: the venv's bin comes first.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return serve({**os.environ, **standalone_environment(home, port), "PATH": path}, port)
+    environment = standalone_environment(home, port, database_url)
+    return serve({**os.environ, **environment, "PATH": path}, port)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@ import http.server
 import json
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +14,8 @@ import pytest
 
 from kurs import airflow_local, exit_codes
 from kurs.airflow_env import airflow_environment, dag_folders
-from kurs.airflow_local import READY, ensure_password, standalone_environment, stop
+from kurs.airflow_local import ensure_password, standalone_environment, stop
+from kurs.testing.local_airflow import airflow_processes, free_port
 
 
 def test_password_is_generated_once_and_private(tmp_path):
@@ -47,6 +47,35 @@ def test_batch_environment_is_quiet_and_uses_sqlite_in_the_home(tmp_path):
         == f"sqlite:///{tmp_path / 'home' / 'airflow.db'}"
     )
     assert (tmp_path / "home").is_dir()
+
+
+def test_the_metadata_database_can_be_postgresql(tmp_path):
+    url = "postgresql+psycopg2://airflow:secret@127.0.0.1:5432/airflow"
+    env = standalone_environment(tmp_path, database_url=url)
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == url
+    assert env["AIRFLOW_HOME"] == str(tmp_path)  # logs and the password file stay there
+
+
+def test_make_airflow_takes_the_database_from_the_environment(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    url = "postgresql+psycopg2://airflow:secret@127.0.0.1:5432/airflow"
+    monkeypatch.setenv(airflow_local.DATABASE_VARIABLE, url)
+    served = {}
+    monkeypatch.setattr(airflow_local, "serve", lambda env, port: served.update(env) or 0)
+    assert airflow_local.main(["--port", "8123"]) == exit_codes.OK
+    assert served["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == url
+    out = capsys.readouterr().out
+    # The start-up message names the database, never its password.
+    assert "postgresql+psycopg2://airflow:***@127.0.0.1:5432/airflow" in out
+    assert "secret" not in out
+
+
+def test_a_database_variable_that_is_no_url_is_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(airflow_local.DATABASE_VARIABLE, "localhost:5432")
+    monkeypatch.setattr(airflow_local, "serve", lambda *args: pytest.fail("started Airflow"))
+    assert airflow_local.main([]) == exit_codes.USAGE
+    assert "MLOPS_AIRFLOW_DATABASE_URL='localhost:5432'" in capsys.readouterr().err
 
 
 def test_help_describes_instead_of_starting(capsys, monkeypatch):
@@ -91,79 +120,6 @@ def test_stop_kills_what_did_not_stop_in_time_with_its_whole_group():
     assert 1.0 <= time.monotonic() - started < 5
     # The children left in the groups (a task worker, a parser) are gone too.
     assert group_members(obedient.pid) == [] and group_members(stubborn.pid) == []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def airflow_processes(home) -> list[psutil.Process]:
-    """The processes still running with ``home`` as their ``AIRFLOW_HOME``."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get("AIRFLOW_HOME") == str(home):
-                found.append(process)
-        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
-            pass
-    return found
-
-
-def start_local_airflow(data_dir) -> subprocess.Popen:
-    """``python -m kurs.airflow_local`` on free ports, leading a process group as ``make``
-    does in a terminal, where Ctrl+C goes to the whole group. Its output, and that of
-    Airflow's components, goes to ``out.txt`` and ``err.txt`` in ``data_dir``."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
-    env |= {
-        "MLOPS_DATA_DIR": str(data_dir),
-        # The log servers of the scheduler and the triggerer: free ports as well.
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
-    }
-    with (data_dir / "out.txt").open("w") as out, (data_dir / "err.txt").open("w") as err:
-        return subprocess.Popen(
-            [sys.executable, "-m", "kurs.airflow_local", "--port", str(free_port())],
-            env=env,
-            stdout=out,
-            stderr=err,
-            process_group=0,
-        )
-
-
-def wait_for_output(airflow: subprocess.Popen, data_dir, text: str, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while text not in (data_dir / "out.txt").read_text():
-        if airflow.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"brak „{text}”:\n{(data_dir / 'err.txt').read_text()[-3000:]}")
-        time.sleep(0.2)
-
-
-def stopped(airflow: subprocess.Popen, data_dir, signal_number: int) -> tuple[float, str]:
-    """Send ``signal_number`` to the group, wait; the seconds it took and all output."""
-    stopping = time.monotonic()
-    os.killpg(airflow.pid, signal_number)
-    try:
-        airflow.wait(timeout=30)
-    finally:
-        if airflow.poll() is None:
-            os.killpg(airflow.pid, signal.SIGKILL)
-            airflow.wait()
-    took = time.monotonic() - stopping
-    return took, (data_dir / "out.txt").read_text() + (data_dir / "err.txt").read_text()
-
-
-@pytest.mark.slow
-def test_one_ctrl_c_stops_every_airflow_process_quickly_and_quietly(tmp_path):
-    airflow = start_local_airflow(tmp_path)
-    wait_for_output(airflow, tmp_path, READY, timeout_s=300)
-    assert len(airflow_processes(tmp_path / "airflow")) >= 4  # components and their workers
-    took, output = stopped(airflow, tmp_path, signal.SIGINT)  # Ctrl+C in a terminal
-    assert airflow.returncode == exit_codes.OK, output[-3000:]
-    assert took <= airflow_local.STOP_GRACE_S + 5
-    assert "Airflow zatrzymany" in output and "Traceback" not in output
-    assert airflow_processes(tmp_path / "airflow") == []
 
 
 def test_sigterm_while_starting_stops_at_once(tmp_path, monkeypatch, capsys):
