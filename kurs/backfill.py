@@ -20,10 +20,16 @@ hand without that environment, the command does the same for itself.
 A job that runs several DAGs in turn (the year replay of class 09) uses the same two
 parts: :func:`run_in_airflow` starts its module in such a child, and there an
 :class:`AirflowSession` runs the DAGs, paying Airflow's start-up once.
+
+``make run`` goes one step further: the whole course runs in one configured process, and
+inside :func:`one_session` every :func:`run_in_airflow` calls its module's ``main`` right
+there, in a single session opened at first use — Airflow starts once for the year, not
+once per class.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -33,7 +39,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,15 +180,35 @@ class MonthRun:
 class AirflowSession:
     """DAG runs in this process, which is configured for Airflow (see :func:`run_in_airflow`).
 
-    Entered, it keeps the terminal for the caller's lines (:attr:`progress`) and sends
-    everything Airflow prints to ``log_path``; it upgrades the metadata database once and
-    parses each DAG once, so a job that runs many DAGs (the year replay of class 09) pays
-    Airflow's start-up only once.
+    Entered, it keeps the terminal for the caller's lines (:meth:`report`) and sends
+    everything Airflow prints to ``log_path``; it upgrades the metadata database once, before
+    the first DAG, and parses each DAG once, so a job that runs many DAGs (the year replay
+    of class 09) pays Airflow's start-up only once.
+
+    Args:
+        report: where the caller's lines go; by default the terminal the session found.
     """
 
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, report: Callable[[str], None] | None = None):
         self.log_path = Path(log_path)
         self._dags: dict[str, object] = {}
+        self._report = report
+
+    def report(self, line: str) -> None:
+        """One line for the person watching: the terminal, not Airflow's log."""
+        if self._report is not None:
+            self._report(line)
+        else:
+            print(line, file=self.progress)
+
+    @contextmanager
+    def reporting_to(self, report: Callable[[str], None]) -> Iterator[None]:
+        """Inside the block, :meth:`report` sends lines to ``report``."""
+        previous, self._report = self._report, report
+        try:
+            yield
+        finally:
+            self._report = previous
 
     def __enter__(self) -> AirflowSession:
         self.progress = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
@@ -191,9 +217,7 @@ class AirflowSession:
         self._log = self.log_path.open("a", encoding="utf-8")
         os.dup2(self._log.fileno(), sys.stdout.fileno())
         os.dup2(self._log.fileno(), sys.stderr.fileno())
-        from airflow.utils.db import upgradedb  # imported late, as in load_dag
-
-        self._guarded(upgradedb)
+        self._upgraded = False
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -211,13 +235,18 @@ class AirflowSession:
         try:
             return action(*args)
         except Exception as error:
-            print(
-                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {self.log_path}",
-                file=self.progress,
+            self.report(
+                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {self.log_path}"
             )
             raise
 
     def dag(self, dag_id: str):
+        """The parsed DAG ``dag_id``; the first call upgrades the metadata database."""
+        if not self._upgraded:
+            from airflow.utils.db import upgradedb  # imported late, as in load_dag
+
+            self._guarded(upgradedb)
+            self._upgraded = True
         if dag_id not in self._dags:
             self._dags[dag_id] = self._guarded(load_dag, dag_id)
         return self._dags[dag_id]
@@ -248,17 +277,53 @@ def session_log() -> Path:
     return Path(os.environ["AIRFLOW_HOME"]) / "logs" / LOG_NAME
 
 
+class _Shared:
+    """The one session of a process inside :func:`one_session`: opened at first use."""
+
+    stack: ExitStack | None = None
+    session: AirflowSession | None = None
+
+
+@contextmanager
+def one_session() -> Iterator[None]:
+    """Inside the block, :func:`run_in_airflow` runs its module in this process, and
+    :func:`airflow_session` gives every module the same session — opened when the first
+    DAG runs, closed at the end of the block. Only in a configured process
+    (:func:`in_airflow_child`): Airflow reads its configuration once, on import."""
+    if not in_airflow_child():
+        raise RuntimeError("one_session() needs a process configured for Airflow")
+    with ExitStack() as stack:
+        _Shared.stack = stack
+        try:
+            yield
+        finally:
+            _Shared.stack = _Shared.session = None
+
+
+@contextmanager
+def airflow_session(log_path: Path) -> Iterator[AirflowSession]:
+    """The session for a job's DAG runs: the process's shared one inside
+    :func:`one_session`, else a session of its own for the block."""
+    if _Shared.stack is None:
+        with AirflowSession(log_path) as session:
+            yield session
+        return
+    if _Shared.session is None:
+        _Shared.session = _Shared.stack.enter_context(AirflowSession(log_path))
+    yield _Shared.session
+
+
 def _months(dag_id: str, months: Sequence[str], conf: dict, log_path: Path) -> int:
     """Run the months one by one in this (configured) process; one line each on stdout."""
-    with AirflowSession(log_path) as session:
+    with airflow_session(log_path) as session:
         try:
             check_params(session.dag(dag_id).params, conf)
         except ValueError as error:
-            print(f"{ERROR_MARK}: --conf: {error}", file=session.progress)
+            session.report(f"{ERROR_MARK}: --conf: {error}")
             return exit_codes.USAGE
         for month in months:
             outcome = session.run(dag_id, month, conf)
-            print(outcome.line(log_path), file=session.progress)
+            session.report(outcome.line(log_path))
             if outcome.problem:
                 return exit_codes.ERROR
     return exit_codes.OK
@@ -375,17 +440,15 @@ def run_in_airflow(
             line, or the code and the log's path.
     """
     home = Path(data_dir) / "airflow"
+    if _Shared.stack is not None:
+        return _run_here(module, arguments, data_dir, report, what)
     command = [sys.executable, "-m", module, *arguments]
-    environment = {
-        **os.environ,
-        **airflow_environment(home),
-        "MLOPS_DATA_DIR": str(data_dir),
-        CHILD_MARK: "1",
-    }
     error = ""
     with (
         sigterm_as_exit(),
-        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as child,
+        subprocess.Popen(
+            command, env=child_environment(data_dir), stdout=subprocess.PIPE, text=True
+        ) as child,
     ):
         try:
             for line in child.stdout:
@@ -401,6 +464,51 @@ def run_in_airflow(
             error or f"{what or module}: proces zakończył się kodem {child.returncode}; log: {log}"
         )
     return home
+
+
+def child_environment(data_dir: Path) -> dict[str, str]:
+    """This process's environment with the course's Airflow for ``data_dir`` (its
+    ``airflow/`` folder), ``MLOPS_DATA_DIR`` and the mark of a configured process."""
+    return {
+        **os.environ,
+        **airflow_environment(Path(data_dir) / "airflow"),
+        "MLOPS_DATA_DIR": str(data_dir),
+        CHILD_MARK: "1",
+    }
+
+
+def _run_here(
+    module: str,
+    arguments: Sequence[str],
+    data_dir: Path,
+    report: Callable[[str], None],
+    what: str | None,
+) -> Path:
+    """:func:`run_in_airflow` inside :func:`one_session`: ``module.main(arguments)`` in
+    this process, its lines to ``report``, a non-zero exit code as the same RuntimeError."""
+    if Path(data_dir).resolve() != configured_data_dir().resolve():
+        raise RuntimeError(
+            f"{what or module}: folder danych {data_dir} inny niż folder tego procesu "
+            f"({configured_data_dir()}); Airflow jest skonfigurowany dla jednego"
+        )
+    errors: list[str] = []
+
+    def relay(line: str) -> None:
+        report(line)
+        if ERROR_MARK in line:
+            errors.append(line)
+
+    log = session_log()
+    with airflow_session(log) as session, session.reporting_to(relay):
+        try:
+            code = importlib.import_module(module).main(list(arguments))
+        except SystemExit as exit_:  # argparse refusing the arguments
+            code = exit_.code
+    if code:
+        raise RuntimeError(
+            errors[-1] if errors else f"{what or module}: zakończony kodem {code}; log: {log}"
+        )
+    return Path(data_dir) / "airflow"
 
 
 if __name__ == "__main__":

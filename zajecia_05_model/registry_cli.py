@@ -51,27 +51,37 @@ def require_registry(registry: Registry) -> None:
         )
 
 
-def list_versions(registry: Registry, as_json: bool = False) -> int:
-    # BEGIN SOLUTION: tabela wersji; --json: versions i aliases
-    aliases = registry.aliases()
-    if as_json:
-        print(json.dumps({"versions": registry.versions(), "aliases": aliases}, indent=2))
-        return exit_codes.OK
+def version_table(registry: Registry) -> list[str]:
+    """The registry's versions as table lines (a header, then one line per version: when
+    registered, training window, validation and backtest ROC AUC, aliases); one line
+    saying so when there is none."""
+    # BEGIN SOLUTION: tabela wersji: nagłówek i wiersz na wersję
     if not registry.versions():
-        print(f"Rejestr {registry.root} nie ma jeszcze żadnej wersji modelu.")
-        return exit_codes.OK
-    print(
+        return [f"Rejestr {registry.root} nie ma jeszcze żadnej wersji modelu."]
+    aliases = registry.aliases()
+    lines = [
         f"{'wersja':<8} {'zarejestrowana':<26} {'okno':<17} {'AUC wal.':>8} {'AUC test':>8}  aliasy"
-    )
+    ]
     for version in registry.versions():
         raw = registry.metadata(version)
         meta = ModelMetadata.from_dict(raw)
         window = f"{meta.train_months[0]}…{meta.train_months[-1]}"
         names = ", ".join(alias for alias, target in aliases.items() if target == version)
-        print(
+        lines.append(
             f"{version:<8} {raw['registered_at']:<26} {window:<17} "
-            f"{_auc(meta.validation_auc):>8} {_auc(meta.backtest_auc):>8}  {names}"
+            f"{_auc(meta.validation_auc):>8} {_auc(meta.backtest_auc):>8}  {names}".rstrip()
         )
+    return lines
+    # END SOLUTION
+
+
+def list_versions(registry: Registry, as_json: bool = False) -> int:
+    # BEGIN SOLUTION: --json: versions i aliases; inaczej tabela wersji
+    if as_json:
+        versions = {"versions": registry.versions(), "aliases": registry.aliases()}
+        print(json.dumps(versions, indent=2))
+        return exit_codes.OK
+    print(*version_table(registry), sep="\n")
     return exit_codes.OK
     # END SOLUTION
 

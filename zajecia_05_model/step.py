@@ -9,7 +9,7 @@ from kurs.backfill import run_backfill
 from kurs.runner import RunContext
 from zajecia_05_model.model_card import PUBLISHED, publish
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.registry_cli import model_summary
+from zajecia_05_model.registry_cli import model_summary, version_table
 
 TITLE = "Airflow: trening"
 ACTION = "flights_train, okno 2013-01…2013-06"
@@ -26,3 +26,9 @@ def run(context: RunContext, destination: Path = PUBLISHED) -> list[Path]:
     context.report(model_summary(registry))
     version = registry.resolve("staging")
     return [*publish(registry, version, destination), registry.root]
+
+
+def summary(data_dir: Path) -> list[str]:
+    """The registry at the end of the run: every version, its window, its ROC AUC, aliases
+    (the steps after this one add versions to it)."""
+    return version_table(Registry(data_dir))

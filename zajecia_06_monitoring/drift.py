@@ -57,9 +57,12 @@ def psi_categorical(reference: pd.Series, current: pd.Series) -> float:
     reference, current = reference.dropna().astype(str), current.dropna().astype(str)
     if reference.empty or current.empty:
         return float("nan")
-    categories = sorted(set(reference) | set(current))
-    ref_share = reference.value_counts(normalize=True).reindex(categories, fill_value=0)
-    cur_share = current.value_counts(normalize=True).reindex(categories, fill_value=0)
+    ref_share = reference.value_counts(normalize=True)
+    cur_share = current.value_counts(normalize=True)
+    # Counted first, then aligned: hundreds of categories, not a set of every row.
+    categories = ref_share.index.union(cur_share.index)
+    ref_share = ref_share.reindex(categories, fill_value=0)
+    cur_share = cur_share.reindex(categories, fill_value=0)
     return _psi(ref_share.to_numpy(), cur_share.to_numpy())
     # END SOLUTION
 

@@ -18,24 +18,42 @@ def replay_with_deployment(
     month: str,
     limit: int | None = None,
     report: Callable[[str], None] = print,
+    deploy_after: int | None = None,
+    after_switch: int | None = None,
 ) -> tuple[ReplayResult, Deployment]:
-    """Replay the month's flights and deploy ``candidate`` once a third of them is sent."""
+    """Replay the month's flights (the first ``limit`` in timetable order, or all) and
+    deploy ``candidate`` once ``deploy_after`` of them are sent (default: a third).
+
+    With ``after_switch``, the traffic ends once the API has switched to the candidate and
+    ``after_switch`` more requests were sent — both versions answer part of it, however
+    long the deployment takes on this machine; without a switch it runs to the end.
+    """
     bodies = month_requests(data_dir, month, limit)
-    third = threading.Event()
+    deploy_at = len(bodies) // 3 if deploy_after is None else deploy_after
+    ready, stop = threading.Event(), threading.Event()
+    progress = {"sent": 0, "switched_at": None}
     outcome: dict[str, ReplayResult] = {}
 
+    def on_sent(sent: int) -> None:
+        progress["sent"] = max(progress["sent"], sent)
+        if sent >= deploy_at:
+            ready.set()
+        switched_at = progress["switched_at"]
+        if None not in (after_switch, switched_at) and sent >= switched_at + after_switch:
+            stop.set()
+
     def traffic() -> None:
-        outcome["result"] = replay(
-            base_url, bodies, on_sent=lambda sent: sent >= len(bodies) // 3 and third.set()
-        )
-        third.set()  # a replay that ended early must not leave the deployment waiting
+        outcome["result"] = replay(base_url, bodies, on_sent=on_sent, stop=stop)
+        ready.set()  # a replay that ended early must not leave the deployment waiting
 
     sender = threading.Thread(target=traffic, name="replay")
     sender.start()
-    third.wait()
+    ready.wait()
     deployment = deploy(Registry(data_dir), candidate, data_dir, bodies[:SMOKE_FLIGHTS], report)
     if deployment.promoted and wait_for_version(base_url, candidate):
-        report(f"API przełączone na {candidate} w trakcie ruchu (wszystkie workery)")
+        progress["switched_at"] = progress["sent"]
+        when = "w trakcie ruchu" if sender.is_alive() else "po końcu ruchu"
+        report(f"API przełączone na {candidate} {when} (wszystkie workery)")
     sender.join()
     report(outcome["result"].summary())
     return outcome["result"], deployment

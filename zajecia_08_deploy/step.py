@@ -18,6 +18,12 @@ from zajecia_08_deploy.service import production_server
 
 TITLE = "Wdrożenie i produkcja"
 ACTION = "kandydat 2013-02…2013-07, ruch 2013-08, promocja, jakość, rollback"
+# The deployment starts after DEPLOY_AFTER requests of the month, and the traffic ends
+# AFTER_SWITCH requests after the API switched: both versions answer thousands of flights,
+# in about 15 s instead of the whole month's 45 s, and on a slow machine the traffic lasts
+# as long as the deployment does (`python -m zajecia_08_deploy replay` sends any number).
+DEPLOY_AFTER = 1000
+AFTER_SWITCH = 2000
 # Read from the data folder: features (class 04) and the model registry (class 05).
 NEEDS = {"features/flights": 4, "registry": 5}
 
@@ -28,11 +34,14 @@ def run(
     month: str = "2013-08",
     limit: int | None = None,
     min_auc_gain: float | None = None,
+    deploy_after: int = DEPLOY_AFTER,
+    after_switch: int | None = AFTER_SWITCH,
 ) -> list[Path]:
     """Train a candidate on ``window``, deploy it during ``month``'s traffic, roll back.
 
     ``min_auc_gain`` overrides the quality gate's margin for the candidate (None: the
-    default of class 05).
+    default of class 05); ``limit``, ``deploy_after`` and ``after_switch`` shape the
+    traffic (:func:`~zajecia_08_deploy.production.replay_with_deployment`).
 
     Raises:
         RuntimeError: the candidate was not deployed, a request failed, or the rollback
@@ -50,7 +59,7 @@ def run(
             f"API produkcyjne (2 workery) serwuje {ready['model_version']}; kandydat {candidate}"
         )
         result, deployment = replay_with_deployment(
-            server.base_url, folder, candidate, month, limit, report
+            server.base_url, folder, candidate, month, limit, report, deploy_after, after_switch
         )
         run_backfill("flights_live_quality", (month,), folder, report)
         report_json = report_path(folder, month)

@@ -122,17 +122,21 @@ def replay(
     bodies: list[dict],
     concurrency: int = 8,
     on_sent=None,
+    stop: threading.Event | None = None,
 ) -> ReplayResult:
     """Send every body as ``POST /predict``; count statuses and the versions that answered.
 
     A failed request (an error status or no answer at all) is kept in ``failures`` with
     the reason; nothing stops the replay. ``on_sent(n)`` is called after each request —
-    a deployment can be started in the middle of the traffic.
+    a deployment can be started in the middle of the traffic. Once ``stop`` is set, the
+    bodies not sent yet are skipped: the traffic ends early (``sent`` says how far it got).
     """
     result = ReplayResult()
     lock = threading.Lock()
 
     def send(body: dict) -> None:
+        if stop is not None and stop.is_set():
+            return
         started = time.perf_counter()
         try:
             status, answer = call(base_url, "POST", "/predict", body, timeout=30)

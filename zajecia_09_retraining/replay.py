@@ -39,6 +39,7 @@ from kurs import exit_codes
 from kurs.backfill import (
     ERROR_MARK,
     AirflowSession,
+    airflow_session,
     in_airflow_child,
     run_in_airflow,
     session_log,
@@ -193,7 +194,7 @@ def replay_year(
         # Also after a failed month: the next run must start from the same model.
         if registry.resolve("production") != start:
             registry.promote(start)
-            print(f"production → {start}, jak na początku przeglądu roku", file=session.progress)
+            session.report(f"production → {start}, jak na początku przeglądu roku")
 
 
 def _months(
@@ -233,7 +234,7 @@ def _months(
                     session, data_dir, month, server.base_url
                 )
             rows.append(row)
-            print(month_line(row, time.perf_counter() - started), file=session.progress)
+            session.report(month_line(row, time.perf_counter() - started))
     # Over all the months' flights together: what was served against never-retrain.
     pooled = {
         name: float(roc_auc_score(np.concatenate(labels), np.concatenate(parts)))
@@ -286,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_codes.ERROR
         return exit_codes.OK
     months = sorted(args.months)
-    with AirflowSession(session_log()) as session:
+    with airflow_session(session_log()) as session:
         try:
             config = load_config()  # as every flights_retrain run will read it
             start = Registry(folder).resolve("production")
@@ -295,16 +296,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_results(rows, totals, start, config, folder)
         except Exception as error:
             traceback.print_exc()  # into the session's log; the terminal gets one line
-            print(
-                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {session.log_path}",
-                file=session.progress,
+            session.report(
+                f"{ERROR_MARK}: {type(error).__name__}: {error}; szczegóły w {session.log_path}"
             )
             return exit_codes.ERROR
-        print(
+        session.report(
             f"{months[0]}…{months[-1]} razem: serwowane ROC AUC {decimal(totals['served'], 3)}, "
             f"bez dotrenowania {decimal(totals['never_retrain'], 3)}; "
-            f"żądań do API {integer(sum(r.requests for r in rows))}, wszystkie z odpowiedzią",
-            file=session.progress,
+            f"żądań do API {integer(sum(r.requests for r in rows))}, wszystkie z odpowiedzią"
         )
     return exit_codes.OK
 

@@ -3,12 +3,14 @@ would have given, the decisions, the pooled figures, and one figure of both line
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from kurs.atomic_io import write_bytes_atomic, write_text_atomic
 from kurs.figures import save_png
+from kurs.polish import decimal
 from kurs.templates import render
 from zajecia_09_retraining.audit import folder as decision_folder
 
@@ -77,6 +79,32 @@ def write(results: dict, folder: Path) -> list[Path]:
     )
     folder = Path(folder)
     return [save_png(figure(results), folder / FIGURE), write_text_atomic(folder / REPORT, text)]
+
+
+def year_lines(data_dir: Path) -> list[str]:
+    """The replay's months as text lines: the month, the version served, the ROC AUC of
+    what was served and of never-retrain, the monitoring status, the decision; then the
+    pooled figures. Read from ``replay.json``; one line saying so when it is missing."""
+    path = results_path(data_dir)
+    if not path.is_file():
+        return [f"brak {path}: przegląd roku nie był uruchomiony w tym folderze danych"]
+    results = json.loads(path.read_text(encoding="utf-8"))
+    lines = [
+        f"{'miesiąc':<8} {'serwował':<8} {'ROC AUC':>7} {'bez dotr.':>9}  "
+        f"{'monitoring':<10} decyzja"
+    ]
+    for row in results["months"]:
+        lines.append(
+            f"{row['month']:<8} {row['served']:<8} {decimal(row['served_auc'], 3):>7} "
+            f"{decimal(row['never_auc'], 3):>9}  {row['status']:<10} {row['decision'] or '—'}"
+        )
+    pooled = results["pooled"]
+    lines.append(
+        f"razem: serwowane ROC AUC {decimal(pooled['served'], 3)}, bez dotrenowania "
+        f"{decimal(pooled['never_retrain'], 3)} "
+        f"({results['never_retrain']} we wszystkich miesiącach)"
+    )
+    return lines
 
 
 def publish(data_dir: Path, months: list[str], destination: Path) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from kurs.backfill import run_in_airflow
 from kurs.runner import RunContext
 from zajecia_09_retraining.replay import MODULE, MONTHS, TRAFFIC
-from zajecia_09_retraining.report import publish
+from zajecia_09_retraining.report import publish, year_lines
 
 TITLE = "Dotrenowanie modelu"
 ACTION = "2013-07…2013-12 miesiąc po miesiącu: ruch, monitoring, dotrenowanie po alercie"
@@ -34,3 +34,8 @@ def run(
     arguments = ["--months", *months, "--traffic", str(traffic)]
     run_in_airflow(MODULE, arguments, context.data_dir, context.report)
     return publish(context.data_dir, list(months), destination)
+
+
+def summary(data_dir: Path) -> list[str]:
+    """The year month by month: ROC AUC of what was served beside never-retrain."""
+    return year_lines(data_dir)

@@ -13,6 +13,9 @@ from zajecia_11_retro.report import write_retrospective
 
 TITLE = "Retrospektywa"
 ACTION = "plan kontra wykonanie z backlogu i historia zmian w git"
+# The git history grows with every commit, changed files or not: a second `make run`
+# writes the retrospective again instead of taking the last one for current.
+ALWAYS_RUN = True
 CLASS_DIR = Path(__file__).resolve().parent
 
 

@@ -194,3 +194,53 @@ def test_a_dag_file_that_fails_to_import_is_named_on_the_first_line(
         "zajecia_03_x/dags/flights_ingest.py: "
         "NotImplementedError: Zajęcia 03, flights_ingest: zdefiniuj DAG"
     )
+
+
+PROBE_JOB = """\
+from kurs.backfill import ERROR_MARK, airflow_session, session_log
+
+SESSIONS = []
+
+
+def main(argv):
+    with airflow_session(session_log()) as session:
+        SESSIONS.append(session)
+        print("do logu Airflow")
+        if argv == ["zle"]:
+            session.report(f"{ERROR_MARK}: zepsute")
+            return 1
+        session.report(f"linia {argv[0]}")
+    return 0
+"""
+
+
+def test_inside_one_session_jobs_run_here_and_share_one_airflow_session(tmp_path, monkeypatch):
+    """What ``make run`` does: each step's :func:`run_in_airflow` calls the job's ``main``
+    in this process, every job gets the same session, its lines reach the step's report
+    and what Airflow prints goes to the session's log."""
+    (tmp_path / "probe_job.py").write_text(PROBE_JOB, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv(backfill.CHILD_MARK, "1")
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
+    import probe_job
+
+    lines = []
+    with backfill.one_session():
+        backfill.run_in_airflow("probe_job", ["a"], tmp_path, lines.append)
+        backfill.run_in_airflow("probe_job", ["b"], tmp_path, lines.append)
+        with pytest.raises(RuntimeError, match=r"^BŁĄD: zepsute$"):
+            backfill.run_in_airflow("probe_job", ["zle"], tmp_path, lines.append)
+        with pytest.raises(RuntimeError, match=r"folder danych .* inny niż folder tego procesu"):
+            backfill.run_in_airflow("probe_job", ["c"], tmp_path / "inny", lines.append)
+    assert lines == ["linia a", "linia b", "BŁĄD: zepsute"]
+    first, *others = probe_job.SESSIONS
+    assert all(session is first for session in others) and len(others) == 2
+    log = tmp_path / "airflow" / "logs" / backfill.LOG_NAME
+    assert log.read_text(encoding="utf-8").count("do logu Airflow") == 3
+
+
+def test_one_session_needs_a_process_configured_for_airflow(monkeypatch):
+    monkeypatch.delenv(backfill.CHILD_MARK, raising=False)
+    with pytest.raises(RuntimeError, match="configured for Airflow"), backfill.one_session():
+        pass

@@ -111,7 +111,7 @@ def test_the_celery_variant_is_the_same_from_a_folder_that_includes_the_stack():
     """Later classes include docker-compose.yml (same project name); from their folders
     the override is given as ../zajecia_03_airflow_ingest/docker-compose.celery.yml and
     its relative paths count from there: they must name the same files."""
-    sibling = REPO_ROOT / "zajecia_99_kolejne"
+    sibling = REPO_ROOT / "folder_obok"  # where a later class's folder would be
     assert celery_stack(sibling) == celery_stack()
 
 

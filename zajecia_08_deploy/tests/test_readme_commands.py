@@ -136,6 +136,10 @@ STACK_08 = (
     "zajecia_08_deploy/tests/test_dockerfile.py",
     "zajecia_08_deploy/tests/test_prometheus.py",
 )
+SCHEDULER_END_TO_END = (
+    "zajecia_04_preprocessing/tests/test_scheduler_end_to_end.py::"
+    "test_scheduler_runs_ingest_and_then_preprocess_on_its_asset"
+)
 EQUIVALENT: dict[str, tuple[str, ...]] = {
     # The whole course: every step's tests, and the runner's.
     "make run": WHOLE_RUN,
@@ -179,8 +183,21 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
     "make bench": DRY_RUN,
     "make bench-run": DRY_RUN,
     "make lab": ("kurs/tests/test_makefile.py::test_lab_allows_root_only_for_root",),
-    "make airflow": (
-        "kurs/tests/test_airflow_local.py::test_one_ctrl_c_stops_every_airflow_process_quickly_and_quietly",
+    ".venv/bin/python -m kurs --force": (
+        "kurs/tests/test_runner.py::"
+        "test_a_step_whose_output_is_gone_runs_again_and_so_does_every_step_after_it",
+    ),
+    # make airflow under Airflow's real scheduler: the end-to-end test starts exactly it.
+    "make airflow": (SCHEDULER_END_TO_END,),
+    (
+        "MLOPS_AIRFLOW_DATABASE_URL=postgresql+psycopg2://airflow:haslo@127.0.0.1:5432/airflow "
+        "make airflow"
+    ): (
+        "kurs/tests/test_airflow_local.py::test_make_airflow_takes_the_database_from_the_environment",
+        SCHEDULER_END_TO_END,
+    ),
+    ".venv/bin/pytest zajecia_04_preprocessing/tests/test_scheduler_end_to_end.py": (
+        SCHEDULER_END_TO_END,
     ),
     # Each class's tests are a part of make test; run alone, they need no coverage total.
     **{

@@ -17,12 +17,18 @@ def test_step_deploys_during_traffic_then_rolls_back(tmp_path, tmp_path_factory)
         # Three months (one of them the replayed one) are too few for the default margin.
         window=("2013-01", "2013-03"),
         month="2013-03",
-        limit=300,
         min_auc_gain=0.0,
+        # The traffic goes on until 100 requests after the switch, however long it takes.
+        deploy_after=50,
+        after_switch=100,
     )
     text = "\n".join(lines)
     assert "production: v0001 → v0002" in text
-    assert "wysłano 300 żądań" in text and "200: 300, błędy: 0" in text
-    assert "jakość na żywo 2013-03, v0001" in text
+    assert "API przełączone na v0002 w trakcie ruchu" in text
+    (summary,) = [line for line in lines if line.startswith("wysłano ")]
+    sent = summary.removeprefix("wysłano ").split(" żądań")[0]
+    assert f"200: {sent}, błędy: 0" in summary
+    assert "v0001: " in summary and "v0002: " in summary  # both versions answered
+    assert "jakość na żywo 2013-03, v0001" in text and "jakość na żywo 2013-03, v0002" in text
     assert "rollback: production → v0001; API przełączone: tak" in text
     assert outputs[0].is_file() and outputs[1].is_file()

@@ -1,8 +1,8 @@
 """The class's step of `make run`: months replayed with traffic, monitoring, retraining.
 
 The replay runs here in the test's own process, which the Airflow plugin has configured
-already — the child process that ``make run`` starts for it is the same code path as
-every other class's step (``kurs.backfill.run_in_airflow``), tested there.
+already, inside :func:`kurs.backfill.one_session` — as in ``make run``, where every
+step's ``run_in_airflow`` calls its module's ``main`` in the run's one Airflow process.
 """
 
 import json
@@ -10,32 +10,24 @@ import re
 
 import pytest
 
-from kurs.backfill import CHILD_MARK, ERROR_MARK
-from kurs.exit_codes import OK
+from kurs.backfill import CHILD_MARK, one_session
 from kurs.runner import RunContext
 from zajecia_05_model.registry import Registry
-from zajecia_09_retraining import replay, step
+from zajecia_09_retraining import step
 from zajecia_09_retraining.report import FIGURE, REPORT, publish, results_folder
 from zajecia_09_retraining.tests.scenario import year
 
 
 @pytest.fixture
 def in_process(airflow_db, monkeypatch):
-    """``step.run`` with the replay in this process; its lines go to the test's stdout.
-    A failed replay raises, as ``run_in_airflow`` does; its error line is in that output."""
+    """Steps run as in ``make run``: their Airflow jobs in this configured process."""
     monkeypatch.setenv(CHILD_MARK, "1")
-
-    def in_this_process(module, arguments, data_dir, report):
-        if replay.main(arguments) != OK:
-            raise RuntimeError(f"{module} zakończył się błędem — linia „{ERROR_MARK}” w wyjściu")
-
-    monkeypatch.setattr(step, "run_in_airflow", in_this_process)
+    with one_session():
+        yield
 
 
 @pytest.mark.slow
-def test_the_replay_serves_monitors_and_retrains_month_by_month(
-    in_process, tmp_path, monkeypatch, capfd
-):
+def test_the_replay_serves_monitors_and_retrains_month_by_month(in_process, tmp_path, monkeypatch):
     # The world changes in March: March's alert has no new data yet, April's challenger
     # (February–March) fails the gate on March, May's (March–April) wins and is promoted.
     data = year(tmp_path / "data", changed_from="2013-03")
@@ -45,14 +37,14 @@ def test_the_replay_serves_monitors_and_retrains_month_by_month(
     (destination / "decyzje").mkdir(parents=True)
     (destination / "decyzje" / "2013-01.md").write_text("z poprzedniego przebiegu")
 
+    lines = []
     outputs = step.run(
-        RunContext(data, print),
+        RunContext(data, lines.append),
         months=("2013-03", "2013-04", "2013-05"),
         traffic=50,
         destination=destination,
     )
 
-    lines = capfd.readouterr().out.splitlines()
     by_month = {line[:7]: line for line in lines if re.match(r"2013-\d\d: ", line)}
     assert "serwował v0001" in by_month["2013-03"]
     assert "alert → pominięty: brak nowych danych z wynikami" in by_month["2013-03"]
@@ -73,6 +65,13 @@ def test_the_replay_serves_monitors_and_retrains_month_by_month(
     report = (destination / REPORT).read_text()
     assert "| 2013-05 | v0001 |" in report and "promocja v0003" in report
     assert "w przeglądzie obsłużył" in report  # promoted after the last month replayed
+    # The lines of make run's final summary: the months, then the pooled figures.
+    summary = step.summary(data)
+    assert summary[0].split()[:3] == ["miesiąc", "serwował", "ROC"]
+    assert [line[:7] for line in summary[1:4]] == ["2013-03", "2013-04", "2013-05"]
+    assert "zostaje v0001" in summary[2] and "promocja v0003" in summary[3]
+    assert summary[4].startswith("razem: serwowane ROC AUC ")
+    assert summary[4].endswith("(v0001 we wszystkich miesiącach)")
 
 
 def test_publishing_before_the_replay_ran_names_the_command(tmp_path):
