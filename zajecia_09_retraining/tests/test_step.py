@@ -20,10 +20,10 @@ from zajecia_09_retraining.tests.scenario import year
 
 @pytest.fixture
 def in_process(airflow_db, monkeypatch):
-    """Steps run as in ``make run``: their Airflow jobs in this configured process."""
+    """This process is configured for Airflow, as ``make run``'s child is; the test opens
+    :func:`one_session` itself, so that the session starts and ends in the test's call
+    (pytest captures each phase's output on other file descriptors)."""
     monkeypatch.setenv(CHILD_MARK, "1")
-    with one_session():
-        yield
 
 
 @pytest.mark.slow
@@ -38,12 +38,13 @@ def test_the_replay_serves_monitors_and_retrains_month_by_month(in_process, tmp_
     (destination / "decyzje" / "2013-01.md").write_text("z poprzedniego przebiegu")
 
     lines = []
-    outputs = step.run(
-        RunContext(data, lines.append),
-        months=("2013-03", "2013-04", "2013-05"),
-        traffic=50,
-        destination=destination,
-    )
+    with one_session():
+        outputs = step.run(
+            RunContext(data, lines.append),
+            months=("2013-03", "2013-04", "2013-05"),
+            traffic=50,
+            destination=destination,
+        )
 
     by_month = {line[:7]: line for line in lines if re.match(r"2013-\d\d: ", line)}
     assert "serwował v0001" in by_month["2013-03"]
