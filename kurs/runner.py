@@ -35,6 +35,7 @@ import importlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -240,7 +241,7 @@ def _run_or_skip(step: Step, course: Course, folder: Path, out: TextIO, force: b
     if not (force or step.always_run) and stamp is not None and stamp.is_current(key):
         print(
             f"{_heading(step, course.class_count)}pominięty: zrobiony w poprzednim przebiegu "
-            f"({seconds(stamp.seconds)}), kod i dane bez zmian",
+            f"({seconds(stamp.seconds)}), kod bez zmian, wyniki na miejscu",
             file=out,
         )
         return Done(step, [Path(path) for path in stamp.outputs], 0.0, skipped=True)
@@ -378,8 +379,14 @@ def _in_configured_child(argv: list[str], folder: Path) -> int:
             except subprocess.TimeoutExpired:
                 stop(child)
             return exit_codes.INTERRUPTED
-        except SystemExit:  # SIGTERM: the child's own SIGTERM handler stops what it started
-            stop(child)
+        except SystemExit:
+            # SIGTERM here. The child is asked as by Ctrl+C: Airflow's tasks install their
+            # own SIGTERM handlers, and a child killed instead would leave its API servers.
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(INTERRUPT_GRACE_S)
+            except subprocess.TimeoutExpired:
+                stop(child)
             raise
 
 
@@ -394,7 +401,10 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         metavar="NR",
         choices=classes_with_steps(),
-        help="uruchom tylko te zajęcia (numery), także gdy ich wyniki są aktualne",
+        help=(
+            "uruchom tylko te zajęcia (numery), także gdy ich wyniki są aktualne; kroki po "
+            "nich następny make run wykona od nowa"
+        ),
     )
     parser.add_argument(
         "--force",

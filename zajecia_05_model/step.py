@@ -31,4 +31,6 @@ def run(context: RunContext, destination: Path = PUBLISHED) -> list[Path]:
 def summary(data_dir: Path) -> list[str]:
     """The registry at the end of the run: every version, its window, its ROC AUC, aliases
     (the steps after this one add versions to it)."""
-    return version_table(Registry(data_dir))
+    return ["rejestr modeli po całym przebiegu (także wersje z późniejszych kroków):"] + [
+        f"  {line}" for line in version_table(Registry(data_dir))
+    ]

@@ -66,6 +66,23 @@ def log_path(data_dir: Path, environ: Mapping[str, str] = os.environ) -> Path:
     return Path(configured) if configured else Path(data_dir) / "prediction_log" / LOG_FILE
 
 
+def archive(data_dir: Path) -> Path | None:
+    """Move the log of ``data_dir`` with its SQLite side files (``-wal``, ``-shm``) to
+    ``prediction_log/archive/<n>/``, so that the next traffic starts a log of its own;
+    nothing is deleted. Return the archive folder (``None`` when there was no log). Only
+    while no API writes to it."""
+    path = log_path(data_dir)
+    files = sorted(path.parent.glob(f"{path.name}*"))
+    if not path.is_file():
+        return None
+    root = path.parent / "archive"
+    target = root / f"{len(list(root.glob('*'))) + 1 if root.is_dir() else 1:04d}"
+    target.mkdir(parents=True)
+    for file in files:
+        file.rename(target / file.name)
+    return target
+
+
 class PredictionLog:
     """Append and read predictions; one instance per process (connections are not shared)."""
 

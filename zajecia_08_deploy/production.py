@@ -48,12 +48,17 @@ def replay_with_deployment(
 
     sender = threading.Thread(target=traffic, name="replay")
     sender.start()
-    ready.wait()
-    deployment = deploy(Registry(data_dir), candidate, data_dir, bodies[:SMOKE_FLIGHTS], report)
-    if deployment.promoted and wait_for_version(base_url, candidate):
-        progress["switched_at"] = progress["sent"]
-        when = "w trakcie ruchu" if sender.is_alive() else "po końcu ruchu"
-        report(f"API przełączone na {candidate} {when} (wszystkie workery)")
+    try:
+        ready.wait()
+        deployment = deploy(Registry(data_dir), candidate, data_dir, bodies[:SMOKE_FLIGHTS], report)
+        if deployment.promoted and wait_for_version(base_url, candidate):
+            progress["switched_at"] = progress["sent"]
+            when = "w trakcie ruchu" if sender.is_alive() else "po końcu ruchu"
+            report(f"API przełączone na {candidate} {when} (wszystkie workery)")
+    except BaseException:  # Ctrl+C, a failed deployment: the traffic stops with it
+        stop.set()
+        sender.join()
+        raise
     sender.join()
     report(outcome["result"].summary())
     return outcome["result"], deployment

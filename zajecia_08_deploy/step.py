@@ -12,7 +12,7 @@ from zajecia_05_model.registry import Registry
 from zajecia_08_deploy.deploy import wait_for_version
 from zajecia_08_deploy.live_quality import report_folder, report_path, summary_lines
 from zajecia_08_deploy.metrics import metric_lines
-from zajecia_08_deploy.prediction_log import log_path
+from zajecia_08_deploy.prediction_log import archive, log_path
 from zajecia_08_deploy.production import replay_with_deployment
 from zajecia_08_deploy.service import production_server
 
@@ -50,9 +50,31 @@ def run(
     report, folder = context.report, context.data_dir
     start, end = window
     conf = {"train_start": start, "train_end": end, "min_auc_gain": min_auc_gain}
-    run_backfill("flights_train", (end,), folder, report, conf)
+    registry = Registry(folder)
+    serving = registry.resolve("production")
+    try:
+        return _deploy_and_roll_back(context, conf, month, limit, deploy_after, after_switch)
+    finally:
+        # Also after a failure or Ctrl+C: the next run must start from the same model.
+        if registry.resolve("production") != serving:
+            registry.promote(serving)
+            report(f"production → {serving}, jak na początku kroku")
+
+
+def _deploy_and_roll_back(
+    context: RunContext,
+    conf: dict,
+    month: str,
+    limit: int | None,
+    deploy_after: int,
+    after_switch: int | None,
+) -> list[Path]:
+    report, folder = context.report, context.data_dir
+    run_backfill("flights_train", (conf["train_end"],), folder, report, conf)
     registry = Registry(folder)
     candidate = registry.resolve("staging")
+    # This run's traffic gets a log of its own: live quality measures it, not earlier runs'.
+    archive(folder)
     with production_server(folder) as server:
         _, ready = server.call("GET", "/ready")
         report(

@@ -195,6 +195,7 @@ def test_a_second_run_skips_the_steps_whose_work_is_done(tmp_path):
     assert calls == [1, 2, 3]
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("[01/3] Krok 1: coś robi … pominięty: zrobiony w poprzednim")
+    assert lines[0].endswith("kod bez zmian, wyniki na miejscu")
     assert "pominięte (zrobione wcześniej): 3 z 3" in out.getvalue()
     # What the skipped steps made is listed all the same.
     assert any(line.strip().endswith("wynik_2.txt") for line in lines)

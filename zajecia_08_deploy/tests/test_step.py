@@ -1,11 +1,14 @@
 """The class's step of `make run`: a deployment under traffic, live quality, a rollback."""
 
+from pathlib import Path
+
 import pytest
 
 from kurs.runner import RunContext
 from kurs.testing.shared import private_copy
 from zajecia_05_model.tests.shared_data import trained_quarter
 from zajecia_08_deploy import step
+from zajecia_08_deploy.prediction_log import archive, log_path
 
 
 @pytest.mark.slow
@@ -32,3 +35,53 @@ def test_step_deploys_during_traffic_then_rolls_back(tmp_path, tmp_path_factory)
     assert "jakość na żywo 2013-03, v0001" in text and "jakość na żywo 2013-03, v0002" in text
     assert "rollback: production → v0001; API przełączone: tak" in text
     assert outputs[0].is_file() and outputs[1].is_file()
+
+
+def test_earlier_prediction_logs_are_archived_not_deleted(tmp_path):
+    assert archive(tmp_path) is None  # no log yet
+    path = log_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").write_text(f"przebieg 1{suffix}")
+    first = archive(tmp_path)
+    path.write_text("przebieg 2")
+    second = archive(tmp_path)
+    assert (first.name, second.name) == ("0001", "0002")
+    assert sorted(p.name for p in first.iterdir()) == sorted(
+        [path.name, f"{path.name}-shm", f"{path.name}-wal"]
+    )
+    assert (second / path.name).read_text() == "przebieg 2"
+    assert not path.exists()  # the next API starts a log of its own
+
+
+class Aliases:
+    """A registry that only points ``production`` somewhere."""
+
+    production = "v0001"
+
+    def __init__(self, data_dir):
+        pass
+
+    def resolve(self, alias):
+        return Aliases.production
+
+    def promote(self, version):
+        Aliases.production = version
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_step_puts_back_the_model_it_started_with(tmp_path, monkeypatch, stop):
+    """Ctrl+C or a failure between the promotion and the rollback: the next make run must
+    not find the candidate in production."""
+
+    def promoted_then_stopped(*args):
+        Aliases.production = "v0002"
+        raise stop("przerwany po promocji")
+
+    monkeypatch.setattr(step, "Registry", Aliases)
+    monkeypatch.setattr(step, "_deploy_and_roll_back", promoted_then_stopped)
+    Aliases.production, lines = "v0001", []
+    with pytest.raises(stop):
+        step.run(RunContext(tmp_path, lines.append))
+    assert Aliases.production == "v0001"
+    assert lines == ["production → v0001, jak na początku kroku"]
