@@ -184,15 +184,13 @@ class AirflowSession:
     everything Airflow prints to ``log_path``; it upgrades the metadata database once, before
     the first DAG, and parses each DAG once, so a job that runs many DAGs (the year replay
     of class 09) pays Airflow's start-up only once.
-
-    Args:
-        report: where the caller's lines go; by default the terminal the session found.
     """
 
-    def __init__(self, log_path: Path, report: Callable[[str], None] | None = None):
+    def __init__(self, log_path: Path):
         self.log_path = Path(log_path)
         self._dags: dict[str, object] = {}
-        self._report = report
+        # Where report() sends lines: the terminal the session found, unless reporting_to.
+        self._report: Callable[[str], None] | None = None
 
     def report(self, line: str) -> None:
         """One line for the person watching: the terminal, not Airflow's log."""

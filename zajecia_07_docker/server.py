@@ -102,7 +102,11 @@ class ApiServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait_until("/ready" if self.wait_ready else "/health")
+        try:
+            self._wait_until("/ready" if self.wait_ready else "/health")
+        except BaseException:  # not up in time, or Ctrl+C while waiting: no server left
+            self.stop()
+            raise
 
     def _wait_until(self, path: str) -> None:
         deadline = time.monotonic() + self.start_timeout_s
@@ -121,7 +125,6 @@ class ApiServer:
             except OSError:
                 pass  # not listening yet
             time.sleep(0.1)
-        self.stop()
         raise ServerError(
             f"serwer nie odpowiedział 200 na {path} w {self.start_timeout_s} s:\n{self.log_tail()}"
         )

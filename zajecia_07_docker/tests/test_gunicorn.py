@@ -143,3 +143,18 @@ def test_schemathesis_finds_no_server_error_and_no_contract_breach(server):
             case.call_and_validate()
 
         check()
+
+
+def test_ctrl_c_while_the_server_starts_leaves_no_gunicorn(real_data, monkeypatch):
+    """Ctrl+C (or make run's parent stopped with SIGTERM) while waiting for the workers:
+    ``__exit__`` never runs for a ``with`` whose ``__enter__`` failed, so ``start`` itself
+    stops the gunicorn it started."""
+
+    def interrupted(self, path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ApiServer, "_wait_until", interrupted)
+    server = ApiServer(real_data, workers=1)
+    with pytest.raises(KeyboardInterrupt), server:
+        pass
+    assert server.process is not None and server.process.poll() is not None
