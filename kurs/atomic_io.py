@@ -62,3 +62,12 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
 def write_text_atomic(target: Path, text: str) -> Path:
     """Write UTF-8 ``text`` to ``target`` atomically and return ``target``."""
     return write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def new_archive_folder(root: Path) -> Path:
+    """A new numbered folder under ``root`` (``0001``, ``0002``…), created: where a re-run
+    moves what an earlier run wrote, so that nothing is deleted."""
+    root = Path(root)
+    target = root / f"{len(list(root.glob('*'))) + 1 if root.is_dir() else 1:04d}"
+    target.mkdir(parents=True)
+    return target

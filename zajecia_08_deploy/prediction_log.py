@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kurs.atomic_io import new_archive_folder
 from zajecia_07_docker.events import PredictionEvent
 
 LOG_FILE = "predictions.sqlite3"
@@ -75,9 +76,7 @@ def archive(data_dir: Path) -> Path | None:
     files = sorted(path.parent.glob(f"{path.name}*"))
     if not path.is_file():
         return None
-    root = path.parent / "archive"
-    target = root / f"{len(list(root.glob('*'))) + 1 if root.is_dir() else 1:04d}"
-    target.mkdir(parents=True)
+    target = new_archive_folder(path.parent / "archive")
     for file in files:
         file.rename(target / file.name)
     return target

@@ -36,6 +36,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from kurs import exit_codes
+from kurs.atomic_io import new_archive_folder
 from kurs.backfill import (
     ERROR_MARK,
     AirflowSession,
@@ -151,9 +152,7 @@ def archive_earlier(data_dir: Path, months: Sequence[str]) -> Path | None:
     earlier = [audit.folder(data_dir, m) for m in months if audit.folder(data_dir, m).is_dir()]
     if not earlier:
         return None
-    root = Path(data_dir) / "retraining" / "archive"
-    target = root / f"{len(list(root.glob('*'))) + 1 if root.is_dir() else 1:04d}"
-    target.mkdir(parents=True)
+    target = new_archive_folder(Path(data_dir) / "retraining" / "archive")
     for folder in earlier:
         shutil.move(folder, target / folder.name)
     return target
