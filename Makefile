@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format lab airflow wrk chromium postgres nginx bench bench-run grade clean
+.PHONY: help setup run test lint format lab airflow mlflow wrk chromium postgres nginx bench bench-run grade clean
 
 help:
 	@echo "make run    - cały pipeline kursu (zajęcia po kolei) na wbudowanych danych"
 	@echo "make test   - ruff + wszystkie testy z pokryciem"
 	@echo "make lab    - JupyterLab z jądrem projektu"
 	@echo "make airflow - Airflow lokalnie (http://127.0.0.1:8080) z DAG-ami repozytorium"
+	@echo "make mlflow - MLflow: przebiegi treningu obok siebie (http://127.0.0.1:5000)"
 	@echo "make grade  - ocena repozytoriów (domyślnie tego): make grade REPOS='a b' OUT=wyniki [RUN=1] [SIMILARITY=1]"
 	@echo "make bench  - pomiary wydajności (pipeline'y, API przez wrk; wymaga make run)"
 	@echo "make bench-run - pomiar trybu --run narzędzia oceniania (ok. 55 minut)"
@@ -79,6 +80,11 @@ lab: setup
 
 airflow: setup
 	$(BIN)/python -m kurs.airflow_local
+
+# MLflow's UI over the training runs in $MLOPS_DATA_DIR/mlflow (data/mlflow); PORT=5001 where
+# 5000 is taken (macOS gives it to AirPlay).
+mlflow: setup
+	$(BIN)/python -m zajecia_05_model.mlflow_ui $(if $(PORT),--port $(PORT))
 
 # wrk, the HTTP load generator of the API benchmark, from Debian's packages (as root, or
 # through sudo when there is one).

@@ -16,6 +16,7 @@ import json
 import math
 import platform
 import shutil
+from collections.abc import Mapping
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import skops.io as sio
 from kurs.jsonio import write_json_atomic
 from kurs.repository import code_version
 from zajecia_04_preprocessing.features import FEATURES
-from zajecia_05_model import model_card
+from zajecia_05_model import model_card, tracking
 from zajecia_05_model.config import TrainConfig
 from zajecia_05_model.metadata import MAIN_MODEL, ModelMetadata
 from zajecia_05_model.registry import CARD_FILE, METADATA_FILE, MODEL_FILE, Registry
@@ -61,19 +62,32 @@ def build_metadata(result: TrainingResult, config: TrainConfig) -> ModelMetadata
     # END SOLUTION
 
 
-def train_candidate(config: TrainConfig, data_dir: Path, name: str) -> dict:
-    """Train and write a candidate folder; return a JSON summary with its path."""
-    # BEGIN SOLUTION: trening i folder kandydata (skops, metadane, karta)
-    result = train(config, data_dir)
-    metadata = build_metadata(result, config)
-    folder = Path(data_dir) / "candidates" / name
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "figures").mkdir(parents=True)
-    sio.dump(result.model, folder / MODEL_FILE)
-    write_json_atomic(folder / METADATA_FILE, metadata.to_dict())
-    (folder / CARD_FILE).write_text(model_card.render(result, config, metadata), encoding="utf-8")
-    for relative, data in model_card.figures(result).items():
-        (folder / relative).write_bytes(data)
+def train_candidate(
+    config: TrainConfig, data_dir: Path, name: str, tracking_tags: Mapping[str, str] | None = None
+) -> dict:
+    """Train and write a candidate folder; return a JSON summary with its path.
+
+    The training is an MLflow run (:mod:`tracking`, tagged with ``tracking_tags``); its id
+    is in the summary (``tracking_run_id``, ``None`` when MLflow was unavailable) and in
+    the candidate's ``metadata.json``, so a registry version leads to its run.
+    """
+    # BEGIN SOLUTION: trening i folder kandydata (skops, metadane, karta), przebieg MLflow
+    with tracking.training_run(data_dir, name, config, tracking_tags) as run:
+        result = train(config, data_dir)
+        metadata = build_metadata(result, config)
+        folder = Path(data_dir) / "candidates" / name
+        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "figures").mkdir(parents=True)
+        sio.dump(result.model, folder / MODEL_FILE)
+        write_json_atomic(
+            folder / METADATA_FILE, metadata.to_dict() | tracking.run_reference(run.run_id)
+        )
+        (folder / CARD_FILE).write_text(
+            model_card.render(result, config, metadata), encoding="utf-8"
+        )
+        for relative, data in model_card.figures(result).items():
+            (folder / relative).write_bytes(data)
+        run.log_result(metadata, folder)
     return {
         "candidate": str(folder),
         "validation_auc": metadata.validation_auc,
@@ -81,6 +95,7 @@ def train_candidate(config: TrainConfig, data_dir: Path, name: str) -> dict:
         "min_auc_gain": config.min_auc_gain,
         "threshold": result.threshold,
         "backtest_auc": metadata.backtest_auc,
+        "tracking_run_id": run.run_id,
     }
     # END SOLUTION
 
@@ -112,14 +127,16 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
     The model file goes into the registry as it is — hashed and its types checked, never
     loaded. Idempotent: a retried task whose candidate was registered already gets that
     version back instead of a duplicate, and ``staging`` points at it again, so that
-    ``staging`` always names the version the latest run registered.
+    ``staging`` always names the version the latest run registered. The candidate's
+    MLflow run, if it has one, gets the tag ``registry_version``.
     """
     # BEGIN SOLUTION: nowa wersja z plików kandydata i aliasy
     candidate = Path(candidate)
     for version in registry.versions():
-        if registry.metadata(version).get("candidate") == candidate.name:
+        if (registered := registry.metadata(version)).get("candidate") == candidate.name:
             shutil.rmtree(candidate, ignore_errors=True)
             registry.promote(version, "staging")
+            tag_registration(registry, registered, version)
             return version
     metadata = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
     files = {
@@ -134,5 +151,12 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
     if "production" not in registry.aliases():
         registry.promote(version, "production")
     shutil.rmtree(candidate)
+    tag_registration(registry, metadata, version)
     return version
     # END SOLUTION
+
+
+def tag_registration(registry: Registry, metadata: dict, version: str) -> None:
+    """Tell the candidate's MLflow run which registry version it became."""
+    run_id = tracking.tracked_run_id(metadata)
+    tracking.tag_run(registry.data_dir, run_id, {"registry_version": version})

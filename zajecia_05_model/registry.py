@@ -86,7 +86,8 @@ class LoadedModel:
 
 class Registry:
     def __init__(self, root: Path, name: str = "flights_delay"):
-        self.root = Path(root) / "registry" / name
+        self.data_dir = Path(root)
+        self.root = self.data_dir / "registry" / name
         self.versions_dir = self.root / "versions"
         self.aliases_dir = self.root / "aliases"
         self.tags_dir = self.root / "tags"

@@ -10,6 +10,7 @@ from kurs.runner import RunContext
 from zajecia_05_model.model_card import PUBLISHED, publish
 from zajecia_05_model.registry import Registry
 from zajecia_05_model.registry_cli import model_summary, version_table
+from zajecia_05_model.tracking import training_runs_line
 
 TITLE = "Airflow: trening"
 ACTION = "flights_train, okno 2013-01…2013-06"
@@ -30,7 +31,9 @@ def run(context: RunContext, destination: Path = PUBLISHED) -> list[Path]:
 
 def summary(data_dir: Path) -> list[str]:
     """The registry at the end of the run: every version, its window, its ROC AUC, aliases
-    (the steps after this one add versions to it)."""
-    return ["rejestr modeli po całym przebiegu (także wersje z późniejszych kroków):"] + [
-        f"  {line}" for line in version_table(Registry(data_dir))
+    (the steps after this one add versions to it); then the training runs in MLflow."""
+    return [
+        "rejestr modeli po całym przebiegu (także wersje z późniejszych kroków):",
+        *(f"  {line}" for line in version_table(Registry(data_dir))),
+        training_runs_line(data_dir),
     ]

@@ -7,11 +7,12 @@ on the month neither has seen, and promotion through the deploy path only on evi
    the ``production`` version; the challenger's window is the ``window_months`` months
    ending at M−1. Labels of M are known at the end of M, so M is the first month
    neither model was trained on;
-2. :func:`train_challenger` — class 05's training on that window, registered as a new
-   version (once: a re-run finds it by name);
+2. :func:`train_challenger` — class 05's training on that window (an MLflow run),
+   registered as a new version (once: a re-run finds it by name);
 3. :func:`decide` — both models score every flight of M; the paired interval of their
    ROC AUC difference and class 05's quality gate decide (:mod:`comparison`); the
-   decision is recorded at once (:mod:`audit`), so the window is never decided twice;
+   decision is recorded at once (:mod:`audit`), so the window is never decided twice,
+   and logged to MLflow with both models side by side (:mod:`comparison_runs`);
 4. :func:`carry_out` — a promoted challenger goes through class 08's deploy path
    (quality gate, staging smoke test, the alias, every running API switching without a
    dropped request); a refused one stays in the registry with a tag saying why.
@@ -44,7 +45,7 @@ from zajecia_05_model.registry import Registry
 from zajecia_06_monitoring.report import summary_path
 from zajecia_08_deploy.deploy import SMOKE_FLIGHTS, deploy
 from zajecia_08_deploy.traffic import month_requests
-from zajecia_09_retraining import audit
+from zajecia_09_retraining import audit, comparison_runs
 from zajecia_09_retraining.comparison import compare_auc
 from zajecia_09_retraining.comparison import decide as decide_on
 from zajecia_09_retraining.config import RetrainConfig
@@ -219,7 +220,9 @@ def train_challenger(the_plan: Plan, data_dir: Path, config: RetrainConfig) -> s
         "min_auc_gain": config.min_auc_gain,
     }
     train_config = replace(load_train_config(overrides), test_months=(the_plan.month,))
-    summary = train_candidate(train_config, data_dir, the_plan.challenger_name)
+    summary = train_candidate(
+        train_config, data_dir, the_plan.challenger_name, {"retraining_month": the_plan.month}
+    )
     return register_candidate(summary["candidate"], registry)
     # END SOLUTION
 
@@ -310,6 +313,8 @@ def decide(the_plan: Plan, challenger: str, data_dir: Path, config: RetrainConfi
         "deployment": {"status": "pending" if decision.promote else "not_needed", "checks": []},
         "production": the_plan.champion,
     }
+    if run_id := comparison_runs.log_decision(data_dir, record):
+        record["tracking"] = {"experiment": comparison_runs.EXPERIMENT, "run_id": run_id}
     audit.write(data_dir, record)
     return record
     # END SOLUTION
@@ -346,6 +351,7 @@ def carry_out(month: str, data_dir: Path, report: Report = log.info) -> dict:
         challenger, "decision", f"{verdict} (miesiąc {month}): {record['decision']['reason']}"
     )
     record["production"] = registry.resolve("production")
+    comparison_runs.log_outcome(data_dir, record, record.get("tracking", {}).get("run_id"))
     audit.write(data_dir, record)
     return record
     # END SOLUTION

@@ -8,15 +8,16 @@ import pytest
 from kurs.repository import REPO_ROOT
 
 
-def planned_commands(target: str, uid: int, tmp_path) -> list[str]:
-    """The command lines ``make -n target`` prints for a user whose ``id -u`` is ``uid``."""
+def planned_commands(target: str, uid: int, tmp_path, *variables: str) -> list[str]:
+    """The command lines ``make -n target [NAME=value…]`` prints for a user whose ``id -u``
+    is ``uid``."""
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
     # `id` first in PATH answers as that user would: the Makefile asks `id -u` only.
     (fake_bin / "id").write_text(f"#!/bin/sh\necho {uid}\n")
     (fake_bin / "id").chmod(0o755)
     result = subprocess.run(
-        ["make", "-n", target],
+        ["make", "-n", target, *variables],
         cwd=REPO_ROOT,
         env={**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}"},
         capture_output=True,
@@ -33,3 +34,12 @@ def test_lab_allows_root_only_for_root(uid, allowed, tmp_path):
     [lab] = [line for line in planned_commands("lab", uid, tmp_path) if "jupyter lab" in line]
     assert lab.startswith(".venv/bin/jupyter lab --notebook-dir=.")
     assert ("--allow-root" in lab.split()) is allowed
+
+
+@pytest.mark.parametrize(("variables", "port"), [((), []), (("PORT=5001",), ["--port", "5001"])])
+def test_mlflow_passes_the_port_only_when_given(variables, port, tmp_path):
+    """The UI's own default (5000) unless PORT says otherwise."""
+    lines = planned_commands("mlflow", 1000, tmp_path, *variables)
+    [ui] = [line for line in lines if "mlflow_ui" in line]
+    words = ui.split()
+    assert words[:2] == [".venv/bin/python", "-m"] and words[3:] == port

@@ -9,9 +9,14 @@ Uruchamiany ręcznie (albo przez `make run`) dla okna treningowego — domyślni
    ostatni miesiąc okna to walidacja; próg decyzyjny według KPI; model końcowy uczony na
    całym oknie; test wsteczny na późniejszych miesiącach, jeśli ich cechy istnieją;
 2. `quality_gate` — model musi pokonać najlepszy punkt odniesienia o `min_auc_gain` ROC AUC,
-   inaczej przebieg kończy się błędem i nic nie trafia do rejestru;
+   inaczej przebieg kończy się błędem i nic nie trafia do rejestru (powód zostaje jako
+   znacznik `refusal_reason` przebiegu w MLflow);
 3. `register` — nowa, niezmienna wersja w rejestrze (skops, metadane, karta modelu); alias
-   `staging`, a przy pierwszym modelu także `production`.
+   `staging`, a przy pierwszym modelu także `production`; przebieg w MLflow dostaje
+   znacznik `registry_version`.
+
+Każdy trening to przebieg w MLflow (eksperyment `flights_train`: parametry, metryki,
+dane, karta modelu i wykresy) — `make mlflow` pokazuje je obok siebie.
 
 Produkuje zasób `flight_delay_model` (w `extra` wersja i metryki).
 """
@@ -68,10 +73,12 @@ def flights_train():
             candidate_metadata,
             check_quality_gate,
         )
+        from zajecia_05_model.tracking import tag_run
 
         try:
             check_quality_gate(candidate_metadata(summary["candidate"]))
         except QualityGateFailed as error:  # a retry cannot change the metrics
+            tag_run(data_dir(), summary["tracking_run_id"], {"refusal_reason": str(error)})
             raise AirflowFailException(f"{error}. Model nie został zarejestrowany.") from error
         return summary
 

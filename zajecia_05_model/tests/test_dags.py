@@ -5,6 +5,7 @@ import pytest
 from kurs.repository import data_dir
 from kurs.testing.airflow import asset_events
 from zajecia_05_model.registry import Registry
+from zajecia_05_model.tests.tracked import tracked_run
 
 
 @pytest.fixture
@@ -25,6 +26,8 @@ def test_train_gate_register(features):
     assert registry.aliases() == {"production": "v0001", "staging": "v0001"}
     assert registry.metadata("v0001")["metrics"]["backtest"]["months"] == ["2013-03"]
     assert [extra["version"] for extra in asset_events(run)] == ["v0001"]
+    run_id = registry.metadata("v0001")["tracking"]["run_id"]
+    assert tracked_run(run_id).data.tags["registry_version"] == "v0001"
 
 
 @pytest.mark.slow
@@ -36,3 +39,9 @@ def test_failed_gate_registers_nothing(features):
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
     assert states["quality_gate"] == "failed" and states["register"] != "success"
     assert Registry(data_dir()).versions() == []
+    # The refused candidate is in MLflow all the same, with the gate's reason.
+    (train,) = [ti for ti in run.get_task_instances() if ti.task_id == "train"]
+    tracked = tracked_run(train.xcom_pull(task_ids="train")["tracking_run_id"])
+    assert tracked.info.status == "FINISHED"
+    assert "przewaga" in tracked.data.tags["refusal_reason"]
+    assert "registry_version" not in tracked.data.tags

@@ -121,6 +121,14 @@ STACK_04 = (
     "zajecia_04_preprocessing/tests/test_docker.py::test_both_class_folders_start_one_and_the_same_airflow",
     *STACK_03,
 )
+STACK_05 = (
+    "zajecia_05_model/tests/test_docker.py",
+    *STACK_03,
+)
+MLFLOW_UI = (
+    "zajecia_05_model/tests/test_mlflow_ui.py::test_the_ui_server_answers_health_and_serves_the_runs",
+    "zajecia_05_model/tests/test_mlflow_ui.py::test_the_server_listens_on_localhost_with_one_worker",
+)
 CELERY_03 = (
     "zajecia_03_airflow_ingest/tests/test_celery_compose.py",
     "zajecia_03_airflow_ingest/tests/test_entrypoint.py::"
@@ -189,6 +197,12 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
     ),
     # make airflow under Airflow's real scheduler: the end-to-end test starts exactly it.
     "make airflow": (SCHEDULER_END_TO_END,),
+    # A server until Ctrl+C: the test starts the module it runs, on a free port.
+    "make mlflow": MLFLOW_UI,
+    "make mlflow PORT=5001": (
+        *MLFLOW_UI,
+        "kurs/tests/test_makefile.py::test_mlflow_passes_the_port_only_when_given",
+    ),
     (
         "MLOPS_AIRFLOW_DATABASE_URL=postgresql+psycopg2://airflow:haslo@127.0.0.1:5432/airflow "
         "make airflow"
@@ -265,6 +279,7 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
     # Docker: no engine here; the files are checked statically (kurs/testing/docker.py).
     "zajecia_03_airflow_ingest: docker compose up --build": STACK_03,
     "zajecia_04_preprocessing: docker compose up --build": STACK_04,
+    "zajecia_05_model: docker compose up --build": STACK_05,
     "zajecia_07_docker: docker compose up --build": STACK_07,
     "zajecia_07_docker: ./deploy.sh": ("zajecia_07_docker/tests/test_deploy_script.py",),
     "zajecia_08_deploy: docker compose up --build": STACK_08,

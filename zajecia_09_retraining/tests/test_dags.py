@@ -12,6 +12,7 @@ from zajecia_08_deploy.service import production_server
 from zajecia_08_deploy.traffic import ReplayResult, month_requests, replay
 from zajecia_09_retraining import audit
 from zajecia_09_retraining.tests.scenario import SMALL, year
+from zajecia_09_retraining.tests.tracked_decision import assert_tracked_decision
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +37,7 @@ def test_the_same_world_keeps_the_champion_and_a_rerun_decides_nothing_again(run
     # Refused, and still in the registry, marked as such.
     assert registry.versions() == ["v0001", "v0002"]
     assert registry.tags("v0002")["decision"].startswith("odrzucona (miesiąc 2013-05)")
+    assert_tracked_decision(record, "zostaje v0001", "not_needed")
     written = (audit.folder(data_dir(), "2013-05") / audit.DECISION).read_bytes()
 
     again = run_dag("flights_retrain", "2013-05", **SMALL)
@@ -129,5 +131,6 @@ def test_after_an_alert_the_challenger_is_promoted_and_the_api_switches_during_t
     registry = Registry(data_dir())
     assert record["production"] == registry.resolve("production") == "v0002"
     assert registry.tags("v0002")["decision"].startswith("promowana (miesiąc 2013-05)")
+    assert_tracked_decision(record, "promocja v0002", "promoted")
     markdown = (audit.folder(data_dir(), "2013-05") / "decision.md").read_text()
     assert "**Wynik: PROMOCJA.**" in markdown and "status **alert**" in markdown
