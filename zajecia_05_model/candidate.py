@@ -29,6 +29,7 @@ from zajecia_05_model import model_card, tracking
 from zajecia_05_model.config import TrainConfig
 from zajecia_05_model.metadata import MAIN_MODEL, ModelMetadata
 from zajecia_05_model.registry import CARD_FILE, METADATA_FILE, MODEL_FILE, Registry
+from zajecia_05_model.tracking_store import tag_run
 from zajecia_05_model.train import TrainingResult, train
 
 LIBRARIES = ("scikit-learn", "pandas", "numpy", "skops", "pyarrow")
@@ -134,9 +135,11 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
     candidate = Path(candidate)
     for version in registry.versions():
         if (registered := registry.metadata(version)).get("candidate") == candidate.name:
+            if (candidate / METADATA_FILE).is_file():
+                trained = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
+                tag_registration(registry, trained, version, registered)
             shutil.rmtree(candidate, ignore_errors=True)
             registry.promote(version, "staging")
-            tag_registration(registry, registered, version)
             return version
     metadata = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
     files = {
@@ -151,12 +154,23 @@ def register_candidate(candidate: Path, registry: Registry) -> str:
     if "production" not in registry.aliases():
         registry.promote(version, "production")
     shutil.rmtree(candidate)
-    tag_registration(registry, metadata, version)
+    tag_registration(registry, metadata, version, metadata)
     return version
     # END SOLUTION
 
 
-def tag_registration(registry: Registry, metadata: dict, version: str) -> None:
-    """Tell the candidate's MLflow run which registry version it became."""
-    run_id = tracking.tracked_run_id(metadata)
-    tracking.tag_run(registry.data_dir, run_id, {"registry_version": version})
+def tag_registration(registry: Registry, trained: dict, version: str, registered: dict) -> None:
+    """Tell the candidate's MLflow run what became of it: ``registry_version`` when its
+    model is the version, ``refusal_reason`` when the version came from an earlier
+    training under the same name (a re-run of the same DAG run), whose model was kept."""
+    run_id = tracking.tracked_run_id(trained)
+    earlier = tracking.tracked_run_id(registered)
+    if run_id == earlier:
+        tag_run(registry.data_dir, run_id, {"registry_version": version})
+        return
+    reason = (
+        f"ponowny trening kandydata {registered['candidate']}, który jest już w rejestrze jako "
+        f"{version} (przebieg MLflow {earlier or 'bez zapisu'}): rejestr zostawił tamten "
+        "model, ten nie został zarejestrowany"
+    )
+    tag_run(registry.data_dir, run_id, {"refusal_reason": reason})

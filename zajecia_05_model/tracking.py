@@ -2,7 +2,7 @@
 
 A training run (``flights_train``, and any later training through ``train_candidate``)
 becomes one MLflow run in the experiment ``flights_train``: its parameters (window, KPI,
-gate, the forest's settings), metrics (validation, the backtest pooled and per month as a
+gate, the boosting settings), metrics (validation, the backtest pooled and per month as a
 series over the months), the data window as inputs with each partition's checksum, the
 code version, and the model card, metadata and figures as artifacts. Each model of the
 run — the main one and the two baselines — is a nested run with its validation metrics,
@@ -13,21 +13,14 @@ MLflow is where experiments are compared; the registry (:mod:`registry`, skops) 
 production trusts. MLflow's scikit-learn flavour stores models with pickle, which the
 registry refuses, so no model file is logged here and nothing is served from MLflow.
 
-The store: ``MLFLOW_TRACKING_URI`` when it is set (MLflow's own variable: a tracking
-server), otherwise SQLite in ``$MLOPS_DATA_DIR/mlflow/mlflow.db`` with the artifacts in
-``$MLOPS_DATA_DIR/mlflow/artifacts/``. Tracking never breaks training: the first call
-that fails is logged once, with the store it tried, and turns the rest into no-ops.
+Where the runs go, and why tracking never breaks training: :mod:`tracking_store`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 import re
-import time
-import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,168 +31,16 @@ from zajecia_04_preprocessing.feature_partitions import features_partition
 from zajecia_05_model.config import TrainConfig
 from zajecia_05_model.metadata import BASELINES, MAIN_MODEL, ModelMetadata
 from zajecia_05_model.registry import MODEL_FILE
+from zajecia_05_model.tracking_store import Tracker, log_batch, timestamp_ms
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
 
-log = logging.getLogger(__name__)
-
-STORE_FOLDER = "mlflow"
 TRAINING_EXPERIMENT = "flights_train"
 # What a training's parent run and a nested run are told apart by in the UI's table.
 ROLE_TAG = "role"
-# The health endpoint of a tracking server; checked before the first request, because
-# MLflow's client retries a refused connection with backoff for minutes.
-HEALTH_TIMEOUT_SECONDS = 3
 # kurs.repository.code_version() of a clean checkout: an abbreviated commit hash.
 GIT_COMMIT = re.compile(r"[0-9a-f]{7,40}")
-
-
-def store_folder(data_dir: Path) -> Path:
-    """``$MLOPS_DATA_DIR/mlflow``: the SQLite file and the artifacts of the default store."""
-    return Path(data_dir) / STORE_FOLDER
-
-
-def tracking_uri(data_dir: Path, environ: Mapping[str, str] = os.environ) -> str:
-    """``MLFLOW_TRACKING_URI`` when set, else ``sqlite:///<data_dir>/mlflow/mlflow.db``."""
-    if uri := environ.get("MLFLOW_TRACKING_URI"):
-        return uri
-    return f"sqlite:///{(store_folder(data_dir) / 'mlflow.db').resolve()}"
-
-
-def artifact_root(uri: str) -> Path | None:
-    """Where a SQLite store keeps artifacts: ``artifacts/`` next to the database file (one
-    folder per experiment). ``None`` for a server, which chooses its own."""
-    if not uri.startswith("sqlite:///"):
-        return None
-    return Path(uri.removeprefix("sqlite:///")).resolve().parent / "artifacts"
-
-
-def artifact_location(uri: str, experiment: str) -> str | None:
-    """The artifact location of a new experiment (:func:`artifact_root`), as a URI."""
-    root = artifact_root(uri)
-    return (root / experiment).as_uri() if root else None
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-class Tracker:
-    """An MLflow client that never raises.
-
-    Every call goes through :meth:`call`: the first exception (store unreachable, disk
-    full, database locked…) is logged once as a warning naming the store, and every later
-    call returns ``None`` without trying. MLflow is imported on first use: the API and
-    DAG parsing never pay for it.
-    """
-
-    def __init__(self, data_dir: Path):
-        self.data_dir = Path(data_dir)
-        self.uri = tracking_uri(self.data_dir)
-        self.available = True
-        self._client: MlflowClient | None = None
-
-    def _connect(self) -> MlflowClient:
-        if self._client is None:
-            if self.uri.startswith(("http://", "https://")):
-                health = self.uri.rstrip("/") + "/health"
-                urllib.request.urlopen(health, timeout=HEALTH_TIMEOUT_SECONDS).close()
-            elif self.uri.startswith("sqlite:///"):
-                Path(self.uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            from mlflow import MlflowClient
-
-            self._client = MlflowClient(tracking_uri=self.uri)
-        return self._client
-
-    def call(self, method: str | Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``MlflowClient.<method>(*args, **kwargs)`` (or ``method(client, *args,
-        **kwargs)`` for a function), or ``None`` once tracking has failed."""
-        if not self.available:
-            return None
-        try:
-            client = self._connect()
-            if callable(method):
-                return method(client, *args, **kwargs)
-            return getattr(client, method)(*args, **kwargs)
-        # Any failure of the store, whatever its type: training must go on without it.
-        except Exception as error:
-            self.available = False
-            log.warning(
-                "MLflow niedostępny (%s): %s — trening idzie dalej, ale ten przebieg nie "
-                "zostanie zapisany w MLflow",
-                self.uri,
-                error,
-            )
-            return None
-
-    def experiment_id(self, name: str) -> str | None:
-        """The experiment's id, created on first use (:func:`artifact_location`)."""
-        return self.call(_experiment_id, name, artifact_location(self.uri, name))
-
-    def start_run(
-        self, experiment: str, name: str, tags: Mapping[str, str], parent: str | None = None
-    ) -> str | None:
-        """A new run (nested under ``parent`` when given); its id, or ``None``."""
-        experiment_id = self.experiment_id(experiment)
-        if experiment_id is None:
-            return None
-        tags = dict(tags) | ({"mlflow.parentRunId": parent} if parent else {})
-        run = self.call("create_run", experiment_id, start_time=_now_ms(), tags=tags, run_name=name)
-        return run.info.run_id if run else None
-
-    def log(
-        self,
-        run_id: str | None,
-        params: Mapping[str, Any] | None = None,
-        metrics: Mapping[str, float] | None = None,
-        tags: Mapping[str, str] | None = None,
-    ) -> None:
-        """Parameters, metrics (step 0) and tags of a run in one request."""
-        if run_id is not None:
-            self.call(_log_batch, run_id, params or {}, metrics or {}, tags or {})
-
-    def end_run(self, run_id: str | None, status: str = "FINISHED") -> None:
-        if run_id is not None:
-            self.call("set_terminated", run_id, status=status, end_time=_now_ms())
-
-
-def _log_batch(
-    client: MlflowClient,
-    run_id: str,
-    params: Mapping[str, Any],
-    metrics: Mapping[str, float],
-    tags: Mapping[str, str],
-) -> None:
-    from mlflow.entities import Metric, Param, RunTag
-
-    now = _now_ms()
-    client.log_batch(
-        run_id,
-        metrics=[Metric(key, float(value), now, 0) for key, value in metrics.items()],
-        params=[Param(key, str(value)) for key, value in params.items()],
-        tags=[RunTag(key, str(value)) for key, value in tags.items()],
-    )
-
-
-def _experiment_id(client: MlflowClient, name: str, location: str | None) -> str:
-    from mlflow.exceptions import MlflowException
-
-    if (experiment := client.get_experiment_by_name(name)) is not None:
-        return experiment.experiment_id
-    try:
-        return client.create_experiment(name, artifact_location=location)
-    except MlflowException:
-        # Created by another process in between (parallel tasks): use that one.
-        if (experiment := client.get_experiment_by_name(name)) is None:
-            raise
-        return experiment.experiment_id
-
-
-def tag_run(data_dir: Path, run_id: str | None, tags: Mapping[str, str]) -> None:
-    """Add tags to a finished run (what became of it); nothing when it was not tracked."""
-    if run_id is not None:
-        Tracker(data_dir).log(run_id, tags=tags)
 
 
 def run_reference(run_id: str | None) -> dict:
@@ -235,8 +76,8 @@ def _flat(prefix: str, metrics: Mapping[str, float]) -> dict[str, float]:
 
 
 def training_params(config: TrainConfig) -> dict[str, Any]:
-    """The run's parameters: the window, the KPI, the gate, the forest's settings."""
-    # BEGIN SOLUTION: parametry przebiegu MLflow: okno, KPI, bramka, ustawienia lasu
+    """The run's parameters: the window, the KPI, the gate, the boosting settings."""
+    # BEGIN SOLUTION: parametry przebiegu MLflow: okno, KPI, bramka, ustawienia boostingu
     return {
         "train_start": config.train_months[0],
         "train_end": config.train_months[-1],
@@ -296,7 +137,7 @@ def _log_result(
 ) -> None:
     from mlflow.entities import Metric
 
-    now = _now_ms()
+    now = timestamp_ms()
     # Each backtest metric also as a series over the months (step = the month's number),
     # which the UI draws as a chart: backtest_monthly_roc_auc…
     monthly = [
@@ -316,14 +157,14 @@ def _log_result(
             tags={ROLE_TAG: "model", "mlflow.parentRunId": run_id},
             run_name=name,
         )
-        _log_batch(
+        log_batch(
             client,
             child.info.run_id,
             params={"model_type": name, "validation_month": metadata.validation_month},
             metrics=_flat("validation", metadata.validation[name]),
             tags={"candidate_run": run_id},
         )
-        client.set_terminated(child.info.run_id, end_time=_now_ms())
+        client.set_terminated(child.info.run_id, end_time=timestamp_ms())
     client.log_inputs(run_id, datasets=_data_window(data_dir, metadata))
     client.log_dict(run_id, metadata.data_checksums, "data_checksums.json")
     for path in sorted(folder.rglob("*")):
@@ -367,7 +208,8 @@ def training_run(
     FAILED (KILLED on Ctrl+C) with the error as a tag when the training raises.
 
     Args:
-        name: the candidate's name, also the run's name and its ``candidate`` tag.
+        name: the candidate's name: its ``candidate`` tag, and in the run's name after the
+            training window (``2013-01…2013-06 manual__2013-06-01…``).
         tags: added to the run's tags (e.g. what made a later class train again).
     """
     params = training_params(config)
@@ -377,7 +219,8 @@ def training_run(
     tracker = Tracker(data_dir)
     run_id = tracker.start_run(
         TRAINING_EXPERIMENT,
-        name,
+        # The window first: what tells runs apart in the UI's list.
+        f"{config.train_months[0]}…{config.train_months[-1]} {name}",
         {"candidate": name, "code_version": version, ROLE_TAG: "training"}
         | commit
         | dict(tags or {}),

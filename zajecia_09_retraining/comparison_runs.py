@@ -2,7 +2,8 @@
 
 Each decided month is one run in the experiment ``flights_retrain``, named
 ``2013-10: v0001 vs v0003``: the settings as parameters, the paired ROC AUC difference
-with its interval as metrics, the decision and its reason as tags. Under it, two nested
+with its interval as metrics, the trigger (the monitoring status and its reasons), the
+decision and its reason as tags. Under it, two nested
 runs — ``champion v0001`` and ``challenger v0003`` — hold the same metrics of the same
 flights of month M (``evaluation_roc_auc``…), so the UI's "Compare" puts them in one
 table. The decision links both models' training runs (class 05's :mod:`tracking`, found
@@ -18,7 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.tracking import Tracker, tracked_run_id
+from zajecia_05_model.tracking import tracked_run_id
+from zajecia_05_model.tracking_store import Tracker
 from zajecia_09_retraining.audit import verdict
 
 EXPERIMENT = "flights_retrain"
@@ -41,15 +43,18 @@ def log_decision(data_dir: Path, record: dict) -> str | None:
         EXPERIMENT,
         f"{record['month']}: {record['champion']['version']} vs {record['challenger']['version']}",
         {
-            "month": record["month"],
             "trigger": record["trigger"]["source"],
+            "monitoring_status": record["trigger"]["status"] or "—",
+            "monitoring_reasons": "; ".join(record["trigger"]["reasons"]) or "—",
             "gate_passed": str(record["gate"]["passed"]).lower(),
         }
         | {f"{role}_training_run": run for role, run in linked.items() if run},
     )
     tracker.log(
         parent,
-        params=record["settings"] | {"month": record["month"]},
+        # An unset setting (None: class 05's default) is left out rather than logged "None".
+        params={key: value for key, value in record["settings"].items() if value is not None}
+        | {"month": record["month"]},
         metrics={
             "auc_difference": evaluation["difference"],
             "auc_difference_low": evaluation["low"],

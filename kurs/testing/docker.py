@@ -211,8 +211,22 @@ def compose_model(path: Path) -> dict:
     return model
 
 
+def _merged(base: dict, override: dict) -> dict:
+    """``override`` over ``base`` as Compose merges files: mappings key by key, any other
+    value replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = _merged(merged[key], value)
+        merged[key] = value
+    return merged
+
+
 def _model(path: Path) -> tuple[dict, dict, dict]:
-    """A compose file's own model, its services and its volumes, included files merged."""
+    """A compose file's own model, its services and its volumes, included files merged.
+
+    An ``include`` entry with several paths is one model: the first file, and each later
+    one merged over it (Compose's override files)."""
     import yaml
 
     model = yaml.safe_load(path.read_text())
@@ -220,15 +234,19 @@ def _model(path: Path) -> tuple[dict, dict, dict]:
     volumes = dict(model.get("volumes") or {})
     for entry in model.get("include", []):
         paths = entry if isinstance(entry, str) else entry["path"]
-        for included in [paths] if isinstance(paths, str) else paths:
-            _, their_services, their_volumes = _model((path.parent / included).resolve())
-            for kind, ours, theirs in (
-                ("usługi", services, their_services),
-                ("wolumeny", volumes, their_volumes),
-            ):
-                if twice := ours.keys() & theirs.keys():
-                    raise ValueError(f"{kind} zdefiniowane dwa razy ({included}): {sorted(twice)}")
-                ours.update(theirs)
+        first, *overrides = [paths] if isinstance(paths, str) else paths
+        _, their_services, their_volumes = _model((path.parent / first).resolve())
+        for override in overrides:
+            changes = yaml.safe_load((path.parent / override).read_text()) or {}
+            their_services = _merged(their_services, changes.get("services") or {})
+            their_volumes = _merged(their_volumes, changes.get("volumes") or {})
+        for kind, ours, theirs in (
+            ("usługi", services, their_services),
+            ("wolumeny", volumes, their_volumes),
+        ):
+            if twice := ours.keys() & theirs.keys():
+                raise ValueError(f"{kind} zdefiniowane dwa razy ({first}): {sorted(twice)}")
+            ours.update(theirs)
     return model, services, volumes
 
 

@@ -73,7 +73,7 @@ def flights_train():
             candidate_metadata,
             check_quality_gate,
         )
-        from zajecia_05_model.tracking import tag_run
+        from zajecia_05_model.tracking_store import tag_run
 
         try:
             check_quality_gate(candidate_metadata(summary["candidate"]))

@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -56,7 +57,7 @@ def test_the_ui_server_answers_health_and_serves_the_runs(features_dir, small_co
     try:
         wait_until_healthy(base, server, log)
         status, body = get(f"{base}/api/2.0/mlflow/runs/get?run_id={run_id}")
-        assert status == 200 and json.loads(body)["run"]["info"]["run_name"] == "kandydat"
+        assert status == 200 and json.loads(body)["run"]["info"]["run_name"].endswith(" kandydat")
         # The artifacts are served too: the model card of the run.
         status, body = get(f"{base}/get-artifact?path=model_card.md&run_uuid={run_id}")
         assert status == 200 and body.decode() == card
@@ -72,7 +73,25 @@ def test_the_ui_server_answers_health_and_serves_the_runs(features_dir, small_co
 def test_a_tracking_server_in_the_environment_is_named_instead(monkeypatch, capsys):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlflow:5000")
     assert mlflow_ui.main(["--port", "5001"]) == 1
-    assert "http://mlflow:5000" in capsys.readouterr().err
+    assert "MLFLOW_TRACKING_URI=http://mlflow:5000" in capsys.readouterr().err
+
+
+def test_a_taken_port_is_refused_with_the_next_one_to_try(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert mlflow_ui.main(["--port", str(port), "--data-dir", str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert f"port {port} na 127.0.0.1 jest zajęty" in error and f"PORT={port + 1}" in error
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "abc", "-1"])
+def test_a_port_outside_1_65535_is_refused_by_name(port, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        mlflow_ui.main(["--port", port])
+    assert stopped.value.code == 2
+    assert "--port" in capsys.readouterr().err
 
 
 def test_the_server_listens_on_localhost_with_one_worker(tmp_path, monkeypatch):

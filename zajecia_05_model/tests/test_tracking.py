@@ -1,8 +1,9 @@
-"""Training in MLflow: what a run holds, read back through MLflow's client; a store that
-is down never stops training."""
+"""Training in MLflow (tracking.py, tracking_store.py): what a run holds, read back through
+MLflow's client; a store that is down never stops training."""
 
 import json
 import logging
+import shutil
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -11,15 +12,13 @@ import pytest
 from mlflow import MlflowClient
 
 from zajecia_03_airflow_ingest.partitions import PartitionError
-from zajecia_05_model.candidate import train_candidate
+from zajecia_05_model.candidate import register_candidate, train_candidate
 from zajecia_05_model.metadata import BASELINES, MAIN_MODEL
-from zajecia_05_model.tracking import (
-    GIT_COMMIT,
-    TRAINING_EXPERIMENT,
-    tag_run,
-    tracking_uri,
-    training_runs_line,
-)
+from zajecia_05_model.registry import Registry
+from zajecia_05_model.tracking import GIT_COMMIT, TRAINING_EXPERIMENT, training_runs_line
+from zajecia_05_model.tracking_store import tag_run, tracking_uri
+
+LOGGER = "zajecia_05_model.tracking_store"
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def test_a_training_run_holds_params_metrics_data_and_artifacts(
     client = MlflowClient(tracking_uri(features_dir))
     run = client.get_run(summary["tracking_run_id"])
 
-    assert run.info.status == "FINISHED" and run.info.run_name == "kandydat"
+    assert run.info.status == "FINISHED" and run.info.run_name == "2013-01…2013-02 kandydat"
     assert client.get_experiment(run.info.experiment_id).name == TRAINING_EXPERIMENT
     params = run.data.params
     assert (params["train_start"], params["train_end"]) == ("2013-01", "2013-02")
@@ -103,6 +102,45 @@ def test_a_training_run_holds_params_metrics_data_and_artifacts(
     }
 
 
+def test_a_retraining_under_a_registered_name_is_tracked_as_not_registered(
+    features_dir, small_config
+):
+    """A DAG run trained again (the same run id, so the same candidate name) gets the
+    version registered the first time; the new run says its model was not kept."""
+    registry = Registry(features_dir)
+    first = train_candidate(small_config, features_dir, "manual__2013-06")
+    retry = Path(first["candidate"]).with_name("retry")
+    shutil.copytree(first["candidate"], retry)
+    assert register_candidate(first["candidate"], registry) == "v0001"
+    # A retried register task finds the same training run: the same tag again.
+    shutil.copytree(retry, first["candidate"])
+    assert register_candidate(first["candidate"], registry) == "v0001"
+    again = train_candidate(small_config, features_dir, "manual__2013-06")
+    assert register_candidate(again["candidate"], registry) == "v0001"
+
+    client = MlflowClient(tracking_uri(features_dir))
+    kept = client.get_run(first["tracking_run_id"]).data.tags
+    dropped = client.get_run(again["tracking_run_id"]).data.tags
+    assert kept["registry_version"] == "v0001" and "refusal_reason" not in kept
+    assert "registry_version" not in dropped
+    assert first["tracking_run_id"] in dropped["refusal_reason"]
+    assert "v0001" in dropped["refusal_reason"]
+
+
+def test_logging_that_fails_half_way_ends_the_run_failed_not_running(
+    features_dir, small_config, monkeypatch
+):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(MlflowClient, "log_artifact", disk_full)
+    summary = train_candidate(small_config, features_dir, "dysk_pelny")
+    assert (Path(summary["candidate"]) / "model.skops").is_file()
+    run = MlflowClient(tracking_uri(features_dir)).get_run(summary["tracking_run_id"])
+    assert run.info.status == "FAILED"
+    assert "No space left on device" in run.data.tags["tracking_error"]
+
+
 def test_a_failed_training_is_a_failed_run_with_its_error(features_dir, small_config):
     missing = replace(small_config, train_months=("2013-05", "2013-06"))
     with pytest.raises(PartitionError):
@@ -134,14 +172,14 @@ def test_training_goes_on_when_the_store_is_unavailable_and_says_so_once(
     features_dir, small_config, tmp_path, monkeypatch, caplog, store
 ):
     (tmp_path / "plik").write_text("not a folder")
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", store(tmp_path))
-    with caplog.at_level(logging.WARNING, logger="zajecia_05_model.tracking"):
+    uri = store(tmp_path)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
         summary = train_candidate(small_config, features_dir, "bez_mlflow")
         tag_run(features_dir, summary["tracking_run_id"], {"registry_version": "v0001"})
     assert summary["tracking_run_id"] is None
     assert (Path(summary["candidate"]) / "model.skops").is_file()
     assert "tracking" not in json.loads((Path(summary["candidate"]) / "metadata.json").read_text())
-    warnings = [r.getMessage() for r in caplog.records if r.name == "zajecia_05_model.tracking"]
-    assert len(warnings) == 1 and "MLflow niedostępny" in warnings[0]
-    assert store(tmp_path).split(":")[0] in warnings[0]
+    warnings = [r.getMessage() for r in caplog.records if r.name == LOGGER]
+    assert len(warnings) == 1 and warnings[0].startswith(f"MLflow niedostępny ({uri}): ")
     assert training_runs_line(features_dir).endswith("niedostępny")

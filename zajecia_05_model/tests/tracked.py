@@ -6,7 +6,7 @@ from mlflow import MlflowClient
 from mlflow.entities import Run
 
 from kurs.repository import data_dir
-from zajecia_05_model.tracking import tracking_uri
+from zajecia_05_model.tracking_store import tracking_uri
 
 
 def tracked_run(run_id: str) -> Run:

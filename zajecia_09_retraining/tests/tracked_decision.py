@@ -6,7 +6,7 @@ from mlflow import MlflowClient
 
 from kurs.repository import data_dir
 from zajecia_05_model.registry import Registry
-from zajecia_05_model.tracking import tracking_uri
+from zajecia_05_model.tracking_store import tracking_uri
 from zajecia_09_retraining.comparison_runs import EXPERIMENT
 
 
