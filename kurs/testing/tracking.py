@@ -6,6 +6,9 @@ seconds to create (MLflow migrates its schema). Most tests train in a fresh data
 so the session points ``MLFLOW_TRACKING_URI`` — MLflow's own setting, which training
 honours — at one store per process (per xdist worker), created on first use; subprocesses
 inherit it. Tests of the default layout remove the variable (``monkeypatch.delenv``).
+
+The store lives in memory (``/dev/shm``) where there is one: SQLite commits every run,
+metric batch and tag, and a store that is thrown away needs none of them on disk.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from pathlib import Path
 import pytest
 
 STORE_KEY = pytest.StashKey[Path]()
+MEMORY = Path("/dev/shm")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    store = Path(tempfile.mkdtemp(prefix="mlflow-store-"))
+    in_memory = MEMORY.is_dir() and os.access(MEMORY, os.W_OK)
+    store = Path(tempfile.mkdtemp(prefix="mlflow-store-", dir=MEMORY if in_memory else None))
     config.stash[STORE_KEY] = store
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{store / 'mlflow.db'}"
 
