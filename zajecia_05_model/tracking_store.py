@@ -46,12 +46,18 @@ def tracking_uri(data_dir: Path, environ: Mapping[str, str] = os.environ) -> str
     return f"sqlite:///{(store_folder(data_dir) / 'mlflow.db').resolve()}"
 
 
+def database_path(uri: str) -> Path | None:
+    """The database file of a SQLite store; ``None`` for any other store."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    return Path(uri.removeprefix("sqlite:///")).resolve()
+
+
 def artifact_root(uri: str) -> Path | None:
     """Where a SQLite store keeps artifacts: ``artifacts/`` next to the database file (one
     folder per experiment). ``None`` for a server, which chooses its own."""
-    if not uri.startswith("sqlite:///"):
-        return None
-    return Path(uri.removeprefix("sqlite:///")).resolve().parent / "artifacts"
+    database = database_path(uri)
+    return database.parent / "artifacts" if database else None
 
 
 def artifact_location(uri: str, experiment: str) -> str | None:

@@ -4,13 +4,13 @@ MLflow's client; a store that is down never stops training."""
 import json
 import logging
 import shutil
-import socket
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from mlflow import MlflowClient
 
+from kurs.testing.local_airflow import free_port
 from zajecia_03_airflow_ingest.partitions import PartitionError
 from zajecia_05_model.candidate import register_candidate, train_candidate
 from zajecia_05_model.metadata import BASELINES, MAIN_MODEL
@@ -154,16 +154,10 @@ def test_a_failed_training_is_a_failed_run_with_its_error(features_dir, small_co
     assert run.data.tags["error"].startswith("PartitionError")
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     "store",
     [
-        pytest.param(lambda tmp: f"http://127.0.0.1:{closed_port()}", id="server-down"),
+        pytest.param(lambda tmp: f"http://127.0.0.1:{free_port()}", id="server-down"),
         # The database's folder would be inside a file: it can never be created.
         pytest.param(lambda tmp: f"sqlite:///{tmp / 'plik' / 'mlflow.db'}", id="unwritable"),
     ],
