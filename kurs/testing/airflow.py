@@ -5,6 +5,8 @@ set when pytest starts, before any test module imports Airflow (which reads its
 configuration on import). Tests of every class that has DAGs use its fixtures:
 
 * ``airflow_db`` — the metadata database, created once per session;
+* ``airflow_child`` — this process marked as the configured child of ``make run``, so
+  that a step run inside :func:`kurs.backfill.one_session` runs its DAGs here;
 * ``run_dag(dag_id, month, **params)`` — ``dag.test()`` for one month on a fresh
   ``MLOPS_DATA_DIR``, returning the DAG run;
 
@@ -46,6 +48,24 @@ def airflow_db(pytestconfig: pytest.Config) -> Path:
 
     upgradedb()
     return pytestconfig.stash[HOME_KEY]
+
+
+@pytest.fixture
+def airflow_child(airflow_db, monkeypatch) -> Path:
+    """Mark this process as the child :func:`kurs.backfill.run_in_airflow` starts, which the
+    plugin has configured already; return ``AIRFLOW_HOME``.
+
+    A test then runs a step inside :func:`kurs.backfill.one_session`, as ``make run`` does:
+    every DAG of the step runs in this process, on the session's migrated database,
+    instead of a child that imports Airflow and migrates a database of its own (about
+    10 s each). The test opens the session itself, in its call: pytest captures each
+    phase's output on other file descriptors. ``MLOPS_DATA_DIR`` must be the step's data
+    folder (:func:`kurs.backfill.run_in_airflow` refuses another one).
+    """
+    from kurs.backfill import CHILD_MARK
+
+    monkeypatch.setenv(CHILD_MARK, "1")
+    return airflow_db
 
 
 @pytest.fixture

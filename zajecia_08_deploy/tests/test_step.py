@@ -1,9 +1,15 @@
-"""The class's step of `make run`: a deployment under traffic, live quality, a rollback."""
+"""The class's step of `make run`: a deployment under traffic, live quality, a rollback.
+
+The step's DAGs run in the test's own process (the ``airflow_child`` fixture), inside
+:func:`kurs.backfill.one_session`, as in ``make run``; class 03's and 04's step tests
+cover the child process that a step started on its own runs them in.
+"""
 
 from pathlib import Path
 
 import pytest
 
+from kurs.backfill import one_session
 from kurs.runner import RunContext
 from kurs.testing.shared import private_copy
 from zajecia_05_model.tests.shared_data import trained_quarter
@@ -12,19 +18,23 @@ from zajecia_08_deploy.prediction_log import archive, log_path
 
 
 @pytest.mark.slow
-def test_step_deploys_during_traffic_then_rolls_back(tmp_path, tmp_path_factory):
+def test_step_deploys_during_traffic_then_rolls_back(
+    airflow_child, tmp_path, tmp_path_factory, monkeypatch
+):
     data = private_copy(trained_quarter(tmp_path_factory), tmp_path / "data")
+    monkeypatch.setenv("MLOPS_DATA_DIR", str(data))
     lines = []
-    outputs = step.run(
-        RunContext(data, lines.append),
-        # Three months (one of them the replayed one) are too few for the default margin.
-        window=("2013-01", "2013-03"),
-        month="2013-03",
-        min_auc_gain=0.0,
-        # The traffic goes on until 100 requests after the switch, however long it takes.
-        deploy_after=50,
-        after_switch=100,
-    )
+    with one_session():
+        outputs = step.run(
+            RunContext(data, lines.append),
+            # Three months (one of them the replayed one) are too few for the default margin.
+            window=("2013-01", "2013-03"),
+            month="2013-03",
+            min_auc_gain=0.0,
+            # The traffic goes on until 100 requests after the switch, however long it takes.
+            deploy_after=50,
+            after_switch=100,
+        )
     text = "\n".join(lines)
     assert "production: v0001 → v0002" in text
     assert "API przełączone na v0002 w trakcie ruchu" in text

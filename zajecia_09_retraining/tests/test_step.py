@@ -1,8 +1,8 @@
 """The class's step of `make run`: months replayed with traffic, monitoring, retraining.
 
-The replay runs here in the test's own process, which the Airflow plugin has configured
-already, inside :func:`kurs.backfill.one_session` — as in ``make run``, where every
-step's ``run_in_airflow`` calls its module's ``main`` in the run's one Airflow process.
+The replay runs here in the test's own process (the ``airflow_child`` fixture), inside
+:func:`kurs.backfill.one_session` — as in ``make run``, where every step's
+``run_in_airflow`` calls its module's ``main`` in the run's one Airflow process.
 """
 
 import json
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from kurs.backfill import CHILD_MARK, one_session
+from kurs.backfill import one_session
 from kurs.runner import RunContext
 from zajecia_05_model.registry import Registry
 from zajecia_09_retraining import step
@@ -18,16 +18,10 @@ from zajecia_09_retraining.report import FIGURE, REPORT, publish, results_folder
 from zajecia_09_retraining.tests.scenario import year
 
 
-@pytest.fixture
-def in_process(airflow_db, monkeypatch):
-    """This process is configured for Airflow, as ``make run``'s child is; the test opens
-    :func:`one_session` itself, so that the session starts and ends in the test's call
-    (pytest captures each phase's output on other file descriptors)."""
-    monkeypatch.setenv(CHILD_MARK, "1")
-
-
 @pytest.mark.slow
-def test_the_replay_serves_monitors_and_retrains_month_by_month(in_process, tmp_path, monkeypatch):
+def test_the_replay_serves_monitors_and_retrains_month_by_month(
+    airflow_child, tmp_path, monkeypatch
+):
     # The world changes in March: March's alert has no new data yet, April's challenger
     # (February–March) fails the gate on March, May's (March–April) wins and is promoted.
     data = year(tmp_path / "data", changed_from="2013-03")
