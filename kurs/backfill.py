@@ -74,8 +74,10 @@ def load_dag(dag_id: str):
     """Parse the classes' DAG folders and return the DAG ``dag_id``.
 
     Raises:
-        UnknownDag: no folder has it; the message lists the DAGs there are and the
-            import errors met on the way.
+        UnknownDag: no folder has it; the message (one line) lists the DAGs there are and
+            the DAG files that failed to import — only ``<dag_id>.py`` when that is one of
+            them (in a student starter every later class's DAG file fails too). The
+            tracebacks go to stderr: Airflow's log inside a session.
     """
     # Airflow is imported here, not at the top: the parent process (make run) imports
     # this module too and must not load Airflow with an unprepared environment.
@@ -88,16 +90,17 @@ def load_dag(dag_id: str):
             return bag.dags[dag_id]
         errors |= bag.import_errors
         known += bag.dags
-    # The first line is what a parent process relays (its BŁĄD line): it names each
+    for path, error in errors.items():
+        print(f"{path}:\n{error}", file=sys.stderr)
+    # The message is the line a parent process relays (its BŁĄD line): it names the
     # broken DAG file with its exception, e.g. the task a student starter's DAG still is.
+    own = {path: error for path, error in errors.items() if Path(path).stem == dag_id}
     broken = "".join(
         f"; błąd importu {'/'.join(Path(path).parts[-3:])}: {_last_line(error)}"
-        for path, error in errors.items()
+        for path, error in (own or errors).items()
     )
-    detail = "".join(f"\n{path}:\n{error}" for path, error in errors.items())
     raise UnknownDag(
-        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}"
-        f"{broken}{detail}"
+        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}{broken}"
     )
 
 

@@ -29,10 +29,17 @@ def build(out: Path, root: Path = ROOT) -> Path:
     """Write the autograder zip to ``out`` (atomically) and return it.
 
     Raises:
-        subprocess.CalledProcessError: ``root`` is not a git repository with a commit.
+        ValueError: ``root`` is not a git repository with a commit (the message in Polish).
     """
     command = ["git", "-C", str(root), "archive", "--format=tar", "HEAD"]
-    archive = subprocess.run(command, capture_output=True, check=True).stdout
+    archived = subprocess.run(command, capture_output=True)
+    if archived.returncode != 0:
+        problem = archived.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ValueError(
+            f"{root} nie jest repozytorium git z commitem (git archive: "
+            f"{problem[0] if problem else '?'}) — paczka bierze pliki z ostatniego commita"
+        )
+    archive = archived.stdout
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -53,13 +60,29 @@ def build(out: Path, root: Path = ROOT) -> Path:
     return out
 
 
+def uncommitted(root: Path = ROOT) -> list[str]:
+    """Lines of ``git status --short`` for ``root``: changes the zip, made from the last
+    commit, does not have."""
+    status = ["git", "-C", str(root), "status", "--short", "--untracked-files=no"]
+    return subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     if len(arguments) != 1:
         print("Użycie: python -m grading.gradescope.build PLIK.zip", file=sys.stderr)
         return 2
-    out = build(Path(arguments[0]))
+    try:
+        out = build(Path(arguments[0]), ROOT)
+    except ValueError as error:
+        print(f"Błąd: {error}", file=sys.stderr)
+        return 1
     print(f"Autograder Gradescope: {out} — wgraj go w Configure Autograder → Zip file")
+    if changed := uncommitted(ROOT):
+        print(
+            f"Uwaga: zmiany niezatwierdzone (liczba plików: {len(changed)}, np. "
+            f"{changed[0].strip()}) nie weszły do paczki — ona bierze ostatni commit."
+        )
     return 0
 
 

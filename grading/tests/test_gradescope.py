@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.gradescope.build import build
+from grading.gradescope.build import build, main
 from grading.tests.repos import ROOT, empty_layout, reference_copy
 
 SCRIPTS = ROOT / "grading" / "gradescope"
@@ -89,6 +89,13 @@ def test_the_zip_has_the_scripts_on_top_and_the_committed_repository(tmp_path):
     assert {"setup.sh", "run_autograder", "repo/grading/rubric.yaml", "repo/uv.lock"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert not any(name.startswith(("repo/.venv/", "repo/data/")) for name in names)
+
+
+def test_a_copy_without_git_gets_a_message_and_no_zip(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("grading.gradescope.build.ROOT", empty_layout(tmp_path / "kopia"))
+    assert main([str(tmp_path / "autograder.zip")]) == 1
+    assert capsys.readouterr().err.startswith(f"Błąd: {tmp_path / 'kopia'} nie jest repozytorium")
+    assert list(tmp_path.iterdir()) == [tmp_path / "kopia"]
 
 
 @pytest.mark.parametrize("script", ["setup.sh", "run_autograder"])

@@ -13,6 +13,7 @@ the end, so a failed generation leaves nothing half-written.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kurs.cli import PolishArgumentParser
-from kurs.exit_codes import ERROR, OK
+from kurs.exit_codes import ERROR, INTERRUPTED, OK
 from kurs.repository import REPO_ROOT
 from kurs.starter.markers import ANY_MARKER, MarkerError, strip_solutions
 from kurs.starter.notebooks import strip_notebook
@@ -34,11 +35,21 @@ class StarterError(RuntimeError):
 
 
 def _git_paths(source: Path, *arguments: str) -> list[str]:
-    """The paths a ``git … -z`` listing in ``source`` prints (POSIX, relative to it)."""
+    """The paths a ``git … -z`` listing in ``source`` prints (POSIX, relative to it).
+
+    Raises:
+        StarterError: ``source`` is not a git repository (a copy without ``.git``).
+    """
     listing = subprocess.run(
-        ["git", "-C", str(source), *arguments, "-z"], capture_output=True, text=True, check=True
-    ).stdout
-    return [path for path in listing.split("\0") if path]
+        ["git", "-C", str(source), *arguments, "-z"], capture_output=True, text=True
+    )
+    if listing.returncode != 0:
+        raise StarterError(
+            f"{source} nie jest repozytorium git (git {arguments[0]}: "
+            f"{listing.stderr.strip().splitlines()[0] if listing.stderr.strip() else '?'}) — "
+            "starter powstaje z plików, które git śledzi: użyj klonu wzorca (git clone)"
+        )
+    return [path for path in listing.stdout.split("\0") if path]
 
 
 def tracked_files(source: Path) -> list[str]:
@@ -99,7 +110,8 @@ def generate(dest: Path, source: Path = REPO_ROOT) -> Counter[str]:
         rules), ``solution`` (nothing left once the solution regions were stripped).
 
     Raises:
-        StarterError: ``dest`` is not empty, or the skeletons do not compile or pass ruff.
+        StarterError: ``dest`` is not empty, ``source`` is not a git repository, or the
+            skeletons do not compile or pass ruff.
         MarkerError: markers that do not pair up, with the file and line.
     """
     dest = dest.resolve()
@@ -140,6 +152,11 @@ def uncommitted(source: Path) -> list[str]:
     return _git_paths(source, "diff", "HEAD", "--name-only")
 
 
+def untracked(source: Path) -> list[str]:
+    """Files of ``source`` git does not track (and does not ignore): not in the starter."""
+    return _git_paths(source, "ls-files", "--others", "--exclude-standard")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = PolishArgumentParser(
         prog="python -m kurs.starter",
@@ -152,19 +169,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StarterError, MarkerError) as error:
         print(f"Błąd: {error}", file=sys.stderr)
         return ERROR
+    except KeyboardInterrupt:  # the folder is renamed into place only at the end
+        print(f"Przerwano — w {arguments.dest} nic nie zapisano.", file=sys.stderr)
+        return INTERRUPTED
     print(
         f"Starter w {arguments.dest}: {counts['copy']} plików. Pominięte: wyniki pracy "
         f"studenta {counts['output']}, pliki całe będące rozwiązaniem {counts['solution']}, "
         f"pliki tylko dla autorów i prowadzącego {counts['leave']}."
     )
-    changed = uncommitted(REPO_ROOT)
-    if changed:
+    if changed := uncommitted(REPO_ROOT):
         print(
-            f"Uwaga: {len(changed)} plików ze zmianami niezatwierdzonymi we wzorcu weszło do "
-            f"startera w obecnym stanie (np. {changed[0]})."
+            f"Uwaga: pliki wzorca ze zmianami niezatwierdzonymi (liczba: {len(changed)}, np. "
+            f"{changed[0]}) weszły do startera w obecnym stanie."
+        )
+    if new := untracked(REPO_ROOT):
+        print(
+            f"Uwaga: pliki wzorca, których git nie śledzi (liczba: {len(new)}, np. {new[0]}), "
+            "nie weszły do startera — dodaj je (git add), jeśli mają w nim być."
         )
     print(
-        f"Dalej: cd {arguments.dest} && git init && git add -A && git commit -m starter — "
-        "potem repozytorium-szablon w GitHub Classroom (README.md, rozdział dla prowadzącego)."
+        f"Dalej: cd {shlex.quote(str(arguments.dest))} && git init && git add -A && "
+        "git commit -m starter — potem repozytorium-szablon w GitHub Classroom (README.md, "
+        "rozdział dla prowadzącego)."
     )
     return OK

@@ -175,25 +175,34 @@ def test_an_unknown_dag_is_named_with_the_dags_there_are(airflow_db):
     assert str(UnknownDag("nie ma")) == "nie ma"  # no quotes around it, unlike a KeyError
 
 
-def test_a_dag_file_that_fails_to_import_is_named_on_the_first_line(
-    airflow_db, tmp_path, monkeypatch
+def test_a_dag_file_that_fails_to_import_is_named_in_one_line(
+    airflow_db, tmp_path, monkeypatch, capsys
 ):
-    # A student starter's DAG file: the definition is still a task to do.
-    dags = tmp_path / "zajecia_03_x" / "dags"
-    dags.mkdir(parents=True)
-    (dags / "flights_ingest.py").write_text(
-        '"""DAG Airflow."""\n\n'
-        'raise NotImplementedError("Zajęcia 03, flights_ingest: zdefiniuj DAG")\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(backfill, "dag_folders", lambda: [dags])
+    # A student starter's DAG files: the definitions are still tasks to do.
+    folders = [tmp_path / "zajecia_03_x" / "dags", tmp_path / "zajecia_04_y" / "dags"]
+    for folder, (number, dag_id) in zip(
+        folders, [("03", "flights_ingest"), ("04", "flights_preprocess")], strict=True
+    ):
+        folder.mkdir(parents=True)
+        (folder / f"{dag_id}.py").write_text(
+            f'"""DAG Airflow."""\n\nraise NotImplementedError("Zajęcia {number}, {dag_id}: '
+            'zdefiniuj DAG")\n',
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(backfill, "dag_folders", lambda: folders)
     with pytest.raises(UnknownDag) as raised:
         load_dag("flights_ingest")
-    assert str(raised.value).splitlines()[0] == (
+    # The DAG's own file only: the later classes' files fail to import too.
+    assert str(raised.value) == (
         "nie ma DAG-a 'flights_ingest' w folderach dags/ zajęć; są: ; błąd importu "
         "zajecia_03_x/dags/flights_ingest.py: "
         "NotImplementedError: Zajęcia 03, flights_ingest: zdefiniuj DAG"
     )
+    with pytest.raises(UnknownDag) as raised:
+        load_dag("flights_ingst")  # a typo: no file of that name, every broken one named
+    assert str(raised.value).count("; błąd importu ") == 2
+    # The tracebacks go to stderr (Airflow's log in a session), not into the message.
+    assert capsys.readouterr().err.count("Traceback (most recent call last)") == 4
 
 
 PROBE_JOB = """\

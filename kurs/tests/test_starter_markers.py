@@ -257,3 +257,12 @@ def test_the_starter_is_never_written_inside_the_reference(tmp_path):
     with pytest.raises(StarterError, match="leży w repozytorium wzorcowym"):
         generate(source / "starter", source)
     assert not (source / "starter").exists()
+
+
+def test_a_copy_of_the_reference_without_git_is_named_not_a_traceback(tmp_path):
+    copy = tmp_path / "kopia"
+    copy.mkdir()
+    (copy / "a.md").write_text("x\n", encoding="utf-8")
+    with pytest.raises(StarterError, match=r"nie jest repozytorium git .*\(git clone\)"):
+        generate(tmp_path / "starter", copy)
+    assert not (tmp_path / "starter").exists()

@@ -177,7 +177,7 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
         "grading/tests/test_cli.py::"
         "test_late_work_is_graded_at_the_deadline_in_a_batch_and_overrides_apply_last",
     ),
-    'make grade REPOS="../grupa1/*" OUT=wyniki RUN=1 JOBS=2': (
+    'make grade REPOS="../grupa1/*" OUT=wyniki-run RUN=1 JOBS=2': (
         "grading/tests/test_run_mode.py::test_a_batch_of_hostile_repositories_finishes",
     ),
     # END SOLUTION
