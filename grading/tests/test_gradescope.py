@@ -49,6 +49,14 @@ def test_a_submission_gets_one_test_per_check_and_its_score(tmp_path):
     assert results["output"].startswith("Wynik: 4 / 5 pkt")
 
 
+def test_a_zip_with_the_repository_in_one_folder_is_graded_from_that_folder(tmp_path):
+    # GitHub's "Download ZIP": every file under `<repository>-main/`.
+    upload = tmp_path / "upload"
+    reference_copy(upload / "mlops-main")
+    results = autograder(tmp_path, upload, "--classes 01")
+    assert results["score"] == 4.0
+
+
 def test_an_empty_submission_scores_zero_with_what_to_fix(tmp_path):
     results = autograder(tmp_path, empty_layout(tmp_path / "upload"), "--classes 01")
     assert results["score"] == 0.0
