@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     missing = [str(path) for path in args.paths if not path.is_dir()]
     if missing:
-        print(f"nie ma takiego folderu: {', '.join(missing)}", file=sys.stderr)
+        print(f"nie ma takiego folderu (albo to plik): {', '.join(missing)}", file=sys.stderr)
         return ExitCode.USAGE
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         print(f"--out: {args.out} jest plikiem, a powinien być folderem na wyniki", file=sys.stderr)

@@ -127,7 +127,7 @@ def markdown(result: RepoResult) -> str:
             out += [f"Oceniony commit zajęć: `{spec.graded_commit}`.", ""]
         if spec.late:
             out += [f"> Spóźnienie: {spec.late}", ""]
-        out += [_check_markdown(check) for check in spec.checks]
+        out += [check_markdown(check) for check in spec.checks]
         out.append("")
     out += [
         "## Jak sprawdzić ponownie",
@@ -160,10 +160,13 @@ def recheck_commands(result: RepoResult) -> list[str]:
     ]
 
 
-def _check_markdown(check: CheckResult) -> str:
+def check_markdown(check: CheckResult) -> str:
+    """One check of the feedback: a list item with its points, status, message and evidence;
+    the message's own lines are indented under it."""
     line = (
         f"- {SYMBOLS[check.status]} **{check.id}** ({pl(check.points)} / {pl(check.max)} pkt, "
-        f"{STATUS_PL[check.status]}): {check.message}"
+        # A message's own list ("Do poprawy:" and its items) nests under the check's item.
+        f"{STATUS_PL[check.status]}): {check.message.replace(chr(10), chr(10) + '  ')}"
     )
     for evidence in check.evidence:
         where = evidence.file or evidence.command or ""

@@ -8,12 +8,15 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from grading import cli
 from grading.cli import ExitCode, main
+from grading.formats import check_markdown
+from grading.model import CheckResult
 from grading.tests.repos import ROOT, commit_all, empty_layout, reference_copy
 
 BIN = Path(sys.executable).parent
@@ -54,6 +57,12 @@ def test_json_markdown_and_gradescope_formats(capsys, student):
     tests = {t["number"]: t for t in document["tests"]}
     assert tests["01.backlog"]["status"] == "passed"
     assert "status" not in tests["01.testy"] and "max_score" not in tests["01.testy"]
+
+
+def test_a_message_with_a_list_nests_it_under_the_check_in_the_feedback():
+    message = "raport.md: sekcje z treścią 1 z 2. Do poprawy:\n- Dane: za krótka\n- Wyniki: brak"
+    check = CheckResult("10.raport", Decimal(1), Decimal(2), "fail", message)
+    assert check_markdown(check).splitlines()[1:] == ["  - Dane: za krótka", "  - Wyniki: brak"]
 
 
 def test_a_batch_goes_on_past_a_repository_whose_grading_crashes(
@@ -116,7 +125,10 @@ def test_unknown_classes_and_missing_folders_are_usage_errors(capsys, tmp_path):
     code, _, err = run_main(capsys, str(ROOT), "--classes", "12")
     assert code == ExitCode.USAGE and "nieznane zajęcia: 12" in err
     code, _, err = run_main(capsys, str(ROOT), str(tmp_path / "nie-ma"))
-    assert code == ExitCode.USAGE and f"nie ma takiego folderu: {tmp_path}/nie-ma" in err
+    assert (
+        code == ExitCode.USAGE
+        and f"nie ma takiego folderu (albo to plik): {tmp_path}/nie-ma" in err
+    )
     with pytest.raises(SystemExit) as exit_:
         main([str(ROOT), "--jobs", "dwa"])
     assert exit_.value.code == ExitCode.USAGE
