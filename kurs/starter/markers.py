@@ -51,6 +51,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from kurs.testing.due import class_label as label_of_class
+from kurs.testing.due import prompt, task_message
+
 CLASS_FOLDER = re.compile(r"^zajecia_(\d\d)_")
 HASH_BEGIN = re.compile(
     r"^(?P<indent>[ \t]*)# BEGIN SOLUTION(?P<silent> NO PROMPT)?(?::(?P<task>.*))?$"
@@ -96,7 +99,7 @@ def class_label(path: str) -> str:
     """``"zajęcia 06"`` for a file of ``zajecia_06_monitoring/``; ``"kurs"`` elsewhere (as
     inside a sentence; ``str.capitalize`` to start one)."""
     match = CLASS_FOLDER.match(PurePosixPath(path).parts[0])
-    return f"zajęcia {match[1]}" if match else "kurs"
+    return label_of_class(int(match[1]) if match else None)
 
 
 def regions(lines: list[str], path: str, comment: str) -> list[Region]:
@@ -160,7 +163,7 @@ def _python_stub(lines: list[str], region: Region, path: str) -> list[str]:
         # Airflow parses only files that say "airflow" and "dag": a DAG file reduced to its
         # stub must still be parsed, so that its import error shows the task.
         place += " (DAG Airflow)"
-    message = f"{class_label(path).capitalize()}, {place}: {region.task or DEFAULT_TASK}"
+    message = task_message(class_label(path), place, region.task or DEFAULT_TASK)
     # json.dumps gives a valid Python string literal for any text, quotes included.
     line = f"{region.indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"
     if len(line) <= LINE_LENGTH:
@@ -174,10 +177,10 @@ def _python_stub(lines: list[str], region: Region, path: str) -> list[str]:
 
 
 def _comment_stub(region: Region, path: str, kind: str) -> list[str]:
-    prompt = f"ZADANIE ({class_label(path)}): {region.task or DEFAULT_TASK}"
+    text = prompt(class_label(path), region.task or DEFAULT_TASK)
     if kind == "shell":
-        return [f"{region.indent}echo {shlex.quote(prompt)} >&2", f"{region.indent}exit 1"]
-    return [region.indent + SYNTAX[COMMENT[kind]][2].format(prompt=prompt)]
+        return [f"{region.indent}echo {shlex.quote(text)} >&2", f"{region.indent}exit 1"]
+    return [region.indent + SYNTAX[COMMENT[kind]][2].format(prompt=text)]
 
 
 def strip_solutions(text: str, path: str, kind: str) -> str:

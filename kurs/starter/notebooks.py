@@ -13,6 +13,7 @@ from __future__ import annotations
 import nbformat
 
 from kurs.starter.markers import class_label
+from kurs.testing.due import notebook_prompt
 
 SOLUTION_TAG = "solution"
 
@@ -29,7 +30,7 @@ def _task_cells(cell: nbformat.NotebookNode, path: str) -> list[nbformat.Noteboo
     # Ids derived from the solution cell's: the same reference gives the same starter.
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"**Zadanie ({class_label(path)}):** {task}",
+            notebook_prompt(class_label(path), task),
             metadata=task_metadata,
             id=f"{cell.id}-zadanie",
         )

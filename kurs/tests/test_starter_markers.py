@@ -16,6 +16,7 @@ from kurs.starter.generate import StarterError, generate
 from kurs.starter.markers import MarkerError, strip_solutions
 from kurs.starter.notebooks import strip_notebook
 from kurs.starter.rules import kind, rule
+from kurs.testing.due import notebook, written
 
 MODULE = textwrap.dedent(
     '''\
@@ -266,3 +267,40 @@ def test_a_copy_of_the_reference_without_git_is_named_not_a_traceback(tmp_path):
     with pytest.raises(StarterError, match=r"nie jest repozytorium git .*\(git clone\)"):
         generate(tmp_path / "starter", copy)
     assert not (tmp_path / "starter").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        (
+            "monitoring/prometheus.yml",
+            "a: 1\n# BEGIN SOLUTION: {task}\nb: 2\n# END SOLUTION",
+            "hash",
+        ),
+        ("deploy.sh", "set -eu\n# BEGIN SOLUTION: {task}\ndocker build .\n# END SOLUTION", "shell"),
+        ("r.md", "# R\n<!-- BEGIN SOLUTION: {task} -->\nTekst.\n<!-- END SOLUTION -->", "html"),
+        ("t.md.j2", "# T\n{{# BEGIN SOLUTION: {task} #}}\nProza.\n{{# END SOLUTION #}}", "jinja"),
+    ],
+    ids=["hash", "shell", "html", "jinja"],
+)
+def test_the_tests_of_a_stripped_file_fail_with_its_class_and_task(tmp_path, name, text, kind):
+    """What the starter writes, the tests read back (kurs.testing.due): one format."""
+    task = "zbierz metryki z każdej repliki"
+    path = tmp_path / "zajecia_08_deploy" / name
+    path.parent.mkdir(parents=True)
+    stripped = strip_solutions(text.format(task=task), f"zajecia_08_deploy/{name}", kind)
+    path.write_text(stripped, encoding="utf-8")
+    with pytest.raises(NotImplementedError, match=rf"^Zajęcia 08, {name}: {task} \(po wykonaniu"):
+        written(path)
+
+
+def test_the_tests_of_a_stripped_notebook_fail_with_its_class_and_task(tmp_path):
+    document = nbformat.v4.new_notebook()
+    document.cells = [nbformat.v4.new_code_cell("1", id="a", metadata={"tags": ["solution"]})]
+    document.cells[0].metadata["task"] = "policz braki"
+    path = tmp_path / "zajecia_02_eda" / "eda.ipynb"
+    path.parent.mkdir()
+    stripped = strip_notebook(nbformat.writes(document), "zajecia_02_eda/eda.ipynb")
+    path.write_text(stripped, encoding="utf-8")
+    with pytest.raises(NotImplementedError, match=r"^Zajęcia 02, eda\.ipynb: policz braki \("):
+        notebook(path)

@@ -1,8 +1,12 @@
 """The test infrastructure itself: what it checks must be able to fail."""
 
+import logging
+
 import pytest
 
+from kurs.repository import REPO_ROOT
 from kurs.testing.docker import Dockerfile, hadolint
+from kurs.testing.due import logged_tasks, read_text, reraise, written, written_files
 from kurs.testing.shared import once_per_session, private_copy
 
 
@@ -62,3 +66,88 @@ def test_a_failed_build_is_built_again(tmp_path_factory):
         once_per_session(tmp_path_factory, "test-failed", broken)
     again = once_per_session(tmp_path_factory, "test-failed", lambda folder: None)
     assert list(again.iterdir()) == [again / ".built"]
+
+
+def test_a_deliverable_that_is_written_is_read():
+    assert written(REPO_ROOT / "zajecia_07_docker" / "Dockerfile").is_file()
+    assert read_text(REPO_ROOT / "zajecia_08_deploy" / "proxy" / "api.conf")
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        (
+            "zajecia_06_monitoring/raporty/1999-01.html",
+            "Zajęcia 06, raporty/1999-01.html: plik jeszcze nie istnieje — "
+            "uruchom python -m kurs --only 6 i zacommituj wynik",
+        ),
+        (
+            "zajecia_08_deploy/monitoring/grafana/dashboards/brak.json",
+            "Zajęcia 08, monitoring/grafana/dashboards/brak.json: plik jeszcze nie istnieje — "
+            "napisz dashboard Grafany",
+        ),
+        ("zajecia_07_docker/brak.txt", "Zajęcia 07, brak.txt: plik jeszcze nie istnieje"),
+        ("kurs/brak.txt", "Kurs, kurs/brak.txt: plik jeszcze nie istnieje"),
+    ],
+)
+def test_a_deliverable_that_is_missing_says_its_class_and_what_makes_it(path, says):
+    with pytest.raises(NotImplementedError) as raised:
+        written(REPO_ROOT / path)
+    assert str(raised.value).startswith(says)
+
+
+def test_a_folder_without_the_files_of_a_deliverable_says_so(tmp_path):
+    folder = tmp_path / "zajecia_08_deploy" / "dashboards"
+    folder.mkdir(parents=True)
+    with pytest.raises(NotImplementedError, match=r"^Zajęcia 08, dashboards/\*\.json: plik"):
+        written_files(folder, "*.json")
+    (folder / "a.json").write_text("{}")
+    assert written_files(folder, "*.json") == [folder / "a.json"]
+
+
+def test_every_prompt_of_a_file_is_its_task(tmp_path):
+    path = tmp_path / "zajecia_04_preprocessing" / "gates.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "# Progi.\nranges:\n  # ZADANIE (zajęcia 04): zakresy\n"
+        "# ZADANIE (zajęcia 04): target_rate\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(NotImplementedError) as raised:
+        read_text(path)
+    assert str(raised.value) == (
+        "Zajęcia 04, gates.yaml: zakresy; target_rate (po wykonaniu usuń komentarz ZADANIE)"
+    )
+
+
+def test_a_task_a_program_reported_is_raised_here():
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "gunicorn.conf.py", line 6, in <module>\n'
+        "    raise NotImplementedError(\n"
+        "\x1b[31mNotImplementedError\x1b[39m: Zajęcia 07, gunicorn.conf: ustaw bind\n"
+    )
+    with pytest.raises(NotImplementedError, match=r"^Zajęcia 07, gunicorn\.conf: ustaw bind$"):
+        reraise(traceback)
+    reraise("ValueError: Zajęcia 07, nie zadanie\n")  # another error: the test's own check
+
+
+def test_a_task_logged_by_the_code_replaces_the_failure_it_caused():
+    log = logging.getLogger("kurs.tests.app")
+
+    def serve(error: Exception) -> int:
+        try:
+            raise error
+        except Exception:
+            log.exception("unexpected error")
+        return 500
+
+    due = NotImplementedError("Zajęcia 07, routes.predict: prognoza")
+    with pytest.raises(NotImplementedError) as raised, logged_tasks():
+        assert serve(due) == 503
+    assert raised.value is due
+    assert isinstance(raised.value.__cause__, AssertionError)
+    with pytest.raises(AssertionError), logged_tasks():
+        assert serve(RuntimeError("a bug")) == 503
+    with logged_tasks():  # logged, but nothing failed: nothing to say
+        serve(due)
