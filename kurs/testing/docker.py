@@ -34,6 +34,8 @@ from string import Template
 
 import pytest
 
+from kurs.testing.due import read_text, written
+
 BIN = Path(sys.executable).parent
 Instruction = tuple[str, str]
 
@@ -66,7 +68,13 @@ class Dockerfile:
 
     @classmethod
     def read(cls, path: Path) -> Dockerfile:
-        text = Path(path).read_text()
+        """The Dockerfile ``path``.
+
+        Raises:
+            NotImplementedError: it is not written yet (:func:`kurs.testing.due.written`).
+            AssertionError: it has no ``FROM``.
+        """
+        text = read_text(path)
         code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         preamble: list[Instruction] = []
         stages: list[list[Instruction]] = []
@@ -76,7 +84,8 @@ class Dockerfile:
                 stages.append([])
             if keyword:
                 (stages[-1] if stages else preamble).append((keyword.upper(), arguments.strip()))
-        # Every test of an image starts here: one message for a Dockerfile not written yet.
+        # Every test of an image starts here: one message for a Dockerfile without a stage
+        # (one not written yet is the task above) instead of an IndexError in each test.
         assert stages, f"{path}: no FROM — the Dockerfile has no build stage"
         return cls(preamble, stages)
 
@@ -135,7 +144,12 @@ class ComposeReport:
     broken: Path
 
     def errors(self, path: Path) -> list[dict]:
-        """The schema errors of one file; parse errors count as errors too."""
+        """The schema errors of one file; parse errors count as errors too.
+
+        Raises:
+            NotImplementedError: the file is not written yet (:func:`kurs.testing.due.written`).
+        """
+        written(path)
         found = [e for e in self.report["parse_errors"] if e.get("filename") == str(path)]
         return found + [e for e in self.report["errors"] if e["filename"] == str(path)]
 
@@ -201,11 +215,16 @@ def project_name(folder: Path) -> str:
 
 
 def compose_model(path: Path) -> dict:
-    """A compose file's content, which must declare its services: one message for a compose
-    file not written yet (the student starter's) instead of a KeyError in each test."""
+    """A compose file's content, which must declare its services: one message for a file
+    without them instead of a KeyError in each test.
+
+    Raises:
+        NotImplementedError: the file is not written yet (:func:`kurs.testing.due.written`).
+        AssertionError: it declares no services.
+    """
     import yaml
 
-    model = yaml.safe_load(Path(path).read_text()) or {}
+    model = yaml.safe_load(read_text(path)) or {}
     services = model.get("services")
     assert isinstance(services, dict) and services, f"{Path(path).name}: no services"
     return model
@@ -226,10 +245,14 @@ def _model(path: Path) -> tuple[dict, dict, dict]:
     """A compose file's own model, its services and its volumes, included files merged.
 
     An ``include`` entry with several paths is one model: the first file, and each later
-    one merged over it (Compose's override files)."""
+    one merged over it (Compose's override files).
+
+    Raises:
+        NotImplementedError: one of the files is not written yet.
+    """
     import yaml
 
-    model = yaml.safe_load(path.read_text())
+    model = yaml.safe_load(read_text(path))
     services = dict(model.get("services") or {})
     volumes = dict(model.get("volumes") or {})
     for entry in model.get("include", []):
@@ -237,7 +260,7 @@ def _model(path: Path) -> tuple[dict, dict, dict]:
         first, *overrides = [paths] if isinstance(paths, str) else paths
         _, their_services, their_volumes = _model((path.parent / first).resolve())
         for override in overrides:
-            changes = yaml.safe_load((path.parent / override).read_text()) or {}
+            changes = yaml.safe_load(read_text(path.parent / override)) or {}
             their_services = _merged(their_services, changes.get("services") or {})
             their_volumes = _merged(their_volumes, changes.get("volumes") or {})
         for kind, ours, theirs in (
@@ -258,6 +281,7 @@ def compose_project(path: Path) -> ComposeProject:
 
     Raises:
         ValueError: a service or volume defined twice (Compose refuses such a model).
+        NotImplementedError: the file, or one it includes, is not written yet.
     """
     path = Path(path).resolve()
     model, services, volume_specs = _model(path)

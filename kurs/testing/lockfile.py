@@ -13,6 +13,8 @@ from pathlib import Path
 
 from packaging.markers import Marker
 
+from kurs.testing.due import read_text
+
 LOCK = Path(__file__).resolve().parents[2] / "uv.lock"
 
 
@@ -22,10 +24,14 @@ def normalized(name: str) -> str:
 
 
 def requirement_pins(path: Path) -> dict[str, str]:
-    """``name==version`` lines of a requirements file, by normalized name."""
+    """``name==version`` lines of a requirements file, by normalized name.
+
+    Raises:
+        NotImplementedError: the file is not written yet (:func:`kurs.testing.due.written`).
+    """
     return {
         normalized(name): version
-        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", Path(path).read_text(), re.M)
+        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", read_text(path), re.M)
     }
 
 

@@ -1,3 +1,4 @@
+from kurs.testing.due import read_text
 from zajecia_01_planowanie.backlog import load_backlog, parse_backlog
 from zajecia_01_planowanie.cli import CLASS_DIR, DEFAULT_BACKLOG
 from zajecia_01_planowanie.sprint_plan import CHART_FILE, PLAN_FILE, render_chart, render_markdown
@@ -29,7 +30,6 @@ def test_chart_is_byte_identical_between_runs(raw_backlog, tmp_path):
 def test_committed_plan_matches_the_backlog():
     """plan_sprintow.md is generated; a backlog change must be followed by `render`."""
     expected = render_markdown(load_backlog(DEFAULT_BACKLOG))
-    assert (CLASS_DIR / PLAN_FILE).is_file(), "uruchom: python -m zajecia_01_planowanie render"
-    committed = (CLASS_DIR / PLAN_FILE).read_text(encoding="utf-8")
+    committed = read_text(CLASS_DIR / PLAN_FILE)
     assert committed == expected, "uruchom: python -m zajecia_01_planowanie render"
     assert (CLASS_DIR / CHART_FILE).stat().st_size > 10_000

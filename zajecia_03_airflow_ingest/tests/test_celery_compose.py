@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
+from kurs.testing.due import read_text
 from zajecia_03_airflow_ingest.tests.airflow_stack import (
     CELERY_FILE,
     CLASS_DIR,
@@ -97,9 +98,9 @@ def test_the_variant_is_a_valid_compose_override_and_model():
     schema_file = Path(spec.origin).parent / "builtin_schemas" / "vendor" / "compose-spec.json"
     schema = json.loads(schema_file.read_text())
     validator = jsonschema.validators.validator_for(schema)(schema)
-    override = yaml.safe_load(CELERY_FILE.read_text())
+    override = yaml.safe_load(read_text(CELERY_FILE))
     assert [error.message for error in validator.iter_errors(override)] == []
-    merged = {**yaml.safe_load(COMPOSE_FILE.read_text()), "services": celery_stack()}
+    merged = {**yaml.safe_load(read_text(COMPOSE_FILE)), "services": celery_stack()}
     assert [error.message for error in validator.iter_errors(merged)] == []
 
 

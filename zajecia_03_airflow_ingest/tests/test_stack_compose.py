@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from kurs.testing.due import read_text
 from zajecia_03_airflow_ingest.tests.airflow_stack import (
     COMPOSE_FILE,
     ENTRYPOINT,
@@ -76,7 +77,7 @@ def test_every_airflow_container_shares_the_secrets_and_the_task_logs():
         assert mounted["/opt/airflow/data"] == "../data", name
         # Root only to start: entrypoint.sh prepares (init) and switches to the stack's user.
         assert spec["user"] == "0:0", name
-    declared = yaml.safe_load(COMPOSE_FILE.read_text()).get("volumes") or {}
+    declared = yaml.safe_load(read_text(COMPOSE_FILE)).get("volumes") or {}
     assert {"airflow-config", "airflow-logs", "postgres-db"} <= set(declared)
 
 

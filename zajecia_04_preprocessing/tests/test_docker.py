@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from kurs.testing.docker import compose_project
+from kurs.testing.due import read_text
 
 COMPOSE_FILE = Path(__file__).resolve().parents[1] / "docker-compose.yml"
 CLASS_03_FILE = COMPOSE_FILE.parents[1] / "zajecia_03_airflow_ingest" / "docker-compose.yml"
@@ -17,7 +18,7 @@ def test_compose_file_follows_the_specification(compose_report):
 
 
 def test_the_class_03_stack_is_included_instead_of_copied():
-    compose = yaml.safe_load(COMPOSE_FILE.read_text())
+    compose = yaml.safe_load(read_text(COMPOSE_FILE))
     assert compose["include"] == ["../zajecia_03_airflow_ingest/docker-compose.yml"]
     assert set(compose) == {"name", "include"}
 

@@ -3,6 +3,7 @@ import json
 import pandas as pd
 import pytest
 
+from kurs.testing.due import written
 from zajecia_04_preprocessing.features import FEATURES, build_features
 from zajecia_04_preprocessing.quality import DEFAULT_GATES, evaluate, load_gates, write_report
 
@@ -73,7 +74,7 @@ def test_report_files(features, tmp_path):
 
 
 def test_gates_file_of_the_class_and_a_broken_one(tmp_path, monkeypatch):
-    gates = load_gates(DEFAULT_GATES)
+    gates = load_gates(written(DEFAULT_GATES))
     assert (gates.get("categories") or {}).get("origin") == ["EWR", "JFK", "LGA"]
     broken = tmp_path / "gates.yaml"
     broken.write_text("max_row_los: 0.1\n")

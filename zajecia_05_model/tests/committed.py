@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kurs.repository import REPO_ROOT
+from kurs.testing.due import written
 
 # Figures inside an HTML page: base64 text could spell anything, and PNGs are byte-stable.
 DATA_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
@@ -38,8 +39,12 @@ def volatile_content(text: str) -> list[str]:
 
 
 def assert_kept_by_git(path: Path) -> None:
-    """``path`` exists and no ``.gitignore`` rule hides it (skipped outside a git checkout)."""
-    assert Path(path).is_file(), f"brak {path}: uruchom make run i zacommituj wynik"
+    """``path`` exists and no ``.gitignore`` rule hides it (skipped outside a git checkout).
+
+    Raises:
+        NotImplementedError: ``path`` does not exist (:func:`kurs.testing.due.written`).
+    """
+    assert written(path).is_file(), f"{path} is not a file"
     checked = subprocess.run(
         ["git", "check-ignore", "--quiet", "--no-index", str(path)], cwd=REPO_ROOT
     )

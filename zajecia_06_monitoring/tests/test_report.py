@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from kurs.months import MONTHS_2013
+from kurs.testing.due import written_files
 from zajecia_05_model.model_card import PUBLISHED as CARD_FOLDER
 from zajecia_05_model.tests.committed import assert_kept_by_git, volatile_content
 from zajecia_06_monitoring.drift import feature_drift
@@ -103,7 +104,7 @@ def test_committed_reports_of_the_months_after_training():
     and one summary per month, for the model whose card class 05 committed."""
     months = MONTHS_2013[6:]
     expected = sorted(f"{month}{suffix}" for month in months for suffix in (".html", ".json"))
-    assert sorted(p.name for p in PUBLISHED.glob("*")) == expected
+    assert sorted(p.name for p in written_files(PUBLISHED, "*")) == expected
     card = (CARD_FOLDER / "model_card.md").read_text(encoding="utf-8")
     for month in months:
         assert_kept_by_git(PUBLISHED / f"{month}.html")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kurs.testing.due import reraise
 from zajecia_07_docker.server import REPO_ROOT, command
 
 # Gunicorn's own command line, stopped after it has read the configuration: the same
@@ -37,5 +38,6 @@ def gunicorn_settings(config: Path, app: str, names: list[str], **env: str) -> d
         text=True,
         check=False,
     )
+    reraise(result.stderr)  # a configuration file that is a skeleton: its task
     assert result.returncode == 0, f"gunicorn cannot read {config}:\n{result.stderr[-2000:]}"
     return json.loads(result.stdout)

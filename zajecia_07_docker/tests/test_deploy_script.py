@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kurs.testing.docker import run
+from kurs.testing.due import written
 from zajecia_07_docker.server import free_port
 from zajecia_07_docker.tests.docker_files import DEPLOY, REPO_ROOT
 
@@ -24,7 +25,12 @@ def test_deploy_script_builds_runs_and_smoke_tests():
 
 
 def run_deploy(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, str]:
-    """deploy.sh with a `docker` that records its calls; `compose exec` runs here instead."""
+    """deploy.sh with a `docker` that records its calls; `compose exec` runs here instead.
+
+    Raises:
+        NotImplementedError: deploy.sh is not written yet (:func:`kurs.testing.due.written`).
+    """
+    written(DEPLOY)
     stub = tmp_path / "bin" / "docker"
     stub.parent.mkdir()
     stub.write_text(

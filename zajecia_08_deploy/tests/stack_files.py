@@ -18,6 +18,7 @@ import yaml
 from prometheus_client import Counter, Gauge, Histogram, Summary
 
 from kurs.testing.docker import compose_model
+from kurs.testing.due import read_text, written_files
 from zajecia_08_deploy import metrics
 
 CLASS_DIR = Path(__file__).resolve().parents[1]
@@ -30,7 +31,6 @@ PROMETHEUS_CONFIG = MONITORING / "prometheus.yml"
 ALERT_RULES = MONITORING / "alerts.yml"
 PROVISIONING = MONITORING / "grafana" / "provisioning"
 DASHBOARD_DIR = MONITORING / "grafana" / "dashboards"
-DASHBOARDS = sorted(DASHBOARD_DIR.glob("*.json"))
 # Pipeline outputs (gitignored): bind-mounted from here, but absent in a fresh clone.
 DATA_DIR = (REPO_ROOT / "data").resolve()
 
@@ -48,8 +48,12 @@ def compose() -> dict:
 
 
 def config_entry(path: Path, key: str) -> object:
-    """The value of ``key`` in one of the stack's YAML configuration files."""
-    content = yaml.safe_load(path.read_text()) or {}
+    """The value of ``key`` in one of the stack's YAML configuration files.
+
+    Raises:
+        NotImplementedError: the file is not written yet (:func:`kurs.testing.due.written`).
+    """
+    content = yaml.safe_load(read_text(path)) or {}
     assert content.get(key), f"no {key} in {path.relative_to(CLASS_DIR)}"
     return content[key]
 
@@ -150,8 +154,18 @@ def nginx_config(text: str) -> Directive:
     return stack[0]
 
 
+def dashboard_files() -> list[Path]:
+    """The dashboards in the repository, at least one.
+
+    Raises:
+        NotImplementedError: none is written yet (the starter has none: JSON cannot carry
+            the prompt of a task).
+    """
+    return written_files(DASHBOARD_DIR, "*.json")
+
+
 def load_dashboards() -> list[dict]:
-    return [json.loads(path.read_text()) for path in DASHBOARDS]
+    return [json.loads(path.read_text()) for path in dashboard_files()]
 
 
 def panels_of(dashboard: dict) -> list[dict]:

@@ -7,12 +7,12 @@ import pytest
 
 from zajecia_08_deploy.tests.stack_files import (
     DASHBOARD_DIR,
-    DASHBOARDS,
     METRICS,
     PROVISIONING,
     bind_mounts,
     config_entry,
     container_port,
+    dashboard_files,
     exposed_names,
     load_dashboards,
     metric_names,
@@ -60,7 +60,7 @@ def test_grafana_loads_provisioning_and_dashboards_from_the_repository():
 
 
 def test_dashboards_are_valid():
-    assert DASHBOARDS
+    assert dashboard_files()
     dashboards = load_dashboards()
     uids = [dashboard["uid"] for dashboard in dashboards]
     assert len(set(uids)) == len(uids)

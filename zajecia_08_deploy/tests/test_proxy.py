@@ -26,6 +26,7 @@ import flask
 import pytest
 
 from kurs.testing.docker import unset_value
+from kurs.testing.due import read_text
 from zajecia_07_docker.errors import error_response
 from zajecia_07_docker.server import free_port
 from zajecia_07_docker.settings import ApiSettings
@@ -46,7 +47,7 @@ SIZES = {"k": 2**10, "m": 2**20, "g": 2**30}
 
 
 def server_block() -> Directive:
-    servers = nginx_config(PROXY_CONFIG.read_text()).find("server")
+    servers = nginx_config(read_text(PROXY_CONFIG)).find("server")
     assert len(servers) == 1, f"{PROXY_CONFIG.name}: one server block, not {len(servers)}"
     return servers[0]
 
@@ -84,7 +85,7 @@ def test_the_proxy_finds_every_replica_again_and_again():
     """proxy_pass through a variable: nginx resolves `api` at request time with Docker's
     DNS (every replica's address) and again after `valid`, so `--scale` needs no restart.
     A literal host in proxy_pass or an upstream block would be resolved once, at start."""
-    config = nginx_config(PROXY_CONFIG.read_text())
+    config = nginx_config(read_text(PROXY_CONFIG))
     (resolver,) = config.find("resolver") or server_block().find("resolver")
     assert resolver.args[0] == DOCKER_DNS
     valid = {arg.split("=")[0]: arg.split("=")[1] for arg in resolver.args[1:] if "=" in arg}
@@ -230,7 +231,7 @@ def local_config(folder: Path, dns_port: int, listen: int, replica_port: int) ->
     """The repository's proxy config with only the addresses of this machine: the DNS
     server, the port to listen on, the replicas' port; `valid` 1 s instead of 10 s, so a
     new replica shows within a second. Each must be replaced exactly once."""
-    text = PROXY_CONFIG.read_text()
+    text = read_text(PROXY_CONFIG)
     for old, new in [
         (f"resolver {DOCKER_DNS} valid=10s", f"resolver 127.0.0.1:{dns_port} valid=1s"),
         (f"listen {api_port()};", f"listen 127.0.0.1:{listen};"),

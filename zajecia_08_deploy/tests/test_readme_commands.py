@@ -43,6 +43,7 @@ from pathlib import Path
 import pytest
 
 from kurs.repository import REPO_ROOT, class_folders, class_number
+from kurs.testing.due import reraise
 from kurs.testing.shared import private_copy
 from zajecia_03_airflow_ingest.config import IngestConfig
 from zajecia_03_airflow_ingest.ingest import ingest_month
@@ -459,6 +460,8 @@ def run(command: str, env: dict, cwd: Path = REPO_ROOT, address: str | None = No
     result = subprocess.run(
         argv(command, address), cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
+    if result.returncode != 0:
+        reraise(result.stderr)  # a skeleton the command runs: its task
     assert result.returncode == 0, (
         f"{command}\nkod {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     )
@@ -482,6 +485,8 @@ def server(command: str, env: dict, log: Path):
     address, deadline = f"http://{bind}", time.monotonic() + 60
     try:
         while True:
+            if process.poll() is not None:
+                reraise(log.read_text())  # a skeleton the server loads: its task
             assert process.poll() is None, f"{command}:\n{log.read_text()[-3000:]}"
             try:
                 with urllib.request.urlopen(f"{address}/health", timeout=2) as response:

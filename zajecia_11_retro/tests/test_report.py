@@ -7,6 +7,7 @@ from datetime import date
 from kurs.repository import REPO_ROOT
 from kurs.runner import RunContext
 from kurs.templates import render
+from kurs.testing.due import read_text
 from zajecia_01_planowanie.backlog import load_backlog
 from zajecia_01_planowanie.cli import DEFAULT_BACKLOG
 from zajecia_11_retro import step
@@ -51,8 +52,7 @@ def run_step(out_dir, root, backlog=DEFAULT_BACKLOG):
 
 def test_the_committed_report_has_every_section_and_matches_the_backlog():
     """retrospektywa.md is generated; a backlog change must be followed by the step."""
-    assert (step.CLASS_DIR / REPORT).is_file(), "uruchom: python -m kurs --only 11"
-    committed = (step.CLASS_DIR / REPORT).read_text(encoding="utf-8")
+    committed = read_text(step.CLASS_DIR / REPORT)
     assert [heading for heading in HEADINGS if f"\n{heading}\n" in committed] == HEADINGS
     plan = render(
         PACKAGE, PLAN_SECTION, **plan_context(plan_progress(load_backlog(DEFAULT_BACKLOG)))
@@ -63,8 +63,7 @@ def test_the_committed_report_has_every_section_and_matches_the_backlog():
 
 def test_every_action_item_has_an_owner_and_a_date():
     rendered = render_report(plan_progress(load_backlog(DEFAULT_BACKLOG)), None, "brak")
-    assert (step.CLASS_DIR / REPORT).is_file(), "uruchom: python -m kurs --only 11"
-    committed = (step.CLASS_DIR / REPORT).read_text(encoding="utf-8")
+    committed = read_text(step.CLASS_DIR / REPORT)
     for text in (rendered, committed):
         items = action_items(text)
         assert len(items) >= 3
