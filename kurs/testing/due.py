@@ -49,9 +49,12 @@ PROMPT = re.compile(
     re.M,
 )
 NOTEBOOK_PROMPT = re.compile(r"^\*\*Zadanie \((?P<label>zajęcia \d\d|kurs)\):\*\* (?P<task>.*)")
-# What Python prints last for a skeleton's NotImplementedError; a notebook's kernel
-# colours it (ANSI escapes).
-RAISED = re.compile(r"^\s*NotImplementedError: (?P<message>(?:Zajęcia \d\d|Kurs), .*?)\s*$", re.M)
+# What Python prints last for a skeleton's NotImplementedError, or a one-line error that
+# quotes it after a colon (kurs.backfill's "błąd importu <file>: NotImplementedError: …");
+# a notebook's kernel colours it (ANSI escapes).
+RAISED = re.compile(
+    r"(?:^\s*|: )NotImplementedError: (?P<message>(?:Zajęcia \d\d|Kurs), .*?)\s*$", re.M
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Said after the tasks a file still holds: a student who has done the work may have left
 # the prompt in place.

@@ -130,6 +130,14 @@ def test_a_task_a_program_reported_is_raised_here():
     with pytest.raises(NotImplementedError, match=r"^Zajęcia 07, gunicorn\.conf: ustaw bind$"):
         reraise(traceback)
     reraise("ValueError: Zajęcia 07, nie zadanie\n")  # another error: the test's own check
+    # kurs.backfill's one line about a DAG file that does not import quotes the task.
+    line = (
+        "BŁĄD: UnknownDag: nie ma DAG-a 'flights_preprocess' w folderach dags/ zajęć; są: "
+        "flights_ingest; błąd importu zajecia_04_x/dags/flights_preprocess.py: "
+        "NotImplementedError: Zajęcia 04, flights_preprocess (DAG Airflow): months → build\n"
+    )
+    with pytest.raises(NotImplementedError, match=r"^Zajęcia 04, flights_preprocess \(DAG"):
+        reraise(line)
 
 
 def test_a_task_logged_by_the_code_replaces_the_failure_it_caused():
