@@ -173,9 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Przerwano — w {arguments.dest} nic nie zapisano.", file=sys.stderr)
         return INTERRUPTED
     print(
-        f"Starter w {arguments.dest}: {counts['copy']} plików. Pominięte: wyniki pracy "
-        f"studenta {counts['output']}, pliki całe będące rozwiązaniem {counts['solution']}, "
-        f"pliki tylko dla autorów i prowadzącego {counts['leave']}."
+        f"Starter w {arguments.dest}, liczba plików: {counts['copy']}. Pominięte: wyniki "
+        f"pracy studenta ({counts['output']}), pliki całe będące rozwiązaniem "
+        f"({counts['solution']}), pliki tylko dla autorów i prowadzącego ({counts['leave']})."
     )
     if changed := uncommitted(REPO_ROOT):
         print(
