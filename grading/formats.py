@@ -81,8 +81,8 @@ def _total_line(result: RepoResult) -> str:
     outside = result.max - result.evaluated_max
     if outside:
         line += (
-            f" — w tej ocenie sprawdzono {pl(result.evaluated_max)} pkt, pozostałe "
-            f"{pl(outside)} pkt sprawdza tryb --run (nie oceniono)"
+            f" — w tej ocenie sprawdzono {pl(result.evaluated_max)} pkt, resztę "
+            f"({pl(outside)} pkt) sprawdza tryb --run (nie oceniono)"
         )
     line += f"; w skali 100: {pl(result.score_100)}"
     errors = [k.id for c in result.classes for k in c.checks if k.status == "error"]
@@ -106,7 +106,7 @@ def markdown(result: RepoResult) -> str:
     if outside:
         out += [
             f"Ocena statyczna objęła sprawdzenia za {pl(result.evaluated_max)} pkt; "
-            f"pozostałe {pl(outside)} pkt sprawdza tryb `--run`, uruchamiając Twój kod "
+            f"resztę ({pl(outside)} pkt) sprawdza tryb `--run`, uruchamiając Twój kod "
             "(oznaczone ⏭️ — nie oceniono).",
             "",
         ]

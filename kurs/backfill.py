@@ -100,7 +100,8 @@ def load_dag(dag_id: str):
         for path, error in (own or errors).items()
     )
     raise UnknownDag(
-        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: {', '.join(sorted(known))}{broken}"
+        f"nie ma DAG-a '{dag_id}' w folderach dags/ zajęć; są: "
+        f"{', '.join(sorted(known)) or 'żadne'}{broken}"
     )
 
 

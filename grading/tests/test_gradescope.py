@@ -50,9 +50,11 @@ def test_a_submission_gets_one_test_per_check_and_its_score(tmp_path):
 
 
 def test_a_zip_with_the_repository_in_one_folder_is_graded_from_that_folder(tmp_path):
-    # GitHub's "Download ZIP": every file under `<repository>-main/`.
+    # GitHub's "Download ZIP": every file under `<repository>-main/`; zipped again by
+    # macOS Finder, with its __MACOSX/ beside it.
     upload = tmp_path / "upload"
     reference_copy(upload / "mlops-main")
+    (upload / "__MACOSX" / "mlops-main").mkdir(parents=True)
     results = autograder(tmp_path, upload, "--classes 01")
     assert results["score"] == 4.0
 

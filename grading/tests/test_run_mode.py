@@ -17,6 +17,7 @@ from grading.checks.base import Context
 from grading.checks.run_api import api_contract, api_hostile
 from grading.checks.run_dags import dag_import, dag_rerun_identical, dag_run
 from grading.checks.run_notebooks import notebook_fresh_run
+from grading.checks.run_tests import forging_code
 from grading.engine import grade_repository
 from grading.model import NotRunnable, StudentError
 from grading.repo_files import RepoFiles
@@ -120,6 +121,12 @@ def test_a_conftest_that_can_forge_results_is_flagged_for_review(tmp_path, conft
     assert (status, points, review) == ("fail", Decimal("0.00"), True)
     assert reason in message and "ręcznie" in message
     assert any(note.startswith("do ręcznego sprawdzenia: 01.testy") for note in result.notes)
+
+
+def test_the_reference_defines_nothing_that_would_hold_its_tests_for_review():
+    # Its tests are the starter's: a hook there would send every student's `NN.testy`
+    # checks to manual review.
+    assert forging_code(ROOT) == []
 
 
 FAKE_PYTEST = """import sys

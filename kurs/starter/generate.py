@@ -188,8 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "nie weszły do startera — dodaj je (git add), jeśli mają w nim być."
         )
     print(
-        f"Dalej: cd {shlex.quote(str(arguments.dest))} && git init && git add -A && "
-        "git commit -m starter — potem repozytorium-szablon w GitHub Classroom (README.md, "
-        "rozdział dla prowadzącego)."
+        f"Dalej: cd {shlex.quote(str(arguments.dest))} && git init -b main && git add -A && "
+        "git commit -m 'Repozytorium startowe' — potem repozytorium-szablon w GitHub "
+        "Classroom (README.md, rozdział dla prowadzącego)."
     )
     return OK

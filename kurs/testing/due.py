@@ -24,7 +24,7 @@ a deliverable or what a program reported:
 * :func:`reraise` — the task that a program (a subprocess, a notebook's kernel) reported
   in its output;
 * :func:`logged_tasks` — the task that code under test logged (a web app answers a route
-  not written yet with a 500 and logs the traceback).
+  not written yet with a 500 and logs the traceback), raised at a test's teardown.
 
 In the reference none of them fails: its files hold solutions, not prompts.
 """
@@ -211,23 +211,25 @@ class _TaskLog(logging.Handler):
 
 @contextmanager
 def logged_tasks() -> Iterator[None]:
-    """Code that fails inside the block fails with the task it logged, if it logged one.
+    """At the end of the block, raise the first task that code inside it logged.
 
     A web app answers a route that raised with a 500 and logs the traceback: a test of the
-    route fails on the status, and only the log says that the route is a skeleton.
+    route fails on the status, and only the log says that the route is a skeleton. Around
+    a test (the autouse fixture ``logged_task`` of classes 07 and 08) the test then also
+    errors at its teardown with that task. A fixture, not a pytest hook: the grader holds
+    for review a repository whose code defines a hook that could rewrite test results. In
+    the reference nothing logs a task, and nothing is raised.
 
     Raises:
         NotImplementedError: the first one with a task logged inside the block (the root
-            logger's handlers see it), chained to the error the block raised.
+            logger's handlers see it); an error the block raised itself goes first.
     """
     handler = _TaskLog()
     root = logging.getLogger()
     root.addHandler(handler)
     try:
         yield
-    except Exception as error:
-        if handler.due is None or isinstance(error, NotImplementedError):
-            raise
-        raise handler.due from error
     finally:
         root.removeHandler(handler)
+    if handler.due is not None:
+        raise handler.due

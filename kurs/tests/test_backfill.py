@@ -197,7 +197,7 @@ def test_a_dag_file_that_fails_to_import_is_named_in_one_line(
         load_dag("flights_ingest")
     # The DAG's own file only: the later classes' files fail to import too.
     assert str(raised.value) == (
-        "nie ma DAG-a 'flights_ingest' w folderach dags/ zajęć; są: ; błąd importu "
+        "nie ma DAG-a 'flights_ingest' w folderach dags/ zajęć; są: żadne; błąd importu "
         "zajecia_03_x/dags/flights_ingest.py: "
         "NotImplementedError: Zajęcia 03, flights_ingest: zdefiniuj DAG"
     )

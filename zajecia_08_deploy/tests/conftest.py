@@ -12,12 +12,13 @@ CANDIDATE_TRAINING = replace(
 )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    # The app logs a skeleton's NotImplementedError instead of raising it (a route answers
-    # 500, a failing listener is only logged): a test that fails then fails with that task.
+@pytest.fixture(autouse=True)
+def logged_task():
+    """The app logs a skeleton's NotImplementedError instead of raising it (a route answers
+    500, a failing listener is only logged): the test then errors at teardown with that
+    task (``Zajęcia NN, …``)."""
     with logged_tasks():
-        return (yield)
+        yield
 
 
 @pytest.fixture(scope="session")
