@@ -44,7 +44,7 @@ def assert_kept_by_git(path: Path) -> None:
     Raises:
         NotImplementedError: ``path`` does not exist (:func:`kurs.testing.due.written`).
     """
-    assert written(path).is_file(), f"{path} is not a file"
+    assert written(path).is_file(), f"{path} nie jest plikiem"
     checked = subprocess.run(
         ["git", "check-ignore", "--quiet", "--no-index", str(path)], cwd=REPO_ROOT
     )
