@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     import nbformat
 
@@ -215,10 +217,10 @@ def logged_tasks() -> Iterator[None]:
 
     A web app answers a route that raised with a 500 and logs the traceback: a test of the
     route fails on the status, and only the log says that the route is a skeleton. Around
-    a test (the autouse fixture ``logged_task`` of classes 07 and 08) the test then also
-    errors at its teardown with that task. A fixture, not a pytest hook: the grader holds
-    for review a repository whose code defines a hook that could rewrite test results. In
-    the reference nothing logs a task, and nothing is raised.
+    a test (the fixture :func:`logged_task`) the test then also errors at its teardown
+    with that task. A fixture, not a pytest hook: the grader holds for review a repository
+    whose code defines a hook that could rewrite test results. In the reference nothing
+    logs a task, and nothing is raised.
 
     Raises:
         NotImplementedError: the first one with a task logged inside the block (the root
@@ -233,3 +235,13 @@ def logged_tasks() -> Iterator[None]:
         root.removeHandler(handler)
     if handler.due is not None:
         raise handler.due
+
+
+@pytest.fixture(autouse=True)
+def logged_task() -> Iterator[None]:
+    """Autouse where a ``conftest.py`` imports it (classes 07 and 08, whose apps log a
+    skeleton's NotImplementedError instead of raising it: a route answers 500, a failing
+    listener is only logged): the test then errors at teardown with that task
+    (``Zajęcia NN, …``), through :func:`logged_tasks`."""
+    with logged_tasks():
+        yield
